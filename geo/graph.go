@@ -1,0 +1,240 @@
+package geo
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/paulmach/orb"
+)
+
+// Graph is an immutable, compact walking network built for fast bounded
+// searches. Nodes and edges are renumbered densely (int32) in input order;
+// adjacency is stored in CSR form. A Graph is safe for concurrent use.
+type Graph struct {
+	nodeIDs   []int64 // dense node -> external ID
+	nodeIndex map[int64]int32
+	coords    []float64 // lon, lat per node
+
+	offsets []int32 // CSR: adjacency of node v is [offsets[v], offsets[v+1])
+	adjNode []int32 // neighbour node
+	adjEdge []int32 // edge leading to the neighbour
+
+	edgeIDs []int64
+	edgeSrc []int32
+	edgeDst []int32
+	edgeLen []float32 // metres
+
+	geomOff  []int32   // edge e has points [geomOff[e], geomOff[e+1]) of geomSlab
+	geomSlab []float64 // lon, lat per point
+
+	comp        []int32 // connected component label per node
+	compSize    []int32
+	largestComp int32
+
+	proj localProj
+	grid segGrid
+
+	pool sync.Pool // *searchState
+}
+
+// NewGraph builds a Graph from undirected edges. Every edge endpoint must be a
+// listed node; node IDs must be unique; lengths must be finite and not
+// negative. An edge without usable geometry is drawn as a straight line
+// between its nodes, and geometry drawn from Target to Source is reversed.
+func NewGraph(nodes []NetNode, edges []NetEdge) (*Graph, error) {
+	if len(nodes) == 0 || len(edges) == 0 {
+		return nil, errors.New("new graph: network has no nodes or no edges")
+	}
+	if len(nodes) >= math.MaxInt32 || 2*len(edges) >= math.MaxInt32 {
+		return nil, fmt.Errorf("new graph: %d nodes, %d edges exceed int32 indexing", len(nodes), len(edges))
+	}
+	g := &Graph{
+		nodeIDs:   make([]int64, len(nodes)),
+		nodeIndex: make(map[int64]int32, len(nodes)),
+		coords:    make([]float64, 2*len(nodes)),
+		edgeIDs:   make([]int64, len(edges)),
+		edgeSrc:   make([]int32, len(edges)),
+		edgeDst:   make([]int32, len(edges)),
+		edgeLen:   make([]float32, len(edges)),
+		geomOff:   make([]int32, len(edges)+1),
+	}
+	for i, n := range nodes {
+		if _, dup := g.nodeIndex[n.ID]; dup {
+			return nil, fmt.Errorf("new graph: duplicate node %d", n.ID)
+		}
+		g.nodeIndex[n.ID] = int32(i)
+		g.nodeIDs[i] = n.ID
+		g.coords[2*i], g.coords[2*i+1] = n.Point.Lon(), n.Point.Lat()
+	}
+	points := 0
+	for _, e := range edges {
+		points += max(2, len(e.Geom))
+	}
+	if points >= math.MaxInt32 {
+		return nil, fmt.Errorf("new graph: %d geometry points exceed int32 indexing", points)
+	}
+	g.geomSlab = make([]float64, 0, 2*points)
+	degree := make([]int32, len(nodes)+1)
+	for i, e := range edges {
+		s, ok := g.nodeIndex[e.Source]
+		if !ok {
+			return nil, fmt.Errorf("new graph: edge %d: unknown source node %d", e.ID, e.Source)
+		}
+		t, ok := g.nodeIndex[e.Target]
+		if !ok {
+			return nil, fmt.Errorf("new graph: edge %d: unknown target node %d", e.ID, e.Target)
+		}
+		if math.IsNaN(e.LengthM) || math.IsInf(e.LengthM, 0) || e.LengthM < 0 {
+			return nil, fmt.Errorf("new graph: edge %d: invalid length %v", e.ID, e.LengthM)
+		}
+		g.edgeIDs[i], g.edgeSrc[i], g.edgeDst[i] = e.ID, s, t
+		g.edgeLen[i] = float32(e.LengthM)
+		g.geomOff[i] = int32(len(g.geomSlab) / 2)
+		g.appendGeometry(e.Geom, s, t)
+		degree[s]++
+		if s != t {
+			degree[t]++
+		}
+	}
+	g.geomOff[len(edges)] = int32(len(g.geomSlab) / 2)
+
+	g.offsets = make([]int32, len(nodes)+1)
+	for v := range nodes {
+		g.offsets[v+1] = g.offsets[v] + degree[v]
+	}
+	g.adjNode = make([]int32, g.offsets[len(nodes)])
+	g.adjEdge = make([]int32, g.offsets[len(nodes)])
+	fill := append([]int32(nil), g.offsets[:len(nodes)]...)
+	for e := range edges {
+		s, t := g.edgeSrc[e], g.edgeDst[e]
+		g.adjNode[fill[s]], g.adjEdge[fill[s]] = t, int32(e)
+		fill[s]++
+		if s != t {
+			g.adjNode[fill[t]], g.adjEdge[fill[t]] = s, int32(e)
+			fill[t]++
+		}
+	}
+	g.labelComponents()
+	g.buildGrid()
+	return g, nil
+}
+
+// appendGeometry appends an edge's polyline to the slab so that it runs from
+// node s to node t.
+func (g *Graph) appendGeometry(geom orb.LineString, s, t int32) {
+	sp, tp := g.NodePoint(s), g.NodePoint(t)
+	if len(geom) < 2 {
+		g.geomSlab = append(g.geomSlab, sp.Lon(), sp.Lat(), tp.Lon(), tp.Lat())
+		return
+	}
+	first, last := geom[0], geom[len(geom)-1]
+	if s != t && DistanceM(first, tp)+DistanceM(last, sp) < DistanceM(first, sp)+DistanceM(last, tp) {
+		for i := len(geom) - 1; i >= 0; i-- {
+			g.geomSlab = append(g.geomSlab, geom[i].Lon(), geom[i].Lat())
+		}
+		return
+	}
+	for _, p := range geom {
+		g.geomSlab = append(g.geomSlab, p.Lon(), p.Lat())
+	}
+}
+
+// labelComponents labels connected components by breadth-first search.
+func (g *Graph) labelComponents() {
+	n := len(g.nodeIDs)
+	g.comp = make([]int32, n)
+	for i := range g.comp {
+		g.comp[i] = -1
+	}
+	queue := make([]int32, 0, 64)
+	for start := range n {
+		if g.comp[start] >= 0 {
+			continue
+		}
+		label := int32(len(g.compSize))
+		g.comp[start] = label
+		queue = append(queue[:0], int32(start))
+		size := int32(0)
+		for len(queue) > 0 {
+			v := queue[len(queue)-1]
+			queue = queue[:len(queue)-1]
+			size++
+			for i := g.offsets[v]; i < g.offsets[v+1]; i++ {
+				if w := g.adjNode[i]; g.comp[w] < 0 {
+					g.comp[w] = label
+					queue = append(queue, w)
+				}
+			}
+		}
+		g.compSize = append(g.compSize, size)
+		if size > g.compSize[g.largestComp] {
+			g.largestComp = label
+		}
+	}
+}
+
+// NodeCount returns the number of nodes.
+func (g *Graph) NodeCount() int { return len(g.nodeIDs) }
+
+// EdgeCount returns the number of edges.
+func (g *Graph) EdgeCount() int { return len(g.edgeIDs) }
+
+// NodeID returns the external ID of dense node v.
+func (g *Graph) NodeID(v int32) int64 { return g.nodeIDs[v] }
+
+// NodeIndex returns the dense index of the node with external ID id.
+func (g *Graph) NodeIndex(id int64) (int32, bool) {
+	v, ok := g.nodeIndex[id]
+	return v, ok
+}
+
+// NodePoint returns the lon/lat position of dense node v.
+func (g *Graph) NodePoint(v int32) orb.Point {
+	return orb.Point{g.coords[2*v], g.coords[2*v+1]}
+}
+
+// EdgeID returns the external ID of dense edge e.
+func (g *Graph) EdgeID(e int32) int64 { return g.edgeIDs[e] }
+
+// EdgeEnds returns the dense source and target nodes of edge e.
+func (g *Graph) EdgeEnds(e int32) (source, target int32) { return g.edgeSrc[e], g.edgeDst[e] }
+
+// EdgeLengthM returns the walking length of edge e in metres.
+func (g *Graph) EdgeLengthM(e int32) float64 { return float64(g.edgeLen[e]) }
+
+// EdgeGeometry returns a copy of edge e's polyline, from source to target.
+func (g *Graph) EdgeGeometry(e int32) orb.LineString {
+	a, b := g.geomOff[e], g.geomOff[e+1]
+	ls := make(orb.LineString, 0, b-a)
+	for k := a; k < b; k++ {
+		ls = append(ls, orb.Point{g.geomSlab[2*k], g.geomSlab[2*k+1]})
+	}
+	return ls
+}
+
+// ComponentCount returns the number of connected components.
+func (g *Graph) ComponentCount() int { return len(g.compSize) }
+
+// Component returns the connected component label of dense node v.
+func (g *Graph) Component(v int32) int32 { return g.comp[v] }
+
+// LargestComponentShare returns the share (0..1] of nodes that lie in the
+// largest connected component.
+func (g *Graph) LargestComponentShare() float64 {
+	return float64(g.compSize[g.largestComp]) / float64(len(g.nodeIDs))
+}
+
+// RoutingBytes returns the memory held by the routing arrays (CSR adjacency,
+// edge ends, lengths and IDs, node IDs and coordinates), excluding edge
+// geometry, the ID map and the snapping index.
+func (g *Graph) RoutingBytes() int {
+	return 4*(len(g.offsets)+len(g.adjNode)+len(g.adjEdge)+len(g.edgeSrc)+len(g.edgeDst)+len(g.edgeLen)+len(g.comp)) +
+		8*(len(g.edgeIDs)+len(g.nodeIDs)+len(g.coords))
+}
+
+// GeometryBytes returns the memory held by edge geometry and the snapping index.
+func (g *Graph) GeometryBytes() int {
+	return 4*len(g.geomOff) + 8*len(g.geomSlab) + 4*(len(g.grid.start)+len(g.grid.items))
+}

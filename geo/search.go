@@ -1,0 +1,286 @@
+package geo
+
+import (
+	"math"
+	"sort"
+)
+
+// Reached is a network node within the walking budget.
+type Reached struct {
+	Node  int32   // dense node index
+	ID    int64   // external node ID
+	DistM float64 // walking distance from the origin, metres
+}
+
+// EdgePiece is the part [From, To] (fractions from the edge's source, 0..1)
+// of an edge that lies within the walking budget. An edge reached from both
+// ends but not across its middle yields two pieces.
+type EdgePiece struct {
+	Edge   int32
+	EdgeID int64
+	From   float64
+	To     float64
+
+	costs edgeCosts
+}
+
+// Reachable is the result of a bounded search from one snapped origin.
+type Reachable struct {
+	Origin  Snap
+	BudgetM float64
+	Nodes   []Reached   // sorted by distance
+	Pieces  []EdgePiece // sorted by edge, then From
+}
+
+// edgeCosts holds what is needed to price any point of an edge: the walking
+// distances of its two ends and, on the origin's own edge, the direct walk.
+type edgeCosts struct {
+	length     float64
+	source     float64 // +Inf if unreached
+	target     float64 // +Inf if unreached
+	originFrac float64 // position of the origin; NaN unless on the origin edge
+	originLeg  float64
+}
+
+// at returns the walking distance to fraction x of the edge.
+func (c edgeCosts) at(x float64) float64 {
+	d := math.Min(c.source+x*c.length, c.target+(1-x)*c.length)
+	if !math.IsNaN(c.originFrac) {
+		d = math.Min(d, c.originLeg+math.Abs(x-c.originFrac)*c.length)
+	}
+	return d
+}
+
+// heapItem and nodeHeap form a binary min-heap keyed on distance; stale
+// entries are skipped when popped instead of being decreased in place.
+type heapItem struct {
+	d float64
+	v int32
+}
+
+type nodeHeap []heapItem
+
+func (h *nodeHeap) push(it heapItem) {
+	*h = append(*h, it)
+	a := *h
+	i := len(a) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if a[p].d <= it.d {
+			break
+		}
+		a[i] = a[p]
+		i = p
+	}
+	a[i] = it
+}
+
+func (h *nodeHeap) pop() heapItem {
+	a := *h
+	top := a[0]
+	last := a[len(a)-1]
+	a = a[:len(a)-1]
+	*h = a
+	n := len(a)
+	if n == 0 {
+		return top
+	}
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && a[c+1].d < a[c].d {
+			c++
+		}
+		if last.d <= a[c].d {
+			break
+		}
+		a[i] = a[c]
+		i = c
+	}
+	a[i] = last
+	return top
+}
+
+// searchState is the working memory of one bounded Dijkstra. dist holds +Inf
+// for unreached nodes; a pooled state is reset through its touched list, so a
+// query costs time in proportion to what it reaches, not to the graph size.
+type searchState struct {
+	dist    []float64
+	label   []int32 // nearest source per node; nil when not tracked
+	heap    nodeHeap
+	touched []int32
+	settled []int32
+	track   bool // record touched nodes for reset
+}
+
+func (g *Graph) newState(track bool) *searchState {
+	st := &searchState{dist: make([]float64, len(g.nodeIDs)), track: track}
+	for i := range st.dist {
+		st.dist[i] = math.Inf(1)
+	}
+	return st
+}
+
+func (g *Graph) getState() *searchState {
+	if st, ok := g.pool.Get().(*searchState); ok {
+		return st
+	}
+	return g.newState(true)
+}
+
+func (g *Graph) putState(st *searchState) {
+	for _, v := range st.touched {
+		st.dist[v] = math.Inf(1)
+	}
+	st.touched, st.settled, st.heap = st.touched[:0], st.settled[:0], st.heap[:0]
+	g.pool.Put(st)
+}
+
+// offer lowers node v's distance to d (with source label) if that improves it
+// and stays within budget.
+func (st *searchState) offer(v int32, d, budget float64, label int32) {
+	if d > budget || d >= st.dist[v] {
+		return
+	}
+	if st.track && math.IsInf(st.dist[v], 1) {
+		st.touched = append(st.touched, v)
+	}
+	st.dist[v] = d
+	if st.label != nil {
+		st.label[v] = label
+	}
+	st.heap.push(heapItem{d: d, v: v})
+}
+
+// seedSnap offers both ends of a snapped edge at their partial costs.
+func (g *Graph) seedSnap(st *searchState, s Snap, budget float64, label int32) {
+	l := float64(g.edgeLen[s.Edge])
+	st.offer(g.edgeSrc[s.Edge], s.DistanceM+s.Frac*l, budget, label)
+	st.offer(g.edgeDst[s.Edge], s.DistanceM+(1-s.Frac)*l, budget, label)
+}
+
+// run settles every node within budget, improving on the distances already
+// in st; settled nodes are appended to st.settled in order of distance.
+func (g *Graph) run(st *searchState, budget float64) {
+	for len(st.heap) > 0 {
+		it := st.heap.pop()
+		if it.d > st.dist[it.v] {
+			continue
+		}
+		st.settled = append(st.settled, it.v)
+		var label int32
+		if st.label != nil {
+			label = st.label[it.v]
+		}
+		for i := g.offsets[it.v]; i < g.offsets[it.v+1]; i++ {
+			st.offer(g.adjNode[i], it.d+float64(g.edgeLen[g.adjEdge[i]]), budget, label)
+		}
+	}
+}
+
+// Reach runs a bounded Dijkstra from a snapped origin and returns the nodes
+// within budgetM metres (the snap leg counts as walking) and the pieces of
+// edges within budget, with partial edges clipped at the budget.
+func (g *Graph) Reach(s Snap, budgetM float64) *Reachable {
+	st := g.getState()
+	defer g.putState(st)
+	g.seedSnap(st, s, budgetM, 0)
+	g.run(st, budgetM)
+
+	r := &Reachable{Origin: s, BudgetM: budgetM, Nodes: make([]Reached, len(st.settled))}
+	for i, v := range st.settled {
+		r.Nodes[i] = Reached{Node: v, ID: g.nodeIDs[v], DistM: st.dist[v]}
+	}
+	r.Pieces = g.pieces(st, &s, budgetM)
+	return r
+}
+
+// pieces lists the within-budget parts of every edge touching a settled
+// node, plus the origin's own edge.
+func (g *Graph) pieces(st *searchState, origin *Snap, budget float64) []EdgePiece {
+	seen := make(map[int32]struct{}, 2*len(st.settled))
+	var out []EdgePiece
+	add := func(e int32) {
+		if _, ok := seen[e]; ok {
+			return
+		}
+		seen[e] = struct{}{}
+		c := edgeCosts{length: float64(g.edgeLen[e]), source: st.dist[g.edgeSrc[e]], target: st.dist[g.edgeDst[e]], originFrac: math.NaN()}
+		if origin != nil && e == origin.Edge {
+			c.originFrac, c.originLeg = origin.Frac, origin.DistanceM
+		}
+		out = appendPieces(out, e, g.edgeIDs[e], c, budget)
+	}
+	if origin != nil {
+		add(origin.Edge)
+	}
+	for _, v := range st.settled {
+		for i := g.offsets[v]; i < g.offsets[v+1]; i++ {
+			add(g.adjEdge[i])
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Edge != out[j].Edge {
+			return out[i].Edge < out[j].Edge
+		}
+		return out[i].From < out[j].From
+	})
+	return out
+}
+
+// appendPieces adds the union of the three within-budget intervals of an
+// edge: from its source, from its target and around the origin.
+func appendPieces(out []EdgePiece, e int32, id int64, c edgeCosts, budget float64) []EdgePiece {
+	type span struct{ a, b float64 }
+	var spans [3]span
+	n := 0
+	reach := func(d float64) float64 { // fraction of the edge walkable with what is left
+		if c.length == 0 {
+			return 1
+		}
+		return (budget - d) / c.length
+	}
+	if c.source <= budget {
+		spans[n] = span{0, math.Min(1, reach(c.source))}
+		n++
+	}
+	if c.target <= budget {
+		spans[n] = span{math.Max(0, 1-reach(c.target)), 1}
+		n++
+	}
+	if !math.IsNaN(c.originFrac) && c.originLeg <= budget {
+		r := reach(c.originLeg)
+		spans[n] = span{math.Max(0, c.originFrac-r), math.Min(1, c.originFrac+r)}
+		n++
+	}
+	s := spans[:n]
+	sort.Slice(s, func(i, j int) bool { return s[i].a < s[j].a })
+	for i := 0; i < len(s); i++ {
+		cur := s[i]
+		for i+1 < len(s) && s[i+1].a <= cur.b {
+			cur.b = math.Max(cur.b, s[i+1].b)
+			i++
+		}
+		out = append(out, EdgePiece{Edge: e, EdgeID: id, From: cur.a, To: cur.b, costs: c})
+	}
+	return out
+}
+
+// NearestDistances runs one multi-source bounded Dijkstra and returns, for
+// every dense node, the walking distance in metres to the nearest source
+// (snap legs included), or +Inf beyond budgetM.
+func (g *Graph) NearestDistances(sources []Snap, budgetM float64) []float32 {
+	st := g.newState(false)
+	for _, s := range sources {
+		g.seedSnap(st, s, budgetM, 0)
+	}
+	g.run(st, budgetM)
+	out := make([]float32, len(st.dist))
+	for i, d := range st.dist {
+		out[i] = float32(d)
+	}
+	return out
+}
