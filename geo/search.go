@@ -132,11 +132,16 @@ func (g *Graph) getState() *searchState {
 }
 
 func (g *Graph) putState(st *searchState) {
+	g.resetState(st)
+	g.pool.Put(st)
+}
+
+// resetState clears a tracked state for another search.
+func (g *Graph) resetState(st *searchState) {
 	for _, v := range st.touched {
 		st.dist[v] = math.Inf(1)
 	}
 	st.touched, st.settled, st.heap = st.touched[:0], st.settled[:0], st.heap[:0]
-	g.pool.Put(st)
 }
 
 // offer lowers node v's distance to d (with source label) if that improves it

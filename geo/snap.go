@@ -182,29 +182,6 @@ func (g *Graph) snapAt(seg int32, t float64) Snap {
 	return Snap{EdgeID: g.edgeIDs[e], Edge: e, Frac: frac, Point: pt}
 }
 
-// pointAlong returns the point at fraction x (0..1) of edge e's length.
-func (g *Graph) pointAlong(e int32, x float64) orb.Point {
-	a, b := g.geomOff[e], g.geomOff[e+1]
-	var total float64
-	for k := a; k+1 < b; k++ {
-		total += g.segLen(k)
-	}
-	want := x * total
-	for k := a; k+1 < b; k++ {
-		l := g.segLen(k)
-		if want <= l || k+2 == b {
-			t := 0.0
-			if l > 0 {
-				t = math.Max(0, math.Min(1, want/l))
-			}
-			return orb.Point{g.geomSlab[2*k] + t*(g.geomSlab[2*k+2]-g.geomSlab[2*k]),
-				g.geomSlab[2*k+1] + t*(g.geomSlab[2*k+3]-g.geomSlab[2*k+1])}
-		}
-		want -= l
-	}
-	return orb.Point{g.geomSlab[2*a], g.geomSlab[2*a+1]}
-}
-
 func (g *Graph) segLen(k int32) float64 {
 	return DistanceM(orb.Point{g.geomSlab[2*k], g.geomSlab[2*k+1]}, orb.Point{g.geomSlab[2*k+2], g.geomSlab[2*k+3]})
 }

@@ -1,0 +1,227 @@
+package geo
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/paulmach/orb"
+	"github.com/uber/h3-go/v4"
+)
+
+// sampleStepM is the largest spacing of samples along reached edge pieces;
+// it is below half the edge of a res-10 cell so no crossed cell is skipped.
+const sampleStepM = 30
+
+// IsochroneOptions configures Graph.Isochrone.
+type IsochroneOptions struct {
+	BudgetM  float64 // walking budget in metres, e.g. 1,000 for 15 min at 4 km/h
+	Res      int     // H3 resolution 9-11; 0 means DefaultRes
+	MaxSnapM float64 // off-network threshold; 0 means DefaultMaxSnapM
+}
+
+// Isochrone is the area reachable on foot from an origin within a budget.
+type Isochrone struct {
+	Snap    Snap
+	BudgetM float64
+	Res     int
+	Nodes   []Reached   // reached nodes by walking distance
+	Pieces  []EdgePiece // reached edge pieces, partial edges clipped
+	Cells   []h3.Cell   // sorted
+	Polygon orb.MultiPolygon
+	AreaM2  float64 // sum of the cells' areas
+}
+
+// Isochrone computes the walking isochrone of origin. The polygon is the
+// union of H3 cells made of: the origin's cell; the cells of points sampled
+// every 30 m or less along each reached edge piece; and, around each sample
+// with walking budget left, the neighbouring cells whose centre lies within
+// min(budget left, one average cell edge) of the sample, which stands for the
+// short walk off the street into a block. Parts of the map that cannot be
+// reached on foot are never filled in.
+func (g *Graph) Isochrone(origin orb.Point, opt IsochroneOptions) (*Isochrone, error) {
+	if opt.Res == 0 {
+		opt.Res = DefaultRes
+	}
+	if opt.Res < 9 || opt.Res > 11 {
+		return nil, fmt.Errorf("isochrone: resolution %d outside 9-11", opt.Res)
+	}
+	if !(opt.BudgetM > 0) || math.IsInf(opt.BudgetM, 0) {
+		return nil, fmt.Errorf("isochrone: invalid budget %v m", opt.BudgetM)
+	}
+	s, err := g.Snap(origin, opt.MaxSnapM)
+	if err != nil {
+		return nil, fmt.Errorf("isochrone: %w", err)
+	}
+	r := g.Reach(s, opt.BudgetM)
+	iso := &Isochrone{Snap: s, BudgetM: opt.BudgetM, Res: opt.Res, Nodes: r.Nodes, Pieces: r.Pieces}
+
+	cs, err := newCellSet(opt.Res)
+	if err != nil {
+		return nil, fmt.Errorf("isochrone: %w", err)
+	}
+	if err := cs.addPoint(origin, 0); err != nil {
+		return nil, fmt.Errorf("isochrone origin: %w", err)
+	}
+	for _, p := range r.Pieces {
+		err := g.samplePiece(p, func(pt orb.Point, x float64) error {
+			return cs.addPoint(pt, math.Max(0, opt.BudgetM-p.costs.at(x)))
+		})
+		if err != nil {
+			return nil, fmt.Errorf("isochrone edge %d: %w", p.EdgeID, err)
+		}
+	}
+	iso.Cells = cs.sorted()
+	iso.Polygon, err = CellsPolygon(iso.Cells)
+	if err != nil {
+		return nil, fmt.Errorf("isochrone: %w", err)
+	}
+	iso.AreaM2, err = CellsAreaM2(iso.Cells)
+	if err != nil {
+		return nil, fmt.Errorf("isochrone: %w", err)
+	}
+	return iso, nil
+}
+
+// samplePiece calls fn at both ends of the piece and at evenly spaced points
+// between them no more than sampleStepM apart, with x the fraction along the
+// whole edge.
+func (g *Graph) samplePiece(p EdgePiece, fn func(pt orb.Point, x float64) error) error {
+	a, b := g.geomOff[p.Edge], g.geomOff[p.Edge+1]
+	var total float64
+	for k := a; k+1 < b; k++ {
+		total += g.segLen(k)
+	}
+	n := max(1, int(math.Ceil((p.To-p.From)*total/sampleStepM)))
+	k, walked := a, 0.0 // walked: length of the segments before k
+	for i := 0; i <= n; i++ {
+		x := p.From + (p.To-p.From)*float64(i)/float64(n)
+		want := x * total
+		for k+2 < b && walked+g.segLen(k) < want {
+			walked += g.segLen(k)
+			k++
+		}
+		t := 0.0
+		if l := g.segLen(k); l > 0 {
+			t = math.Max(0, math.Min(1, (want-walked)/l))
+		}
+		pt := orb.Point{g.geomSlab[2*k] + t*(g.geomSlab[2*k+2]-g.geomSlab[2*k]),
+			g.geomSlab[2*k+1] + t*(g.geomSlab[2*k+3]-g.geomSlab[2*k+1])}
+		if err := fn(pt, x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cellSet collects cells for an isochrone, caching each cell's neighbours
+// and centres.
+type cellSet struct {
+	res     int
+	edgeM   float64
+	cells   map[h3.Cell]struct{}
+	centres map[h3.Cell]orb.Point
+	rings   map[h3.Cell][]h3.Cell
+}
+
+func newCellSet(res int) (*cellSet, error) {
+	edge, err := h3.HexagonEdgeLengthAvgM(res)
+	if err != nil {
+		return nil, fmt.Errorf("cell edge length at res %d: %w", res, err)
+	}
+	return &cellSet{res: res, edgeM: edge, cells: map[h3.Cell]struct{}{},
+		centres: map[h3.Cell]orb.Point{}, rings: map[h3.Cell][]h3.Cell{}}, nil
+}
+
+// addPoint adds the cell of pt and, with remainM metres of walking left, the
+// neighbouring cells whose centre lies within min(remainM, cell edge) of pt.
+func (cs *cellSet) addPoint(pt orb.Point, remainM float64) error {
+	c, err := CellOf(pt, cs.res)
+	if err != nil {
+		return fmt.Errorf("cell of %v: %w", pt, err)
+	}
+	cs.cells[c] = struct{}{}
+	allow := math.Min(remainM, cs.edgeM)
+	if allow <= 0 {
+		return nil
+	}
+	ring, ok := cs.rings[c]
+	if !ok {
+		if ring, err = h3.GridDisk(c, 1); err != nil {
+			return fmt.Errorf("neighbours of %v: %w", c, err)
+		}
+		cs.rings[c] = ring
+	}
+	for _, n := range ring {
+		if _, in := cs.cells[n]; in {
+			continue
+		}
+		centre, ok := cs.centres[n]
+		if !ok {
+			ll, err := h3.CellToLatLng(n)
+			if err != nil {
+				return fmt.Errorf("centre of %v: %w", n, err)
+			}
+			centre = orb.Point{ll.Lng, ll.Lat}
+			cs.centres[n] = centre
+		}
+		if DistanceM(pt, centre) <= allow {
+			cs.cells[n] = struct{}{}
+		}
+	}
+	return nil
+}
+
+func (cs *cellSet) sorted() []h3.Cell {
+	out := make([]h3.Cell, 0, len(cs.cells))
+	for c := range cs.cells {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// CellsPolygon merges cells of one resolution, without duplicates, into a
+// lon/lat MultiPolygon with closed rings.
+func CellsPolygon(cells []h3.Cell) (orb.MultiPolygon, error) {
+	if len(cells) == 0 {
+		return orb.MultiPolygon{}, nil
+	}
+	polys, err := h3.CellsToMultiPolygon(cells)
+	if err != nil {
+		return nil, fmt.Errorf("merge %d cells: %w", len(cells), err)
+	}
+	mp := make(orb.MultiPolygon, 0, len(polys))
+	for _, p := range polys {
+		poly := orb.Polygon{ringOf(p.GeoLoop)}
+		for _, h := range p.Holes {
+			poly = append(poly, ringOf(h))
+		}
+		mp = append(mp, poly)
+	}
+	return mp, nil
+}
+
+func ringOf(loop h3.GeoLoop) orb.Ring {
+	r := make(orb.Ring, 0, len(loop)+1)
+	for _, ll := range loop {
+		r = append(r, orb.Point{ll.Lng, ll.Lat})
+	}
+	if len(r) > 0 && r[0] != r[len(r)-1] {
+		r = append(r, r[0])
+	}
+	return r
+}
+
+// CellsAreaM2 returns the total area of cells in square metres.
+func CellsAreaM2(cells []h3.Cell) (float64, error) {
+	var sum float64
+	for _, c := range cells {
+		a, err := h3.CellAreaM2(c)
+		if err != nil {
+			return 0, fmt.Errorf("area of cell %v: %w", c, err)
+		}
+		sum += a
+	}
+	return sum, nil
+}
