@@ -1,0 +1,166 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/quarterhour/quarterhour/store"
+)
+
+const evaluationCols = `id, circle_id, district, scheme, year, status, submitted::text, metrics::text,
+	result::text, total, tier, award_yuan, version, created_by, created_at, updated_at, certified_at`
+
+func scanEvaluation(row pgx.CollectableRow) (store.Evaluation, error) {
+	var e store.Evaluation
+	var submitted, metrics, result *string
+	err := row.Scan(&e.ID, &e.CircleID, &e.District, &e.Scheme, &e.Year, &e.Status, &submitted, &metrics,
+		&result, &e.Total, &e.Tier, &e.AwardYuan, &e.Version, &e.CreatedBy, &e.CreatedAt, &e.UpdatedAt, &e.CertifiedAt)
+	if err != nil {
+		return e, err
+	}
+	if e.Submitted, err = jsonValue(submitted); err != nil {
+		return e, err
+	}
+	if e.Metrics, err = jsonValue(metrics); err != nil {
+		return e, err
+	}
+	e.Result, err = jsonValue(result)
+	return e, err
+}
+
+// CreateEvaluation inserts e and appends ev in one transaction; it sets
+// e.ID, Version (1), CreatedAt and UpdatedAt. An award for a circle that
+// already holds one gives ErrConflict; an unknown circle ErrNotFound.
+func (s *Store) CreateEvaluation(ctx context.Context, e *store.Evaluation, ev store.EvaluationEvent) error {
+	if e.Status == "" {
+		e.Status = store.EvalDraft
+	}
+	at := now()
+	certified := truncatedPtr(e.CertifiedAt)
+	var id int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO evaluations (circle_id, district, scheme, year, status,
+				submitted, metrics, result, total, tier, award_yuan, version, created_by,
+				created_at, updated_at, certified_at)
+			VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10, $11, 1, $12, $13, $13, $14)
+			RETURNING id`,
+			e.CircleID, e.District, e.Scheme, e.Year, e.Status, jsonArg(e.Submitted), jsonArg(e.Metrics),
+			jsonArg(e.Result), e.Total, e.Tier, e.AwardYuan, e.CreatedBy, at, certified).Scan(&id)
+		if err != nil {
+			return translate(err)
+		}
+		return appendEvent(ctx, tx, id, ev, at)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: create evaluation of circle %d: %w", e.CircleID, err)
+	}
+	e.ID, e.Version, e.CreatedAt, e.UpdatedAt, e.CertifiedAt = id, 1, at, at, certified
+	return nil
+}
+
+// UpdateEvaluation writes e if its stored version is still e.Version and
+// appends ev, in one transaction; it bumps e.Version and sets UpdatedAt.
+// The circle and creator of an evaluation never change.
+func (s *Store) UpdateEvaluation(ctx context.Context, e *store.Evaluation, ev store.EvaluationEvent) error {
+	at := now()
+	certified := truncatedPtr(e.CertifiedAt)
+	var version int
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `UPDATE evaluations SET district = $3, scheme = $4, year = $5, status = $6,
+				submitted = $7::jsonb, metrics = $8::jsonb, result = $9::jsonb, total = $10, tier = $11,
+				award_yuan = $12, certified_at = $13, version = version + 1, updated_at = $14
+			WHERE id = $1 AND version = $2
+			RETURNING version`,
+			e.ID, e.Version, e.District, e.Scheme, e.Year, e.Status, jsonArg(e.Submitted), jsonArg(e.Metrics),
+			jsonArg(e.Result), e.Total, e.Tier, e.AwardYuan, certified, at).Scan(&version)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return versionMiss(ctx, tx, `SELECT EXISTS (SELECT 1 FROM evaluations WHERE id = $1)`, e.ID)
+		}
+		if err != nil {
+			return translate(err)
+		}
+		return appendEvent(ctx, tx, e.ID, ev, at)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: update evaluation %d: %w", e.ID, err)
+	}
+	e.Version, e.UpdatedAt, e.CertifiedAt = version, at, certified
+	return nil
+}
+
+// appendEvent records ev for the evaluation; a zero ev.At becomes at.
+func appendEvent(ctx context.Context, q querier, evaluationID int64, ev store.EvaluationEvent, at time.Time) error {
+	if !ev.At.IsZero() {
+		at = ev.At
+	}
+	_, err := q.Exec(ctx, `INSERT INTO evaluation_events (evaluation_id, actor, at, from_status, to_status, comment)
+		VALUES ($1, $2, $3, $4, $5, $6)`, evaluationID, ev.Actor, at, ev.From, ev.To, ev.Comment)
+	if err != nil {
+		return fmt.Errorf("append event: %w", translate(err))
+	}
+	return nil
+}
+
+// GetEvaluation returns one evaluation.
+func (s *Store) GetEvaluation(ctx context.Context, id int64) (store.Evaluation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+evaluationCols+` FROM evaluations WHERE id = $1`, id)
+	if err != nil {
+		return store.Evaluation{}, fmt.Errorf("postgres: get evaluation %d: %w", id, err)
+	}
+	e, err := pgx.CollectExactlyOneRow(rows, scanEvaluation)
+	if err != nil {
+		return store.Evaluation{}, fmt.Errorf("postgres: get evaluation %d: %w", id, translate(err))
+	}
+	return e, nil
+}
+
+// ListEvaluations returns the evaluations matching f ordered by id.
+func (s *Store) ListEvaluations(ctx context.Context, f store.EvaluationFilter) ([]store.Evaluation, error) {
+	var w where
+	if f.District != "" {
+		w.add("district = ?", f.District)
+	}
+	if f.Status != "" {
+		w.add("status = ?", f.Status)
+	}
+	if f.CircleID != 0 {
+		w.add("circle_id = ?", f.CircleID)
+	}
+	if f.Scheme != "" {
+		w.add("scheme = ?", f.Scheme)
+	}
+	if f.Year != 0 {
+		w.add("year = ?", f.Year)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+evaluationCols+` FROM evaluations`+w.sql()+` ORDER BY id`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list evaluations: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, scanEvaluation)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list evaluations: %w", err)
+	}
+	return out, nil
+}
+
+// ListEvaluationEvents returns the audit trail of an evaluation, oldest first.
+func (s *Store) ListEvaluationEvents(ctx context.Context, evaluationID int64) ([]store.EvaluationEvent, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, evaluation_id, actor, at, from_status, to_status, comment
+		FROM evaluation_events WHERE evaluation_id = $1 ORDER BY id`, evaluationID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list events of evaluation %d: %w", evaluationID, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.EvaluationEvent, error) {
+		var ev store.EvaluationEvent
+		err := row.Scan(&ev.ID, &ev.EvaluationID, &ev.Actor, &ev.At, &ev.From, &ev.To, &ev.Comment)
+		return ev, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list events of evaluation %d: %w", evaluationID, err)
+	}
+	return out, nil
+}

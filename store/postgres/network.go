@@ -1,0 +1,147 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"github.com/quarterhour/quarterhour/store"
+)
+
+// ReplaceNetwork swaps the walking network of n.Area in one transaction and
+// records imp (when not nil). Node and edge IDs are stored as given; they are
+// unique within an area.
+func (s *Store) ReplaceNetwork(ctx context.Context, n *store.Network, imp *store.Import) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := replaceNetwork(ctx, tx, n); err != nil {
+			return err
+		}
+		return createImport(ctx, tx, imp)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: replace network %q: %w", n.Area, err)
+	}
+	return nil
+}
+
+// replaceNetwork copies nodes and edges into staging tables with COPY and
+// builds the PostGIS geometries server side in one statement each.
+func replaceNetwork(ctx context.Context, tx pgx.Tx, n *store.Network) error {
+	if n.Area == "" {
+		return fmt.Errorf("network without an area")
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM walk_edges WHERE area = $1`, n.Area); err != nil {
+		return fmt.Errorf("delete edges: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM walk_nodes WHERE area = $1`, n.Area); err != nil {
+		return fmt.Errorf("delete nodes: %w", err)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO networks (area, synthetic) VALUES ($1, $2)
+		ON CONFLICT (area) DO UPDATE SET synthetic = EXCLUDED.synthetic`, n.Area, n.Synthetic)
+	if err != nil {
+		return fmt.Errorf("register network: %w", err)
+	}
+	_, err = tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS walk_node_stage (id bigint, x double precision, y double precision) ON COMMIT DROP;
+		CREATE TEMP TABLE IF NOT EXISTS walk_edge_stage (id bigint, source bigint, target bigint, cost double precision,
+			reverse_cost double precision, length_m double precision, wkb bytea, osm_way_id bigint, highway text) ON COMMIT DROP;
+		TRUNCATE walk_node_stage, walk_edge_stage`)
+	if err != nil {
+		return fmt.Errorf("create staging tables: %w", err)
+	}
+	nodes := pgx.CopyFromSlice(len(n.Nodes), func(i int) ([]any, error) {
+		nd := n.Nodes[i]
+		return []any{nd.ID, nd.Point.X(), nd.Point.Y()}, nil
+	})
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"walk_node_stage"}, []string{"id", "x", "y"}, nodes); err != nil {
+		return fmt.Errorf("copy nodes: %w", err)
+	}
+	edges := pgx.CopyFromSlice(len(n.Edges), func(i int) ([]any, error) {
+		e := n.Edges[i]
+		geom, err := encodeWKB(e.Geom)
+		if err != nil {
+			return nil, fmt.Errorf("edge %d: %w", e.ID, err)
+		}
+		return []any{e.ID, e.Source, e.Target, e.Cost, e.ReverseCost, e.LengthM, geom, e.OSMWayID, e.Highway}, nil
+	})
+	edgeCols := []string{"id", "source", "target", "cost", "reverse_cost", "length_m", "wkb", "osm_way_id", "highway"}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"walk_edge_stage"}, edgeCols, edges); err != nil {
+		return fmt.Errorf("copy edges: %w", err)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO walk_nodes (area, id, geom)
+		SELECT $1, id, ST_SetSRID(ST_MakePoint(x, y), 4326) FROM walk_node_stage`, n.Area)
+	if err != nil {
+		return fmt.Errorf("insert nodes: %w", translate(err))
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO walk_edges (area, id, source, target, cost, reverse_cost, length_m,
+			geom, osm_way_id, highway)
+		SELECT $1, id, source, target, cost, reverse_cost, length_m, ST_GeomFromWKB(wkb, 4326), osm_way_id, highway
+		FROM walk_edge_stage`, n.Area)
+	if err != nil {
+		return fmt.Errorf("insert edges: %w", translate(err))
+	}
+	return nil
+}
+
+// LoadNetworks returns every stored network ordered by area, nodes and edges
+// ordered by ID.
+func (s *Store) LoadNetworks(ctx context.Context) ([]store.Network, error) {
+	rows, err := s.pool.Query(ctx, `SELECT area, synthetic FROM networks ORDER BY area`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: load networks: %w", err)
+	}
+	nets, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Network, error) {
+		var n store.Network
+		err := row.Scan(&n.Area, &n.Synthetic)
+		return n, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: load networks: %w", err)
+	}
+	for i := range nets {
+		if err := s.loadNetwork(ctx, &nets[i]); err != nil {
+			return nil, fmt.Errorf("postgres: load network %q: %w", nets[i].Area, err)
+		}
+	}
+	return nets, nil
+}
+
+func (s *Store) loadNetwork(ctx context.Context, n *store.Network) error {
+	rows, err := s.pool.Query(ctx, `SELECT id, ST_X(geom), ST_Y(geom) FROM walk_nodes WHERE area = $1 ORDER BY id`, n.Area)
+	if err != nil {
+		return fmt.Errorf("nodes: %w", err)
+	}
+	var nd store.WalkNode
+	var x, y float64
+	_, err = pgx.ForEachRow(rows, []any{&nd.ID, &x, &y}, func() error {
+		nd.Point = orb.Point{x, y}
+		n.Nodes = append(n.Nodes, nd)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("nodes: %w", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT id, source, target, cost, reverse_cost, length_m,
+			ST_AsBinary(geom, 'NDR'), osm_way_id, highway
+		FROM walk_edges WHERE area = $1 ORDER BY id`, n.Area)
+	if err != nil {
+		return fmt.Errorf("edges: %w", err)
+	}
+	var e store.WalkEdge
+	var geom []byte
+	_, err = pgx.ForEachRow(rows, []any{&e.ID, &e.Source, &e.Target, &e.Cost, &e.ReverseCost, &e.LengthM,
+		&geom, &e.OSMWayID, &e.Highway}, func() error {
+		ls, err := decodeLineString(geom)
+		if err != nil {
+			return fmt.Errorf("edge %d: %w", e.ID, err)
+		}
+		e.Geom = ls
+		n.Edges = append(n.Edges, e)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("edges: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,50 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/quarterhour/quarterhour/store"
+)
+
+// UpsertTargets inserts or replaces targets by (year, district).
+func (s *Store) UpsertTargets(ctx context.Context, ts []store.Target) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error { return upsertTargets(ctx, tx, ts) })
+	if err != nil {
+		return fmt.Errorf("postgres: upsert targets: %w", err)
+	}
+	return nil
+}
+
+func upsertTargets(ctx context.Context, q querier, ts []store.Target) error {
+	b := &pgx.Batch{}
+	for _, t := range ts {
+		b.Queue(`INSERT INTO targets (year, district, circles, high_quality, cumulative, source)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (year, district) DO UPDATE SET circles = EXCLUDED.circles,
+				high_quality = EXCLUDED.high_quality, cumulative = EXCLUDED.cumulative,
+				source = EXCLUDED.source`,
+			t.Year, t.District, t.Circles, t.HighQuality, t.Cumulative, t.Source)
+	}
+	return sendBatch(ctx, q, b)
+}
+
+// ListTargets returns every target ordered by year, then district.
+func (s *Store) ListTargets(ctx context.Context) ([]store.Target, error) {
+	rows, err := s.pool.Query(ctx, `SELECT year, district, circles, high_quality, cumulative, source
+		FROM targets ORDER BY year, district`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list targets: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Target, error) {
+		var t store.Target
+		err := row.Scan(&t.Year, &t.District, &t.Circles, &t.HighQuality, &t.Cumulative, &t.Source)
+		return t, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list targets: %w", err)
+	}
+	return out, nil
+}
