@@ -1,0 +1,112 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/quarterhour/quarterhour/store"
+)
+
+// UpsertScheme stores s as a new version of its code when its document,
+// name, years or reconstructed flag differ from the latest stored version;
+// otherwise it keeps that version. Either way s.Version and s.CreatedAt are
+// set to the stored version's.
+func (s *Store) UpsertScheme(ctx context.Context, sc *store.Scheme) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error { return upsertScheme(ctx, tx, sc) })
+	if err != nil {
+		return fmt.Errorf("sqlite: upsert scheme %q: %w", sc.Code, err)
+	}
+	return nil
+}
+
+func upsertScheme(ctx context.Context, q querier, sc *store.Scheme) error {
+	if sc.Code == "" {
+		return errors.New("scheme code is required")
+	}
+	doc, err := canonicalJSON(sc.Document)
+	if err != nil {
+		return err
+	}
+	if !doc.Valid {
+		return errors.New("scheme document is required")
+	}
+	years, err := encodeList(sc.Years)
+	if err != nil {
+		return err
+	}
+	latest, err := scanScheme(q.QueryRowContext(ctx, `SELECT `+schemeColumns+` FROM schemes
+		WHERE code = ? ORDER BY version DESC LIMIT 1`, sc.Code))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		latest = store.Scheme{}
+	case err != nil:
+		return err
+	case string(latest.Document) == doc.String && latest.Name == sc.Name &&
+		latest.Reconstructed == sc.Reconstructed && slices.Equal(latest.Years, sc.Years):
+		*sc = latest
+		return nil
+	}
+	t := now()
+	version := latest.Version + 1
+	if _, err := q.ExecContext(ctx, `INSERT INTO schemes (code, version, name, years, reconstructed,
+		document, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, sc.Code, version, sc.Name, years,
+		boolInt(sc.Reconstructed), doc.String, fmtTime(t)); err != nil {
+		return mapErr(err)
+	}
+	sc.Version, sc.CreatedAt, sc.Document = version, t, rawJSON(doc)
+	return nil
+}
+
+const schemeColumns = `code, version, name, years, reconstructed, document, created_at`
+
+// ListSchemes returns the latest version of every scheme ordered by code.
+func (s *Store) ListSchemes(ctx context.Context) ([]store.Scheme, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+schemeColumns+` FROM schemes AS s
+		WHERE version = (SELECT max(version) FROM schemes WHERE code = s.code) ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list schemes: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Scheme
+	for rows.Next() {
+		sc, err := scanScheme(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list schemes: %w", err)
+		}
+		out = append(out, sc)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list schemes: %w", err)
+	}
+	return out, nil
+}
+
+// GetScheme returns the latest version of the scheme with the given code.
+func (s *Store) GetScheme(ctx context.Context, code string) (store.Scheme, error) {
+	sc, err := scanScheme(s.r.QueryRowContext(ctx, `SELECT `+schemeColumns+` FROM schemes
+		WHERE code = ? ORDER BY version DESC LIMIT 1`, code))
+	if err != nil {
+		return store.Scheme{}, fmt.Errorf("sqlite: get scheme %q: %w", code, mapErr(err))
+	}
+	return sc, nil
+}
+
+func scanScheme(sc scanner) (store.Scheme, error) {
+	var s store.Scheme
+	var years, doc, created string
+	if err := sc.Scan(&s.Code, &s.Version, &s.Name, &years, &s.Reconstructed, &doc, &created); err != nil {
+		return s, err
+	}
+	var err error
+	if s.Years, err = decodeList[int](years); err != nil {
+		return s, fmt.Errorf("scheme %s years: %w", s.Code, err)
+	}
+	s.Document = []byte(doc)
+	if s.CreatedAt, err = parseTime(created); err != nil {
+		return s, fmt.Errorf("scheme %s: %w", s.Code, err)
+	}
+	return s, nil
+}

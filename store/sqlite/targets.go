@@ -1,0 +1,58 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/quarterhour/quarterhour/store"
+)
+
+// UpsertTargets inserts or replaces targets keyed by (Year, District).
+func (s *Store) UpsertTargets(ctx context.Context, ts []store.Target) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error { return upsertTargets(ctx, tx, ts) })
+	if err != nil {
+		return fmt.Errorf("sqlite: upsert targets: %w", err)
+	}
+	return nil
+}
+
+func upsertTargets(ctx context.Context, q querier, ts []store.Target) error {
+	stmt, err := q.PrepareContext(ctx, `INSERT INTO targets (year, district, circles, high_quality, cumulative, source)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (year, district) DO UPDATE SET circles = excluded.circles,
+			high_quality = excluded.high_quality, cumulative = excluded.cumulative, source = excluded.source`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, t := range ts {
+		if _, err := stmt.ExecContext(ctx, t.Year, t.District, t.Circles, t.HighQuality,
+			boolInt(t.Cumulative), t.Source); err != nil {
+			return fmt.Errorf("target %d/%s: %w", t.Year, t.District, mapErr(err))
+		}
+	}
+	return nil
+}
+
+// ListTargets returns every target ordered by year, then district.
+func (s *Store) ListTargets(ctx context.Context) ([]store.Target, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT year, district, circles, high_quality, cumulative, source
+		FROM targets ORDER BY year, district`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list targets: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Target
+	for rows.Next() {
+		var t store.Target
+		if err := rows.Scan(&t.Year, &t.District, &t.Circles, &t.HighQuality, &t.Cumulative, &t.Source); err != nil {
+			return nil, fmt.Errorf("sqlite: list targets: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list targets: %w", err)
+	}
+	return out, nil
+}
