@@ -1,0 +1,287 @@
+// Package api serves QuarterHour's REST API under /api/v1: reference data,
+// outlets, communities and circles as JSON and GeoJSON, login sessions and
+// bearer tokens, and the OpenAPI document describing all of it.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/quarterhour/quarterhour/store"
+)
+
+// MaxBodyBytes is the largest request body accepted; larger ones get 413.
+const MaxBodyBytes = 10 << 20
+
+// Config wires a Server.
+type Config struct {
+	// Store holds all data. Required.
+	Store store.Store
+	// Logger receives request and error logs; slog.Default() when nil.
+	Logger *slog.Logger
+	// SessionTTL is how long a login lasts; 12 hours when zero.
+	SessionTTL time.Duration
+	// SecureCookie marks the session cookie Secure (serve behind HTTPS).
+	SecureCookie bool
+	// LoginAttemptsPerMinute limits logins per client IP; 10 when zero,
+	// unlimited when negative.
+	LoginAttemptsPerMinute int
+	// ZoneHosts lists, for county-level units without a boundary of their
+	// own (development zones), the counties whose land they lie in; points
+	// inside a host county are accepted for the zone. DefaultZoneHosts when
+	// nil.
+	ZoneHosts map[string][]string
+	// Frontend, when set, serves every path outside /api and /healthz.
+	Frontend http.Handler
+}
+
+// DefaultZoneHosts: 济宁高新区 (370871) has no published boundary; its towns
+// lie in the land of 任城区 (370811) and 兖州区 (370812).
+var DefaultZoneHosts = map[string][]string{"370871": {"370811", "370812"}}
+
+// Server is the HTTP API. It is stateless apart from caches of reference
+// data, so several can serve one database.
+type Server struct {
+	store      store.Store
+	log        *slog.Logger
+	sessionTTL time.Duration
+	secure     bool
+	zoneHosts  map[string][]string
+	limiter    *rateLimiter
+	router     chi.Router
+
+	countiesMu sync.Mutex
+	counties   *countyIndex
+}
+
+// New builds the API handler for cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("api: Config.Store is required")
+	}
+	s := &Server{
+		store:      cfg.Store,
+		log:        cfg.Logger,
+		sessionTTL: cfg.SessionTTL,
+		secure:     cfg.SecureCookie,
+		zoneHosts:  cfg.ZoneHosts,
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.sessionTTL <= 0 {
+		s.sessionTTL = 12 * time.Hour
+	}
+	if s.zoneHosts == nil {
+		s.zoneHosts = DefaultZoneHosts
+	}
+	perMinute := cfg.LoginAttemptsPerMinute
+	if perMinute == 0 {
+		perMinute = 10
+	}
+	if perMinute > 0 {
+		s.limiter = newRateLimiter(perMinute, time.Minute)
+	}
+	s.router = s.routes(cfg.Frontend)
+	return s, nil
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.router.ServeHTTP(w, r)
+}
+
+// Router returns the chi router, for walking the route table.
+func (s *Server) Router() chi.Router { return s.router }
+
+func (s *Server) routes(frontend http.Handler) chi.Router {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID)
+	r.Use(s.recoverer)
+	r.Use(s.logRequests)
+	r.Use(limitBody)
+
+	r.Get("/healthz", s.handleHealth)
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Use(s.authenticate)
+		r.Get("/openapi.json", s.handleOpenAPI)
+
+		r.Post("/auth/login", s.handleLogin)
+		r.Post("/auth/logout", s.handleLogout)
+		r.Get("/me", s.handleMe)
+
+		r.Get("/regions", s.handleListRegions)
+		r.Get("/regions/{code}", s.handleGetRegion)
+		r.Get("/categories", s.handleListCategories)
+
+		r.Get("/outlets", s.handleListOutlets)
+		r.Post("/outlets", s.handleCreateOutlet)
+		r.Get("/outlets/{id}", s.handleGetOutlet)
+		r.Put("/outlets/{id}", s.handleUpdateOutlet)
+		r.Delete("/outlets/{id}", s.handleDeleteOutlet)
+
+		r.Get("/communities", s.handleListCommunities)
+		r.Post("/communities", s.handleCreateCommunity)
+		r.Get("/communities/{id}", s.handleGetCommunity)
+		r.Put("/communities/{id}", s.handleUpdateCommunity)
+
+		r.Get("/circles", s.handleListCircles)
+		r.Post("/circles", s.handleCreateCircle)
+		r.Get("/circles/{id}", s.handleGetCircle)
+		r.Put("/circles/{id}", s.handleUpdateCircle)
+
+		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+			s.writeError(w, r, &Error{Status: http.StatusNotFound, Message: "no such API route"})
+		})
+		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+			s.writeError(w, r, &Error{Status: http.StatusMethodNotAllowed, Message: "method not allowed on this route"})
+		})
+	})
+	if frontend != nil {
+		r.Handle("/*", frontend)
+	}
+	return r
+}
+
+// healthResponse is the body of GET /healthz.
+type healthResponse struct {
+	Status        string `json:"status"`
+	Store         string `json:"store"`
+	SchemaVersion int64  `json:"schema_version,omitempty"`
+	Error         string `json:"error,omitempty"`
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	resp := healthResponse{Status: "ok", Store: s.store.Kind()}
+	err := s.store.Ping(ctx)
+	if err == nil {
+		resp.SchemaVersion, err = s.store.SchemaVersion(ctx)
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "health check failed", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, healthResponse{Status: "unavailable", Store: s.store.Kind(), Error: "store unreachable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// limitBody caps every request body at MaxBodyBytes.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > MaxBodyBytes {
+			writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: fmt.Sprintf("request body is larger than %d bytes", MaxBodyBytes)})
+			return
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.writeError(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "http",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", ww.Status()),
+			slog.Int("bytes", ww.BytesWritten()),
+			slog.Duration("took", time.Since(start)),
+			slog.String("request_id", middleware.GetReqID(r.Context())),
+		)
+	})
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// decodeJSON reads one JSON value from the request body into v, rejecting
+// unknown fields and trailing data.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return jsonError(err)
+		}
+		return badRequest("", "request body holds more than one JSON value")
+	}
+	return nil
+}
+
+// jsonError turns a decoding error into a 400 naming the field where it can,
+// or passes an oversized body through for a 413.
+func jsonError(err error) error {
+	var tooBig *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &tooBig):
+		return err
+	case errors.Is(err, io.EOF):
+		return badRequest("", "request body is empty")
+	case errors.As(err, &typeErr):
+		return badRequest(typeErr.Field, "wrong JSON type: %s", typeErr.Value)
+	case errors.As(err, &syntaxErr):
+		return badRequest("", "malformed JSON at byte %d", syntaxErr.Offset)
+	default:
+		msg := err.Error()
+		const unknown = "json: unknown field "
+		if len(msg) > len(unknown) && msg[:len(unknown)] == unknown {
+			f, uerr := strconv.Unquote(msg[len(unknown):])
+			if uerr == nil {
+				return badRequest(f, "unknown field %q", f)
+			}
+		}
+		return badRequest("", "invalid JSON: %v", err)
+	}
+}
+
+// pathID parses the {id} URL parameter.
+func pathID(r *http.Request) (int64, error) {
+	raw := chi.URLParam(r, "id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, &Error{Status: http.StatusNotFound, Field: "id", Message: fmt.Sprintf("%q is not a valid id", raw)}
+	}
+	return id, nil
+}
