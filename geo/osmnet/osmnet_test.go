@@ -330,3 +330,20 @@ func shortest(net *Network, from, to int64) float64 {
 	}
 	return inf
 }
+
+func TestNetwork_GeoEdgesKeepIDsAndLengths(t *testing.T) {
+	net, _ := readFile(t, "testdata/rules.osm", Options{})
+	nodes, edges := net.GeoNodes(), net.GeoEdges()
+	if len(nodes) != len(net.Nodes) || len(edges) != len(net.Edges) {
+		t.Fatalf("got %d nodes, %d edges; want %d, %d", len(nodes), len(edges), len(net.Nodes), len(net.Edges))
+	}
+	for i, e := range edges {
+		o := net.Edges[i]
+		if e.ID != o.ID || e.Source != o.Source || e.Target != o.Target || e.LengthM != o.LengthM || len(e.Geom) != len(o.Geom) {
+			t.Errorf("edge %d converted to %+v, from %+v", i, e, o)
+		}
+	}
+	if nodes[0].ID != net.Nodes[0].ID || nodes[0].Point != net.Nodes[0].Point {
+		t.Errorf("node 0 converted to %+v, from %+v", nodes[0], net.Nodes[0])
+	}
+}
