@@ -28,7 +28,7 @@ func (s *Store) CreateFeedback(ctx context.Context, f *store.Feedback) error {
 }
 
 // ListFeedback returns the feedback on one circle, or all feedback when
-// circleID is 0, newest first.
+// circleID is 0, oldest first.
 func (s *Store) ListFeedback(ctx context.Context, circleID int64) ([]store.Feedback, error) {
 	query := `SELECT id, outlet_id, circle_id, rating, complaint, text, status, created_at FROM feedback`
 	var args []any
@@ -36,7 +36,7 @@ func (s *Store) ListFeedback(ctx context.Context, circleID int64) ([]store.Feedb
 		query += ` WHERE circle_id = ?`
 		args = append(args, circleID)
 	}
-	rows, err := s.r.QueryContext(ctx, query+` ORDER BY id DESC`, args...)
+	rows, err := s.r.QueryContext(ctx, query+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list feedback: %w", err)
 	}

@@ -1,0 +1,345 @@
+package storetest
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/quarterhour/quarterhour/store"
+)
+
+func testUsersSessions(t *testing.T, s store.Store) {
+	u := store.User{Username: "rencheng", PasswordHash: "$argon2id$v=19$m=65536,t=1,p=2$c2FsdA$aGFzaA",
+		Role: store.RoleDistrict, District: county}
+	must(t, s.CreateUser(ctx(t), &u), "create user")
+	if u.ID == 0 || u.CreatedAt.IsZero() {
+		t.Fatalf("after create: %+v", u)
+	}
+	dup := store.User{Username: "rencheng", PasswordHash: "x", Role: store.RoleAdmin}
+	wantErr(t, s.CreateUser(ctx(t), &dup), store.ErrConflict, "second user with the same name")
+
+	byName, err := s.GetUserByName(ctx(t), "rencheng")
+	must(t, err, "get by name")
+	byID, err := s.GetUser(ctx(t), u.ID)
+	must(t, err, "get by id")
+	for _, got := range []store.User{byName, byID} {
+		if got.ID != u.ID || got.PasswordHash != u.PasswordHash || got.Role != u.Role ||
+			got.District != county || !sameTime(got.CreatedAt, u.CreatedAt) {
+			t.Errorf("got %+v, want %+v", got, u)
+		}
+	}
+	_, err = s.GetUserByName(ctx(t), "nobody")
+	wantErr(t, err, store.ErrNotFound, "get missing user by name")
+	_, err = s.GetUser(ctx(t), u.ID+100)
+	wantErr(t, err, store.ErrNotFound, "get missing user")
+
+	now := time.Now().UTC()
+	live := store.Session{TokenHash: "live-hash", UserID: u.ID, CSRFToken: "csrf", ExpiresAt: now.Add(time.Hour)}
+	expired := store.Session{TokenHash: "old-hash", UserID: u.ID, CSRFToken: "csrf2",
+		CreatedAt: now.Add(-2 * time.Hour), ExpiresAt: now.Add(-time.Minute)}
+	must(t, s.CreateSession(ctx(t), &live), "create session")
+	must(t, s.CreateSession(ctx(t), &expired), "create expired session")
+	got, err := s.GetSession(ctx(t), "live-hash")
+	must(t, err, "get session")
+	if got.UserID != u.ID || got.CSRFToken != "csrf" || got.CreatedAt.IsZero() ||
+		got.ExpiresAt.Sub(live.ExpiresAt).Abs() > time.Microsecond {
+		t.Errorf("GetSession = %+v, want %+v", got, live)
+	}
+	_, err = s.GetSession(ctx(t), "old-hash")
+	wantErr(t, err, store.ErrNotFound, "expired session")
+	_, err = s.GetSession(ctx(t), "no-such-hash")
+	wantErr(t, err, store.ErrNotFound, "unknown session")
+	must(t, s.DeleteSession(ctx(t), "live-hash"), "delete session")
+	_, err = s.GetSession(ctx(t), "live-hash")
+	wantErr(t, err, store.ErrNotFound, "deleted session")
+}
+
+func testSchemes(t *testing.T, s store.Store) {
+	v1 := fixtureScheme(`{"walk": {"minutes": 15, "kmh": 4.0}, "indicators": [{"id": "basic"}]}`)
+	must(t, s.UpsertScheme(ctx(t), &v1), "first upsert")
+	if v1.Version != 1 || v1.CreatedAt.IsZero() {
+		t.Fatalf("first upsert: version %d created %v, want version 1", v1.Version, v1.CreatedAt)
+	}
+	same := fixtureScheme(`{"indicators":[{"id":"basic"}],"walk":{"kmh":4.0,"minutes":15}}`)
+	must(t, s.UpsertScheme(ctx(t), &same), "same document again")
+	if same.Version != 1 {
+		t.Errorf("the same document (reformatted) got version %d, want 1", same.Version)
+	}
+	changed := fixtureScheme(`{"walk": {"minutes": 15, "kmh": 5.0}, "indicators": [{"id": "basic"}]}`)
+	must(t, s.UpsertScheme(ctx(t), &changed), "changed document")
+	if changed.Version != 2 {
+		t.Errorf("a changed document got version %d, want 2", changed.Version)
+	}
+	other := store.Scheme{Code: "national-2023", Name: "国家", Document: json.RawMessage(`{"a": 1}`)}
+	must(t, s.UpsertScheme(ctx(t), &other), "other scheme")
+
+	got, err := s.GetScheme(ctx(t), "jining-2023")
+	must(t, err, "get scheme")
+	if got.Version != 2 || !jsonEqual(t, got.Document, changed.Document) || got.Name != "济宁 2023" ||
+		!reflect.DeepEqual(got.Years, []int{2023, 2024, 2025}) || !got.Reconstructed {
+		t.Errorf("GetScheme = %+v, want version 2 with the changed document", got)
+	}
+	list, err := s.ListSchemes(ctx(t))
+	must(t, err, "list schemes")
+	versions := map[string]int{}
+	for _, sc := range list {
+		versions[sc.Code] = sc.Version
+	}
+	if len(list) != 2 || versions["jining-2023"] != 2 || versions["national-2023"] != 1 {
+		t.Errorf("ListSchemes = %v, want the latest version of each code", versions)
+	}
+	_, err = s.GetScheme(ctx(t), "missing")
+	wantErr(t, err, store.ErrNotFound, "get missing scheme")
+}
+
+// evalFixture creates two circles and returns their IDs.
+func evalFixture(t *testing.T, s store.Store) (int64, int64) {
+	t.Helper()
+	cm := fixtureCommunity("甲", 116.58, 35.41)
+	must(t, s.CreateCommunity(ctx(t), &cm), "create community")
+	a, b := fixtureCircle(cm.ID), fixtureCircle(cm.ID)
+	b.Name = "第二个圈"
+	must(t, s.CreateCircle(ctx(t), &a), "create circle a")
+	must(t, s.CreateCircle(ctx(t), &b), "create circle b")
+	return a.ID, b.ID
+}
+
+func draft(circleID int64, year int) store.Evaluation {
+	return store.Evaluation{CircleID: circleID, District: county, Scheme: "jining-2023", Year: year,
+		Status: store.EvalDraft, Submitted: json.RawMessage(`{"satisfaction": 0.93, "note": "<问卷>"}`),
+		CreatedBy: "rencheng"}
+}
+
+func testEvaluations(t *testing.T, s store.Store) {
+	circleA, circleB := evalFixture(t, s)
+	e := draft(circleA, 2023)
+	must(t, s.CreateEvaluation(ctx(t), &e, store.EvaluationEvent{Actor: "rencheng", To: store.EvalDraft}), "create")
+	if e.ID == 0 || e.Version != 1 || e.CreatedAt.IsZero() {
+		t.Fatalf("after create: %+v", e)
+	}
+	dup := draft(circleA, 2023)
+	wantErr(t, s.CreateEvaluation(ctx(t), &dup, store.EvaluationEvent{Actor: "rencheng"}), store.ErrConflict,
+		"second evaluation of the same circle, scheme and year")
+
+	stale := e
+	e.Status = store.EvalSubmitted
+	e.Metrics = json.RawMessage(`{"coverage": 0.87}`)
+	e.Result = json.RawMessage(`{"indicators": [{"id": "basic", "points": 20}]}`)
+	e.Total, e.Tier = 86.5, "basic"
+	must(t, s.UpdateEvaluation(ctx(t), &e, store.EvaluationEvent{Actor: "rencheng", From: store.EvalDraft,
+		To: store.EvalSubmitted, Comment: "提交"}), "submit")
+	if e.Version != 2 {
+		t.Errorf("version after update = %d, want 2", e.Version)
+	}
+	got, err := s.GetEvaluation(ctx(t), e.ID)
+	must(t, err, "get")
+	if got.Status != store.EvalSubmitted || got.Version != 2 || got.Total != 86.5 || got.Tier != "basic" ||
+		!jsonEqual(t, got.Submitted, e.Submitted) || !jsonEqual(t, got.Metrics, e.Metrics) ||
+		!jsonEqual(t, got.Result, e.Result) || got.CertifiedAt != nil || got.CreatedBy != "rencheng" ||
+		!sameTime(got.CreatedAt, e.CreatedAt) {
+		t.Errorf("GetEvaluation = %+v,\nwant %+v", got, e)
+	}
+
+	stale.Status = store.EvalApproved
+	wantErr(t, s.UpdateEvaluation(ctx(t), &stale, store.EvaluationEvent{Actor: "reviewer", From: store.EvalDraft,
+		To: store.EvalApproved}), store.ErrConflict, "stale evaluation update")
+	missing := e
+	missing.ID = e.ID + 100
+	wantErr(t, s.UpdateEvaluation(ctx(t), &missing, store.EvaluationEvent{Actor: "x"}), store.ErrNotFound,
+		"update of a missing evaluation")
+	_, err = s.GetEvaluation(ctx(t), missing.ID)
+	wantErr(t, err, store.ErrNotFound, "get missing evaluation")
+
+	evs, err := s.ListEvaluationEvents(ctx(t), e.ID)
+	must(t, err, "events")
+	if len(evs) != 2 || evs[0].To != store.EvalDraft || evs[1].From != store.EvalDraft ||
+		evs[1].To != store.EvalSubmitted || evs[1].Comment != "提交" || evs[1].EvaluationID != e.ID ||
+		evs[1].At.IsZero() {
+		t.Errorf("events = %+v, want create then submit (the stale update appended nothing)", evs)
+	}
+
+	other := draft(circleB, 2024)
+	other.District = "370812"
+	must(t, s.CreateEvaluation(ctx(t), &other, store.EvaluationEvent{Actor: "yanzhou", To: store.EvalDraft}), "create other")
+	for _, tc := range []struct {
+		name string
+		f    store.EvaluationFilter
+		want []int64
+	}{
+		{"all", store.EvaluationFilter{}, []int64{e.ID, other.ID}},
+		{"district", store.EvaluationFilter{District: county}, []int64{e.ID}},
+		{"status", store.EvaluationFilter{Status: store.EvalDraft}, []int64{other.ID}},
+		{"circle", store.EvaluationFilter{CircleID: circleB}, []int64{other.ID}},
+		{"scheme and year", store.EvaluationFilter{Scheme: "jining-2023", Year: 2023}, []int64{e.ID}},
+	} {
+		list, err := s.ListEvaluations(ctx(t), tc.f)
+		must(t, err, tc.name)
+		var ids []int64
+		for _, x := range list {
+			ids = append(ids, x.ID)
+		}
+		if !reflect.DeepEqual(ids, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, ids, tc.want)
+		}
+	}
+}
+
+func testEvaluationRace(t *testing.T, s store.Store) {
+	circle, _ := evalFixture(t, s)
+	e := draft(circle, 2023)
+	must(t, s.CreateEvaluation(ctx(t), &e, store.EvaluationEvent{Actor: "rencheng", To: store.EvalDraft}), "create")
+	const racers = 2
+	errs := make([]error, racers)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range racers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mine := e
+			mine.Status = store.EvalSubmitted
+			<-start
+			errs[i] = s.UpdateEvaluation(ctx(t), &mine, store.EvaluationEvent{Actor: "racer", From: store.EvalDraft,
+				To: store.EvalSubmitted})
+		}()
+	}
+	close(start)
+	wg.Wait()
+	var won, conflicted int
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case errors.Is(err, store.ErrConflict):
+			conflicted++
+		default:
+			t.Errorf("racing update failed with %v, want nil or ErrConflict", err)
+		}
+	}
+	if won != 1 || conflicted != 1 {
+		t.Errorf("racing updates: %d won, %d conflicted; want exactly one of each", won, conflicted)
+	}
+	evs, err := s.ListEvaluationEvents(ctx(t), e.ID)
+	must(t, err, "events")
+	if len(evs) != 2 {
+		t.Errorf("%d events after the race, want 2 (the loser appended nothing)", len(evs))
+	}
+}
+
+func testOneAward(t *testing.T, s store.Store) {
+	circleA, circleB := evalFixture(t, s)
+	first := draft(circleA, 2023)
+	must(t, s.CreateEvaluation(ctx(t), &first, store.EvaluationEvent{Actor: "a", To: store.EvalDraft}), "create first")
+	first.Status, first.Tier, first.AwardYuan = store.EvalApproved, "high_quality", 300000
+	must(t, s.UpdateEvaluation(ctx(t), &first, store.EvaluationEvent{Actor: "reviewer", To: store.EvalApproved}), "award first")
+
+	second := draft(circleA, 2024)
+	must(t, s.CreateEvaluation(ctx(t), &second, store.EvaluationEvent{Actor: "a", To: store.EvalDraft}), "create second")
+	second.AwardYuan = 100000
+	wantErr(t, s.UpdateEvaluation(ctx(t), &second, store.EvaluationEvent{Actor: "reviewer", To: store.EvalApproved}),
+		store.ErrConflict, "second award for the same circle")
+	got, err := s.GetEvaluation(ctx(t), second.ID)
+	must(t, err, "get second")
+	if got.AwardYuan != 0 || got.Version != 1 {
+		t.Errorf("the refused award was written: %+v", got)
+	}
+	third := draft(circleA, 2025)
+	third.AwardYuan = 1
+	wantErr(t, s.CreateEvaluation(ctx(t), &third, store.EvaluationEvent{Actor: "a"}), store.ErrConflict,
+		"creating an evaluation with a second award")
+
+	otherCircle := draft(circleB, 2023)
+	otherCircle.AwardYuan = 300000
+	must(t, s.CreateEvaluation(ctx(t), &otherCircle, store.EvaluationEvent{Actor: "a", To: store.EvalDraft}),
+		"award for another circle")
+}
+
+func testCertifiedImmutable(t *testing.T, s store.Store) {
+	circle, _ := evalFixture(t, s)
+	e := draft(circle, 2023)
+	must(t, s.CreateEvaluation(ctx(t), &e, store.EvaluationEvent{Actor: "a", To: store.EvalDraft}), "create")
+	at := time.Date(2023, 12, 20, 9, 30, 0, 123456000, time.UTC)
+	e.Status, e.CertifiedAt, e.AwardYuan = store.EvalCertified, &at, 300000
+	must(t, s.UpdateEvaluation(ctx(t), &e, store.EvaluationEvent{Actor: "reviewer", From: store.EvalDraft,
+		To: store.EvalCertified}), "certify")
+	got, err := s.GetEvaluation(ctx(t), e.ID)
+	must(t, err, "get")
+	if got.CertifiedAt == nil || !got.CertifiedAt.Equal(at) {
+		t.Errorf("CertifiedAt = %v, want %v", got.CertifiedAt, at)
+	}
+	e.AwardYuan = 1
+	wantErr(t, s.UpdateEvaluation(ctx(t), &e, store.EvaluationEvent{Actor: "reviewer", From: store.EvalCertified,
+		To: store.EvalCertified}), store.ErrConflict, "update of a certified evaluation")
+}
+
+func testTargets(t *testing.T, s store.Store) {
+	ts := []store.Target{
+		{Year: 2025, District: "370800", Circles: 120, HighQuality: 60, Cumulative: true, Source: "plan"},
+		{Year: 2023, District: "370811", Circles: 8},
+		{Year: 2023, District: "370800", Circles: 40, Source: "plan"},
+	}
+	must(t, s.UpsertTargets(ctx(t), ts), "upsert")
+	ts[1].Circles = 9
+	must(t, s.UpsertTargets(ctx(t), ts[1:2]), "upsert again")
+	got, err := s.ListTargets(ctx(t))
+	must(t, err, "list")
+	want := []store.Target{ts[2], ts[1], ts[0]}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ListTargets = %+v,\nwant %+v (by year, district; updated in place)", got, want)
+	}
+}
+
+func testImports(t *testing.T, s store.Store) {
+	for _, f := range []string{"one.csv", "two.csv", "three.csv"} {
+		imp := &store.Import{Kind: "outlets-csv", File: f, CRS: "GCJ-02", RowsOK: 1}
+		_, err := s.UpsertOutletsBySource(ctx(t), nil, imp)
+		must(t, err, "record "+f)
+	}
+	got, err := s.ListImports(ctx(t), 2)
+	must(t, err, "list")
+	if len(got) != 2 || got[0].File != "three.csv" || got[1].File != "two.csv" || got[0].CRS != "GCJ-02" ||
+		got[0].CreatedAt.IsZero() {
+		t.Errorf("ListImports(2) = %+v, want three.csv then two.csv", got)
+	}
+	all, err := s.ListImports(ctx(t), 0)
+	must(t, err, "list all")
+	if len(all) != 3 {
+		t.Errorf("ListImports(0) returned %d, want all 3", len(all))
+	}
+}
+
+func testFeedback(t *testing.T, s store.Store) {
+	circle, other := evalFixture(t, s)
+	o := fixtureOutlet("药店", "pharmacy", 116.58, 35.41)
+	must(t, s.CreateOutlet(ctx(t), &o), "create outlet")
+	fs := []store.Feedback{
+		{CircleID: circle, Rating: 5, Text: "很方便"},
+		{OutletID: o.ID, Complaint: true, Text: "不收现金", Status: "open"},
+		{CircleID: other, Rating: 2, Text: "太远", Status: "resolved"},
+		{CircleID: circle, OutletID: o.ID, Rating: 4, Text: "还行"},
+	}
+	for i := range fs {
+		must(t, s.CreateFeedback(ctx(t), &fs[i]), "create feedback")
+		if fs[i].ID == 0 || fs[i].CreatedAt.IsZero() || fs[i].Status == "" {
+			t.Fatalf("after create: %+v", fs[i])
+		}
+	}
+	got, err := s.ListFeedback(ctx(t), circle)
+	must(t, err, "list by circle")
+	if len(got) != 2 || got[0].Text != "很方便" || got[1].OutletID != o.ID || got[0].Status != "open" ||
+		got[0].Rating != 5 {
+		t.Errorf("ListFeedback(circle) = %+v, want the two on that circle, oldest first", got)
+	}
+	all, err := s.ListFeedback(ctx(t), 0)
+	must(t, err, "list all")
+	if len(all) != 4 || !all[1].Complaint || all[1].OutletID != o.ID || all[2].Status != "resolved" {
+		t.Errorf("ListFeedback(0) = %+v, want all four", all)
+	}
+	bad := store.Feedback{Rating: 9, Text: "x"}
+	if err := s.CreateFeedback(ctx(t), &bad); err == nil {
+		t.Error("feedback with rating 9 accepted, want an error (ratings are 1..5)")
+	}
+}
