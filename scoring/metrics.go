@@ -91,7 +91,6 @@ var ListMetricNames = []string{MetricBasicTypesMissing, MetricQualityTypesMissin
 var missingListOf = map[string]string{
 	MetricBasicTypesShare:         MetricBasicTypesMissing,
 	MetricBasicTypesPresent:       MetricBasicTypesMissing,
-	MetricBasicNeedsCoverage:      MetricBasicTypesMissing,
 	MetricQualityTypesShare:       MetricQualityTypesMissing,
 	MetricQualityTypesPresent:     MetricQualityTypesMissing,
 	MetricPublicFacilitiesPresent: MetricPublicFacilitiesMissing,

@@ -69,10 +69,10 @@ type Walking struct {
 }
 
 // BudgetMetres is the walking distance of the full budget.
-func (w Walking) BudgetMetres() float64 { return w.SpeedKMH * 1000 / 60 * w.Minutes }
+func (w Walking) BudgetMetres() float64 { return w.SpeedKMH * 1000 * w.Minutes / 60 }
 
 // DoorstepMetres is the walking distance of the doorstep ring.
-func (w Walking) DoorstepMetres() float64 { return w.SpeedKMH * 1000 / 60 * w.DoorstepMinutes }
+func (w Walking) DoorstepMetres() float64 { return w.SpeedKMH * 1000 * w.DoorstepMinutes / 60 }
 
 // TypeRef names a category of the taxonomy inside a scheme, so explanations
 // can name what is missing without a database.
