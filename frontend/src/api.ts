@@ -1,0 +1,120 @@
+// HTTP client for /api/v1: JSON in and out, the CSRF header on unsafe
+// requests, and errors sorted into kinds the UI can explain.
+
+export type ErrorKind =
+  | 'network' // no answer at all
+  | 'unavailable' // the server has no such endpoint (yet)
+  | 'auth' // 401
+  | 'forbidden' // 403
+  | 'conflict' // 409: stale version
+  | 'http' // any other error status
+  | 'badResponse'; // success status but not the JSON we asked for
+
+/** ApiError is a failed API call with what the UI needs to explain it. */
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly status: number,
+    readonly path: string,
+    message: string,
+    /** the decoded JSON error body, when there was one */
+    readonly body: Record<string, unknown> | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+/** withQuery appends the set, non-false values of q to path. */
+export function withQuery(path: string, q: Query = {}): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === null || v === false || v === '') continue;
+    p.set(k, v === true ? '1' : String(v));
+  }
+  const s = p.toString();
+  return s ? `${path}${path.includes('?') ? '&' : '?'}${s}` : path;
+}
+
+const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Client talks to one QuarterHour server. */
+export class Client {
+  /** csrfToken is sent as X-CSRF-Token on unsafe requests once known. */
+  csrfToken = '';
+
+  constructor(
+    private readonly fetchFn: FetchFn = (input, init) => fetch(input, init),
+    private readonly base = '',
+  ) {}
+
+  get<T>(path: string, q?: Query): Promise<T> {
+    return this.request<T>('GET', withQuery(path, q));
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (unsafe.has(method) && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+      });
+    } catch (e) {
+      throw new ApiError('network', 0, path, e instanceof Error ? e.message : String(e));
+    }
+    if (res.status === 204) return null as T;
+    const isJSON = (res.headers.get('Content-Type') ?? '').includes('json');
+    let data: unknown = null;
+    let text = '';
+    if (isJSON) {
+      try {
+        data = await res.json();
+      } catch {
+        throw new ApiError('badResponse', res.status, path, 'invalid JSON');
+      }
+    } else {
+      text = await res.text().catch(() => '');
+    }
+    if (!res.ok) {
+      const obj = data && typeof data === 'object' ? (data as Record<string, unknown>) : null;
+      const message = (typeof obj?.error === 'string' && obj.error) || text.trim().slice(0, 200) || res.statusText;
+      throw new ApiError(errorKind(res.status, isJSON), res.status, path, message, obj);
+    }
+    if (!isJSON) throw new ApiError('badResponse', res.status, path, 'not JSON');
+    return data as T;
+  }
+}
+
+/** errorKind sorts an error status; a 404 or 405 without a JSON body means the route itself is missing. */
+export function errorKind(status: number, isJSON: boolean): ErrorKind {
+  switch (status) {
+    case 401:
+      return 'auth';
+    case 403:
+      return 'forbidden';
+    case 409:
+      return 'conflict';
+    case 501:
+      return 'unavailable';
+    case 404:
+    case 405:
+      return isJSON ? 'http' : 'unavailable';
+    default:
+      return 'http';
+  }
+}
+
+export const api = new Client();

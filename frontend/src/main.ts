@@ -1,0 +1,129 @@
+// The shell: header with navigation, language and login; the demo-data
+// banner; the panel and the map; hash routes to the views.
+
+import './style.css';
+import { api } from './api';
+import { logout, onUserChange, restore, user } from './auth';
+import { h, message } from './dom';
+import { describeError } from './errors';
+import { enumLabel, lang, onLangChange, restoreLang, setLang, storedLang, t, type Key } from './i18n';
+import { createMap, setData, whenLoaded } from './map';
+import { toCollection } from './shapes';
+import { CirclesView } from './views/circles';
+import { LoginView } from './views/login';
+import { PlannerView } from './views/planner';
+import { ResidentView } from './views/resident';
+import type { Context, View } from './views/view';
+
+restoreLang(storedLang());
+
+const header = h('header', { class: 'top' });
+const banner = h('div', { class: 'banner', role: 'note', hidden: true });
+const panel = h('section', { class: 'panel', 'aria-live': 'polite' });
+const mapEl = h('div', { class: 'map', id: 'map' });
+const mapNote = h('div', { class: 'map-note' });
+const main = h('main', { class: 'layout' }, panel, h('div', { class: 'map-wrap' }, mapEl, mapNote));
+document.getElementById('app')!.replaceChildren(header, banner, main);
+
+const map = createMap(mapEl);
+const login = new LoginView();
+const routes: Record<string, { view: View; nav?: Key }> = {
+  '#/': { view: new ResidentView(), nav: 'nav.resident' },
+  '#/planner': { view: new PlannerView(), nav: 'nav.planner' },
+  '#/circles': { view: new CirclesView(), nav: 'nav.circles' },
+  '#/login': { view: login },
+};
+let current: View | null = null;
+
+const ctx: Context = {
+  map,
+  panel,
+  demoData(on) {
+    banner.hidden = !on;
+  },
+  go(hash) {
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  },
+};
+
+function routeKey(): string {
+  const k = location.hash || '#/';
+  return k in routes ? k : '#/';
+}
+
+function route(): void {
+  let key = routeKey();
+  if (routes[key].view.needsLogin && !user()) {
+    login.next = key;
+    login.required = true;
+    key = '#/login';
+    history.replaceState(null, '', key);
+  }
+  const next = routes[key].view;
+  current?.leave();
+  current = next;
+  banner.hidden = true;
+  main.classList.toggle('wide', !!next.wide);
+  renderHeader();
+  next.enter(ctx);
+  requestAnimationFrame(() => map.resize());
+}
+
+function renderHeader(): void {
+  const key = routeKey();
+  const u = user();
+  header.replaceChildren(
+    h('a', { class: 'brand', href: '#/' }, h('strong', {}, t('app.title')), h('span', {}, t('app.subtitle'))),
+    h(
+      'nav',
+      {},
+      Object.entries(routes)
+        .filter(([, r]) => r.nav)
+        .map(([hash, r]) => h('a', { href: hash, 'aria-current': hash === key ? 'page' : undefined }, t(r.nav!))),
+    ),
+    h(
+      'div',
+      { class: 'tools' },
+      u ? h('span', { class: 'who' }, t('login.as', { user: u.username, role: enumLabel('role', u.role) })) : null,
+      u
+        ? h('button', { type: 'button', class: 'link', onclick: () => logout().finally(() => ctx.go('#/')) }, t('nav.logout'))
+        : h('a', { href: '#/login' }, t('nav.login')),
+      h('button', { type: 'button', class: 'lang', lang: lang() === 'zh' ? 'en' : 'zh', onclick: () => setLang(lang() === 'zh' ? 'en' : 'zh') }, t('lang.toggle')),
+    ),
+  );
+  banner.textContent = t('demo.banner');
+  document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
+  document.title = `${t('app.title')} · ${t('app.subtitle')}`;
+}
+
+/** loadCounties draws the county boundaries, the offline base layer under every view. */
+async function loadCounties(): Promise<void> {
+  await whenLoaded(map);
+  setData(map, 'counties');
+  // Under the views' layers, which may already be on the map.
+  const above = map.getStyle().layers.find((l) => l.id !== 'background' && l.id !== 'basemap')?.id;
+  map.addLayer({ id: 'counties-fill', type: 'fill', source: 'counties', paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.5 } }, above);
+  map.addLayer({ id: 'counties-line', type: 'line', source: 'counties', paint: { 'line-color': '#6b7b6b', 'line-width': 1.2, 'line-dasharray': [3, 2] } }, above);
+  try {
+    setData(map, 'counties', toCollection(await api.get('/api/v1/regions', { level: 'county' })));
+    mapNote.replaceChildren();
+  } catch (e) {
+    mapNote.replaceChildren(message(t('map.countiesMissing', { message: describeError(e) }), 'error'));
+  }
+}
+
+onLangChange(() => {
+  renderHeader();
+  current?.render();
+});
+onUserChange(() => renderHeader());
+window.addEventListener('hashchange', route);
+
+async function start(): Promise<void> {
+  await Promise.all([restore().catch(() => null), whenLoaded(map)]);
+  route();
+  await loadCounties();
+}
+
+start();

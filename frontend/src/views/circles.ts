@@ -1,0 +1,343 @@
+// 区县 District / 评审 Reviewer view: the circles of the user's district, a
+// form to register one, the evaluation preview, and the review queue.
+
+import type { MapMouseEvent } from 'maplibre-gl';
+import { api, ApiError } from '../api';
+import { canReview, user } from '../auth';
+import { fill, h, message } from '../dom';
+import { describeError } from '../errors';
+import { formatNumber, formatYuan } from '../format';
+import { enumLabel, t, type Key } from '../i18n';
+import { Layers, maplibregl } from '../map';
+import { boundsOf, records, toCollection } from '../shapes';
+import type { Context, View } from './view';
+
+interface Circle {
+  id: number;
+  name: string;
+  district: string;
+  layout: string;
+  status: string;
+  version?: number;
+}
+
+interface Community {
+  id: number;
+  name: string;
+  district?: string;
+}
+
+export interface EvaluationPreview {
+  scheme: string;
+  year: number;
+  total: number;
+  tier: string;
+  indicators: { id: string; name: string; value: unknown; points: number; max_points: number; explanation: string }[];
+  gates?: { id?: string; name?: string; tier?: string; ok?: boolean; passed?: boolean; explanation?: string }[];
+  award?: { eligible: boolean; cap_yuan: number };
+}
+
+interface Evaluation {
+  id: number;
+  circle_id: number;
+  status: string;
+  version: number;
+  year: number;
+  total: number;
+  tier: string;
+}
+
+const scheme = 'jining-2023';
+const year = 2023;
+
+/** formatValue shows an indicator value: numbers rounded, booleans as yes/no, anything else as text. */
+export function formatValue(v: unknown): string {
+  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'boolean') return t(v ? 'common.yes' : 'common.no');
+  if (v == null) return '—';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export class CirclesView implements View {
+  needsLogin = true;
+  wide = true;
+  private ctx!: Context;
+  private layers!: Layers;
+  private circles: Circle[] | null = null;
+  private circlesError = '';
+  private communities: Community[] = [];
+  private communitiesError = '';
+  private center: [number, number] | null = null;
+  private centerMarker: maplibregl.Marker | null = null;
+  private formMessage: HTMLElement | null = null;
+  private preview: { circle: Circle; data?: EvaluationPreview; error?: string } | null = null;
+  private queue: Evaluation[] | null = null;
+  private queueError = '';
+  private queueMessage = '';
+  private comments = new Map<number, string>();
+
+  enter(ctx: Context): void {
+    this.ctx = ctx;
+    this.layers = new Layers(ctx.map);
+    this.layers.source('my-communities');
+    this.layers.source('my-circles');
+    this.layers.layer({ id: 'my-communities-fill', type: 'fill', source: 'my-communities', paint: { 'fill-color': '#9ecae1', 'fill-opacity': 0.3 } });
+    this.layers.layer({ id: 'my-communities-line', type: 'line', source: 'my-communities', paint: { 'line-color': '#3182bd', 'line-width': 1 } });
+    this.layers.layer({
+      id: 'my-circles-points',
+      type: 'circle',
+      source: 'my-circles',
+      paint: { 'circle-radius': 9, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#6a1b9a', 'circle-stroke-width': 3 },
+    });
+    ctx.map.on('click', this.onClick);
+    this.loadCircles();
+    this.loadCommunities();
+    if (canReview(user())) this.loadQueue();
+    this.render();
+  }
+
+  leave(): void {
+    this.ctx.map.off('click', this.onClick);
+    this.centerMarker?.remove();
+    this.centerMarker = null;
+    this.layers.removeAll();
+  }
+
+  private onClick = (e: MapMouseEvent): void => {
+    this.center = [e.lngLat.lng, e.lngLat.lat];
+    this.centerMarker ??= new maplibregl.Marker({ color: '#6a1b9a' });
+    this.centerMarker.setLngLat(this.center).addTo(this.ctx.map);
+    this.render();
+  };
+
+  private async loadCircles(): Promise<void> {
+    try {
+      const data = await api.get<unknown>('/api/v1/circles', { district: user()?.district });
+      this.circles = records(data) as unknown as Circle[];
+      this.circlesError = '';
+      this.layers.source('my-circles', toCollection(data));
+    } catch (e) {
+      this.circles = null;
+      this.circlesError = describeError(e);
+    }
+    this.render();
+  }
+
+  private async loadCommunities(): Promise<void> {
+    try {
+      const data = await api.get<unknown>('/api/v1/communities', { district: user()?.district });
+      this.communities = records(data) as unknown as Community[];
+      const fc = toCollection(data);
+      this.layers.source('my-communities', fc);
+      const b = boundsOf(fc);
+      if (b) this.ctx.map.fitBounds(b, { padding: 30, maxZoom: 14, duration: 0 });
+    } catch (e) {
+      this.communitiesError = describeError(e);
+    }
+    this.render();
+  }
+
+  private async loadQueue(): Promise<void> {
+    try {
+      const [submitted, approved] = await Promise.all([
+        api.get<unknown>('/api/v1/evaluations', { status: 'submitted' }),
+        api.get<unknown>('/api/v1/evaluations', { status: 'approved' }),
+      ]);
+      this.queue = [...records(submitted), ...records(approved)] as unknown as Evaluation[];
+      this.queueError = '';
+    } catch (e) {
+      this.queue = null;
+      this.queueError = describeError(e);
+    }
+    this.render();
+  }
+
+  private async evaluate(c: Circle): Promise<void> {
+    this.preview = { circle: c };
+    this.render();
+    try {
+      const data = await api.get<EvaluationPreview>(`/api/v1/circles/${c.id}/evaluation`, { scheme, year });
+      this.preview = { circle: c, data };
+    } catch (e) {
+      this.preview = { circle: c, error: describeError(e) };
+    }
+    this.render();
+  }
+
+  private async act(ev: Evaluation, action: 'approve' | 'return' | 'certify'): Promise<void> {
+    try {
+      await api.post(`/api/v1/evaluations/${ev.id}/${action}`, { version: ev.version, comment: this.comments.get(ev.id) ?? '' });
+      this.comments.delete(ev.id);
+      this.queueMessage = t('review.done', { action: t(`review.${action}` as Key), name: this.circleName(ev.circle_id) });
+    } catch (e) {
+      this.queueMessage = describeError(e);
+    }
+    await this.loadQueue();
+  }
+
+  private async register(form: HTMLFormElement): Promise<void> {
+    const fd = new FormData(form);
+    const body = {
+      name: String(fd.get('name') ?? '').trim(),
+      district: user()?.district ?? '',
+      layout: String(fd.get('layout')),
+      status: String(fd.get('status')),
+      planned_year: Number(fd.get('planned_year')) || undefined,
+      community_ids: fd.getAll('community_ids').map(Number),
+      centers: this.center ? [this.center] : [],
+    };
+    try {
+      const created = await api.post<Circle>('/api/v1/circles', body);
+      this.formMessage = message(t('circles.created', { name: created?.name ?? body.name }));
+      form.reset();
+      this.center = null;
+      this.centerMarker?.remove();
+      this.centerMarker = null;
+      await this.loadCircles();
+    } catch (e) {
+      const detail = e instanceof ApiError && e.kind === 'http' ? e.message : describeError(e);
+      this.formMessage = message(detail, 'error');
+      this.render();
+    }
+  }
+
+  private circleName(id: number): string {
+    return this.circles?.find((c) => c.id === id)?.name ?? `#${id}`;
+  }
+
+  render(): void {
+    fill(this.ctx.panel, 
+      h('h2', {}, t('circles.title')),
+      this.circlesList(),
+      this.previewSection(),
+      this.registerForm(),
+      canReview(user()) ? this.queueSection() : null,
+    );
+  }
+
+  private circlesList(): HTMLElement {
+    if (this.circlesError) return message(this.circlesError, 'error');
+    if (!this.circles) return message(t('common.loading'));
+    if (!this.circles.length) return message(t('circles.none'));
+    return h(
+      'table',
+      { class: 'table circles' },
+      h('thead', {}, h('tr', {}, h('th', {}, t('circles.name')), h('th', {}, t('circles.district')), h('th', {}, t('circles.layout')), h('th', {}, t('circles.status')), h('th', {}))),
+      h(
+        'tbody',
+        {},
+        this.circles.map((c) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, c.name),
+            h('td', {}, c.district),
+            h('td', {}, enumLabel('circles.layout', c.layout)),
+            h('td', {}, h('span', { class: `status status-${c.status}` }, enumLabel('circles.status', c.status))),
+            h('td', {}, h('button', { type: 'button', class: 'small', onclick: () => this.evaluate(c) }, t('circles.evaluate'))),
+          ),
+        ),
+      ),
+    );
+  }
+
+  private previewSection(): HTMLElement | null {
+    const p = this.preview;
+    if (!p) return null;
+    const head = h('h3', {}, t('eval.title', { name: p.circle.name }));
+    if (p.error) return h('section', { class: 'preview' }, head, message(p.error, 'error'));
+    if (!p.data) return h('section', { class: 'preview' }, head, message(t('common.loading')));
+    const d = p.data;
+    return h(
+      'section',
+      { class: 'preview' },
+      head,
+      h('p', { class: 'notice' }, t('eval.notice')),
+      h('p', { class: 'score' }, h('strong', {}, t('eval.total', { total: formatNumber(d.total) })), ' · ', t('eval.tier', { tier: enumLabel('eval.tier', d.tier) })),
+      h(
+        'table',
+        { class: 'table indicators' },
+        h('thead', {}, h('tr', {}, h('th', {}, t('eval.indicator')), h('th', {}, t('eval.value')), h('th', {}, t('eval.points')), h('th', {}, t('eval.explanation')))),
+        h(
+          'tbody',
+          {},
+          d.indicators.map((i) =>
+            h('tr', {}, h('td', {}, i.name), h('td', { class: 'num' }, formatValue(i.value)), h('td', { class: 'num' }, `${formatNumber(i.points)} / ${formatNumber(i.max_points)}`), h('td', {}, i.explanation)),
+          ),
+        ),
+      ),
+      d.gates?.length
+        ? h(
+            'div',
+            { class: 'gates' },
+            h('h4', {}, t('eval.gates')),
+            h('ul', {}, d.gates.map((g) => {
+              const ok = g.ok ?? g.passed;
+              return h('li', { class: ok ? 'ok' : 'fail' }, `${g.name ?? g.id ?? ''}${g.tier ? ` (${enumLabel('eval.tier', g.tier)})` : ''}: ${t(ok ? 'eval.gatePass' : 'eval.gateFail')}${g.explanation ? ` — ${g.explanation}` : ''}`);
+            })),
+          )
+        : null,
+      d.award
+        ? h('p', {}, t('eval.award', { award: d.award.eligible ? t('eval.awardEligible', { cap: formatYuan(d.award.cap_yuan) }) : t('eval.awardNot') }))
+        : null,
+    );
+  }
+
+  private registerForm(): HTMLElement {
+    const options = (prefix: string, values: string[]) => values.map((v) => h('option', { value: v }, enumLabel(prefix, v)));
+    const form = h(
+      'form',
+      {
+        class: 'form',
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          this.register(e.target as HTMLFormElement);
+        },
+      },
+      h('label', {}, t('circles.name'), h('input', { name: 'name', required: true, maxlength: '100' })),
+      h('label', {}, t('circles.layout'), h('select', { name: 'layout' }, options('circles.layout', ['cluster', 'block', 'scattered']))),
+      h('label', {}, t('circles.status'), h('select', { name: 'status' }, options('circles.status', ['planned', 'building', 'completed']))),
+      h('label', {}, t('circles.plannedYear'), h('input', { name: 'planned_year', type: 'number', min: '2023', max: '2030', value: '2024' })),
+      h('p', { class: 'center' }, `${t('circles.center')}: `, this.center ? `${this.center[0].toFixed(5)}, ${this.center[1].toFixed(5)}` : t('circles.centerHint')),
+      h(
+        'fieldset',
+        { class: 'communities' },
+        h('legend', {}, t('circles.communities')),
+        this.communitiesError ? message(this.communitiesError, 'error') : null,
+        this.communities.map((c) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'community_ids', value: String(c.id) }), c.name)),
+      ),
+      h('button', { type: 'submit', class: 'primary' }, t('circles.submit')),
+      this.formMessage,
+    );
+    return h('details', { class: 'register', open: !!this.center || !!this.formMessage }, h('summary', {}, t('circles.register')), form);
+  }
+
+  private queueSection(): HTMLElement {
+    const body = (): (HTMLElement | null)[] => {
+      if (this.queueError) return [message(this.queueError, 'error')];
+      if (!this.queue) return [message(t('common.loading'))];
+      if (!this.queue.length) return [message(t('review.none'))];
+      return this.queue.map((ev) =>
+        h(
+          'div',
+          { class: 'review-item', 'data-evaluation': String(ev.id) },
+          h('div', {}, h('strong', {}, this.circleName(ev.circle_id)), ` · ${ev.year} · `, enumLabel('review.status', ev.status), ` · ${formatNumber(ev.total)} · ${enumLabel('eval.tier', ev.tier)}`),
+          h('input', {
+            'aria-label': t('review.comment'),
+            placeholder: t('review.comment'),
+            value: this.comments.get(ev.id) ?? '',
+            oninput: (e: Event) => this.comments.set(ev.id, (e.target as HTMLInputElement).value),
+          }),
+          h(
+            'div',
+            { class: 'actions' },
+            ev.status === 'submitted' ? h('button', { type: 'button', class: 'small', onclick: () => this.act(ev, 'approve') }, t('review.approve')) : null,
+            ev.status === 'approved' ? h('button', { type: 'button', class: 'small', onclick: () => this.act(ev, 'certify') }, t('review.certify')) : null,
+            h('button', { type: 'button', class: 'small secondary', onclick: () => this.act(ev, 'return') }, t('review.return')),
+          ),
+        ),
+      );
+    };
+    return h('section', { class: 'queue' }, h('h3', {}, t('review.title')), this.queueMessage ? message(this.queueMessage) : null, ...body());
+  }
+}
