@@ -168,9 +168,7 @@ func (e evaluator) indicator(ind Indicator) IndicatorResult {
 			return r
 		}
 	}
-	if len(ind.Evidence) > 0 && !e.sub.hasEvidence(ind.ID) {
-		r.Explanation = "未附佐证材料（需要：" + strings.Join(ind.Evidence, "；") + "）：0 分"
-		r.ExplanationEN = "no evidence attached (needs: " + strings.Join(ind.Evidence, "; ") + "): 0 points"
+	if e.lacksEvidence(ind, &r) {
 		return r
 	}
 
@@ -207,10 +205,7 @@ func (e evaluator) checks(ind Indicator, r *IndicatorResult) {
 	}
 	r.Value = &held
 	r.Unit = unitCount
-	if len(ind.Evidence) > 0 && r.Points > 0 && !e.sub.hasEvidence(ind.ID) {
-		r.Points = 0
-		r.Explanation = "未附佐证材料（需要：" + strings.Join(ind.Evidence, "；") + "）：0 分"
-		r.ExplanationEN = "no evidence attached (needs: " + strings.Join(ind.Evidence, "; ") + "): 0 points"
+	if r.Points > 0 && e.lacksEvidence(ind, r) {
 		return
 	}
 	r.Points = round2(r.Points)
@@ -225,6 +220,18 @@ func (e evaluator) checks(ind Indicator, r *IndicatorResult) {
 	}
 	r.Explanation = strings.Join(zh, "。") + fmt.Sprintf("。得 %s 分（满分 %s）", num(r.Points), num(ind.Points))
 	r.ExplanationEN = strings.Join(en, ". ") + fmt.Sprintf(". %s of %s points", num(r.Points), num(ind.Points))
+}
+
+// lacksEvidence zeroes r and says so when ind requires evidence and none is
+// attached.
+func (e evaluator) lacksEvidence(ind Indicator, r *IndicatorResult) bool {
+	if len(ind.Evidence) == 0 || e.sub.hasEvidence(ind.ID) {
+		return false
+	}
+	r.Points = 0
+	r.Explanation = "未附佐证材料（需要：" + strings.Join(ind.Evidence, "；") + "）：0 分"
+	r.ExplanationEN = "no evidence attached (needs: " + strings.Join(ind.Evidence, "; ") + "): 0 points"
+	return true
 }
 
 // condition tests c; when it fails, zh and en say why ("80 < 100",

@@ -314,3 +314,39 @@ func TestEvaluate_Award(t *testing.T) {
 		t.Errorf("basic-tier award %+v", a)
 	}
 }
+
+func TestEvaluate_MofcomClassesUseTheSameServiceScore(t *testing.T) {
+	s := shippedScheme(t, "mofcom-2023")
+	improved := middlingMetrics()
+	improved.Values[MetricPopulationCoverage] = 0.9
+	improved.Values[MetricBasicNeedsCoverage] = 0.7
+	cases := []struct {
+		name string
+		m    Metrics
+		sub  Submitted
+		tier string
+	}{
+		{"excellent", excellentMetrics(), excellentSubmitted(), "quality"},
+		{"middling", middlingMetrics(), middlingSubmitted(), "basic_type"},
+		{"middling with wide coverage", improved, middlingSubmitted(), "improved"},
+		{"short", shortMetrics(), shortSubmitted(), "none"},
+	}
+	for _, c := range cases {
+		res := Evaluate(s, c.m, c.sub, EvalContext{Year: 2024})
+		if res.Tier != c.tier {
+			t.Errorf("%s: class %s (total %v, %s), want %s", c.name, res.Tier, res.Total, res.TierReasonEN, c.tier)
+		}
+		if res.Award.Eligible {
+			t.Errorf("%s: award eligible under a scheme without an award", c.name)
+		}
+	}
+}
+
+func BenchmarkEvaluate_Jining(b *testing.B) {
+	s := shippedScheme(b, "jining-2023")
+	m, sub := middlingMetrics(), middlingSubmitted()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		Evaluate(s, m, sub, EvalContext{Year: 2023})
+	}
+}

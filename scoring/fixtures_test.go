@@ -6,9 +6,15 @@ import (
 )
 
 // jining loads the shipped jining-2023 scheme, validated.
-func jining(t *testing.T) *Scheme {
+func jining(t testing.TB) *Scheme {
 	t.Helper()
-	b, err := os.ReadFile("../seeds/schemes/jining-2023.yaml")
+	return shippedScheme(t, "jining-2023")
+}
+
+// shippedScheme loads a scheme of seeds/schemes by code, validated.
+func shippedScheme(t testing.TB, code string) *Scheme {
+	t.Helper()
+	b, err := os.ReadFile("../seeds/schemes/" + code + ".yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
