@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/quarterhour/quarterhour/store"
@@ -11,8 +12,12 @@ import (
 // Seed loads b in one transaction when the database holds no regions yet
 // and reports whether it did. Community IDs are assigned in order and
 // written back into b.Communities; circles' community indexes are rewritten
-// to those IDs. Any bad row rolls the whole bundle back.
+// to those IDs (b.Circles itself is left as given). Any bad row rolls the
+// whole bundle back; IDs already written into b are then meaningless.
 func (s *Store) Seed(ctx context.Context, b *store.Bundle) (bool, error) {
+	if b == nil {
+		return false, errors.New("sqlite: seed: nil bundle")
+	}
 	loaded := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
