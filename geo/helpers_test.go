@@ -23,19 +23,23 @@ func offset(p orb.Point, dx, dy float64) orb.Point {
 type network struct {
 	nodes []NetNode
 	edges []NetEdge
+	at    map[int64]orb.Point
 }
 
 func (n *network) node(id int64, p orb.Point) {
+	if n.at == nil {
+		n.at = map[int64]orb.Point{}
+	}
 	n.nodes = append(n.nodes, NetNode{ID: id, Point: p})
+	n.at[id] = p
 }
 
 func (n *network) point(id int64) orb.Point {
-	for _, v := range n.nodes {
-		if v.ID == id {
-			return v.Point
-		}
+	p, ok := n.at[id]
+	if !ok {
+		panic("unknown node")
 	}
-	panic("unknown node")
+	return p
 }
 
 // edge adds a straight edge with its haversine length and a middle vertex.

@@ -1,9 +1,6 @@
 package geo
 
-import (
-	"math"
-	"sort"
-)
+import "math"
 
 // Reached is a network node within the walking budget.
 type Reached struct {
@@ -29,7 +26,7 @@ type Reachable struct {
 	Origin  Snap
 	BudgetM float64
 	Nodes   []Reached   // sorted by distance
-	Pieces  []EdgePiece // sorted by edge, then From
+	Pieces  []EdgePiece // the origin edge first, then as the search met them
 }
 
 // edgeCosts holds what is needed to price any point of an edge: the walking
@@ -114,6 +111,30 @@ type searchState struct {
 	touched []int32
 	settled []int32
 	track   bool // record touched nodes for reset
+
+	edgeMark []uint32 // edge e was listed in this round if edgeMark[e] == edgeGen
+	edgeGen  uint32
+}
+
+// markEdge reports whether edge e is seen for the first time this round.
+func (st *searchState) markEdge(e int32) bool {
+	if st.edgeMark[e] == st.edgeGen {
+		return false
+	}
+	st.edgeMark[e] = st.edgeGen
+	return true
+}
+
+// newEdgeRound starts a round of markEdge calls for a graph of m edges.
+func (st *searchState) newEdgeRound(m int) {
+	if len(st.edgeMark) != m {
+		st.edgeMark = make([]uint32, m)
+	}
+	st.edgeGen++
+	if st.edgeGen == 0 {
+		clear(st.edgeMark)
+		st.edgeGen = 1
+	}
 }
 
 func (g *Graph) newState(track bool) *searchState {
@@ -206,13 +227,12 @@ func (g *Graph) Reach(s Snap, budgetM float64) *Reachable {
 // pieces lists the within-budget parts of every edge touching a settled
 // node, plus the origin's own edge.
 func (g *Graph) pieces(st *searchState, origin *Snap, budget float64) []EdgePiece {
-	seen := make(map[int32]struct{}, 2*len(st.settled))
+	st.newEdgeRound(len(g.edgeIDs))
 	var out []EdgePiece
 	add := func(e int32) {
-		if _, ok := seen[e]; ok {
+		if !st.markEdge(e) {
 			return
 		}
-		seen[e] = struct{}{}
 		c := edgeCosts{length: float64(g.edgeLen[e]), source: st.dist[g.edgeSrc[e]], target: st.dist[g.edgeDst[e]], originFrac: math.NaN()}
 		if origin != nil && e == origin.Edge {
 			c.originFrac, c.originLeg = origin.Frac, origin.DistanceM
@@ -227,12 +247,6 @@ func (g *Graph) pieces(st *searchState, origin *Snap, budget float64) []EdgePiec
 			add(g.adjEdge[i])
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Edge != out[j].Edge {
-			return out[i].Edge < out[j].Edge
-		}
-		return out[i].From < out[j].From
-	})
 	return out
 }
 
@@ -262,7 +276,11 @@ func appendPieces(out []EdgePiece, e int32, id int64, c edgeCosts, budget float6
 		n++
 	}
 	s := spans[:n]
-	sort.Slice(s, func(i, j int) bool { return s[i].a < s[j].a })
+	for i := 1; i < n; i++ { // insertion sort of at most three spans
+		for j := i; j > 0 && s[j].a < s[j-1].a; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
 	for i := 0; i < len(s); i++ {
 		cur := s[i]
 		for i+1 < len(s) && s[i+1].a <= cur.b {

@@ -134,12 +134,12 @@ func (g *Graph) coveredDemand(site Snap, budget float64, pts []demandPoint, onEd
 			}
 		}
 	}
-	seen := map[int32]bool{site.Edge: true}
+	st.newEdgeRound(len(g.edgeIDs))
+	st.markEdge(site.Edge)
 	check(site.Edge)
 	for _, v := range st.settled {
 		for k := g.offsets[v]; k < g.offsets[v+1]; k++ {
-			if e := g.adjEdge[k]; !seen[e] {
-				seen[e] = true
+			if e := g.adjEdge[k]; st.markEdge(e) {
 				check(e)
 			}
 		}
