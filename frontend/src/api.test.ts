@@ -64,6 +64,11 @@ describe('Client', () => {
     expect(e.path).toBe('/api/v1/access');
   });
 
+  it('reports the API router\'s "no such API route" 404 as unavailable', async () => {
+    const e = await failure(new Client(server(404, '{"error":"no such API route"}').fetch).get('/api/v1/nearby'));
+    expect(e.kind).toBe('unavailable');
+  });
+
   it('reports a JSON 404 as an ordinary error with its message', async () => {
     const e = await failure(new Client(server(404, '{"error":"circle 9 not found"}').fetch).get('/api/v1/circles/9'));
     expect(e.kind).toBe('http');
@@ -106,9 +111,10 @@ describe('Client', () => {
 });
 
 describe('errorKind', () => {
-  it('treats 501 and a bare 405 as unavailable', () => {
+  it('treats 501 and 405 as unavailable', () => {
     expect(errorKind(501, true)).toBe('unavailable');
-    expect(errorKind(405, false)).toBe('unavailable');
+    expect(errorKind(405, true)).toBe('unavailable');
+    expect(errorKind(404, true, 'not found')).toBe('http');
     expect(errorKind(500, false)).toBe('http');
   });
 });

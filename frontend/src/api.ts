@@ -91,15 +91,21 @@ export class Client {
     if (!res.ok) {
       const obj = data && typeof data === 'object' ? (data as Record<string, unknown>) : null;
       const message = (typeof obj?.error === 'string' && obj.error) || text.trim().slice(0, 200) || res.statusText;
-      throw new ApiError(errorKind(res.status, isJSON), res.status, path, message, obj);
+      throw new ApiError(errorKind(res.status, isJSON, message), res.status, path, message, obj);
     }
     if (!isJSON) throw new ApiError('badResponse', res.status, path, 'not JSON');
     return data as T;
   }
 }
 
-/** errorKind sorts an error status; a 404 or 405 without a JSON body means the route itself is missing. */
-export function errorKind(status: number, isJSON: boolean): ErrorKind {
+/** The API's answer for a route it does not have (api/server.go). */
+export const noSuchRoute = 'no such API route';
+
+/**
+ * errorKind sorts an error status. A 405, or a 404 that is not JSON or says
+ * "no such API route", means the endpoint itself is missing, not a record.
+ */
+export function errorKind(status: number, isJSON: boolean, message = ''): ErrorKind {
   switch (status) {
     case 401:
       return 'auth';
@@ -107,11 +113,11 @@ export function errorKind(status: number, isJSON: boolean): ErrorKind {
       return 'forbidden';
     case 409:
       return 'conflict';
+    case 405:
     case 501:
       return 'unavailable';
     case 404:
-    case 405:
-      return isJSON ? 'http' : 'unavailable';
+      return isJSON && message !== noSuchRoute ? 'http' : 'unavailable';
     default:
       return 'http';
   }

@@ -20,6 +20,14 @@ describe('toCollection', () => {
     expect(fc.features[0].properties.name).toBe('药店');
   });
 
+  it('takes a region boundary as the geometry and skips regions without one', () => {
+    const square = { type: 'MultiPolygon', coordinates: [[[[116, 35], [117, 35], [117, 36], [116, 35]]]] };
+    const fc = toCollection({ regions: [{ code: '370811000000', name: '任城区', boundary: square }, { code: '370800000000', boundary: null }] });
+    expect(fc.features).toHaveLength(1);
+    expect(fc.features[0].geometry).toEqual(square);
+    expect(fc.features[0].properties).toEqual({ code: '370811000000', name: '任城区' });
+  });
+
   it('turns H3 cells into closed hexagons around the cell', () => {
     const cell = latLngToCell(35.41, 116.58, 10);
     const fc = toCollection({ cells: [{ h3: cell, minutes: 7 }] });

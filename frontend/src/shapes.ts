@@ -22,16 +22,22 @@ export function records(data: unknown): Record<string, unknown>[] {
   return [];
 }
 
-/** toCollection returns data as a FeatureCollection: as is (less features without geometry), from records with lon/lat, or from H3 cells. */
+/**
+ * toCollection returns data as a FeatureCollection: as is (less features
+ * without geometry), or from records with a geometry or boundary, lon/lat, or
+ * an H3 cell.
+ */
 export function toCollection(data: unknown): FeatureCollection {
   if (isCollection(data)) return { ...data, features: data.features.filter((f) => f.geometry) };
   const features: Feature[] = [];
   for (const r of records(data)) {
     const props = { ...r };
     delete props.geometry;
+    delete props.boundary;
     const cell = (r.h3 ?? r.cell) as string | undefined;
-    if (r.geometry && typeof r.geometry === 'object') {
-      features.push({ type: 'Feature', geometry: r.geometry as GeoJSON.Geometry, properties: props });
+    const geometry = r.geometry ?? r.boundary;
+    if (geometry && typeof geometry === 'object') {
+      features.push({ type: 'Feature', geometry: geometry as GeoJSON.Geometry, properties: props });
     } else if (typeof r.lon === 'number' && typeof r.lat === 'number') {
       features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [r.lon, r.lat] }, properties: props });
     } else if (typeof cell === 'string') {

@@ -67,6 +67,8 @@ export class CirclesView implements View {
   private circlesError = '';
   private communities: Community[] = [];
   private communitiesError = '';
+  /** districts to choose from, for users not tied to one */
+  private districts: { code: string; name: string }[] = [];
   private center: [number, number] | null = null;
   private centerMarker: maplibregl.Marker | null = null;
   private formMessage: HTMLElement | null = null;
@@ -93,6 +95,17 @@ export class CirclesView implements View {
     this.loadCircles();
     this.loadCommunities();
     if (canReview(user())) this.loadQueue();
+    if (!user()?.district) this.loadDistricts();
+    this.render();
+  }
+
+  private async loadDistricts(): Promise<void> {
+    try {
+      const data = await api.get<unknown>('/api/v1/regions', { level: 'county' });
+      this.districts = records(data).map((r) => ({ code: String(r.county || String(r.code).slice(0, 6)), name: String(r.name) }));
+    } catch (e) {
+      this.formMessage = message(describeError(e), 'error');
+    }
     this.render();
   }
 
@@ -177,18 +190,26 @@ export class CirclesView implements View {
 
   private async register(form: HTMLFormElement): Promise<void> {
     const fd = new FormData(form);
-    const body = {
+    const status = String(fd.get('status'));
+    const yearValue = Number(fd.get('year')) || undefined;
+    const props = {
       name: String(fd.get('name') ?? '').trim(),
-      district: user()?.district ?? '',
+      district: user()?.district || String(fd.get('district') ?? ''),
       layout: String(fd.get('layout')),
-      status: String(fd.get('status')),
-      planned_year: Number(fd.get('planned_year')) || undefined,
+      status,
+      planned_year: status === 'completed' ? undefined : yearValue,
+      completed_year: status === 'completed' ? yearValue : undefined,
       community_ids: fd.getAll('community_ids').map(Number),
-      centers: this.center ? [this.center] : [],
+    };
+    // The API takes a circle as a GeoJSON Feature located at its centre.
+    const feature = {
+      type: 'Feature',
+      geometry: this.center ? { type: 'Point', coordinates: this.center } : null,
+      properties: props,
     };
     try {
-      const created = await api.post<Circle>('/api/v1/circles', body);
-      this.formMessage = message(t('circles.created', { name: created?.name ?? body.name }));
+      const created = await api.post<{ properties?: Circle }>('/api/v1/circles', feature);
+      this.formMessage = message(t('circles.created', { name: created?.properties?.name ?? props.name }));
       form.reset();
       this.center = null;
       this.centerMarker?.remove();
@@ -297,7 +318,10 @@ export class CirclesView implements View {
       h('label', {}, t('circles.name'), h('input', { name: 'name', required: true, maxlength: '100' })),
       h('label', {}, t('circles.layout'), h('select', { name: 'layout' }, options('circles.layout', ['cluster', 'block', 'scattered']))),
       h('label', {}, t('circles.status'), h('select', { name: 'status' }, options('circles.status', ['planned', 'building', 'completed']))),
-      h('label', {}, t('circles.plannedYear'), h('input', { name: 'planned_year', type: 'number', min: '2023', max: '2030', value: '2024' })),
+      user()?.district
+        ? null
+        : h('label', {}, t('circles.district'), h('select', { name: 'district', required: true }, this.districts.map((d) => h('option', { value: d.code }, d.name)))),
+      h('label', {}, t('circles.year'), h('input', { name: 'year', type: 'number', min: '2000', max: '2100', value: '2024' })),
       h('p', { class: 'center' }, `${t('circles.center')}: `, this.center ? `${this.center[0].toFixed(5)}, ${this.center[1].toFixed(5)}` : t('circles.centerHint')),
       h(
         'fieldset',
