@@ -63,8 +63,19 @@ func (g *Graph) Isochrone(origin orb.Point, opt IsochroneOptions) (*Isochrone, e
 	if err := cs.addPoint(origin, 0); err != nil {
 		return nil, fmt.Errorf("isochrone origin: %w", err)
 	}
+	// Reached nodes are sampled once here, not once per incident piece.
+	for _, n := range r.Nodes {
+		if err := cs.addPoint(g.NodePoint(n.Node), opt.BudgetM-n.DistM); err != nil {
+			return nil, fmt.Errorf("isochrone node %d: %w", n.ID, err)
+		}
+	}
 	for _, p := range r.Pieces {
+		skipFrom := p.From == 0 && p.costs.source <= opt.BudgetM
+		skipTo := p.To == 1 && p.costs.target <= opt.BudgetM
 		err := g.samplePiece(p, func(pt orb.Point, x float64) error {
+			if (x == p.From && skipFrom) || (x == p.To && skipTo) {
+				return nil
+			}
 			return cs.addPoint(pt, math.Max(0, opt.BudgetM-p.costs.at(x)))
 		})
 		if err != nil {
@@ -165,7 +176,7 @@ func (cs *cellSet) addPoint(pt orb.Point, remainM float64) error {
 			centre = orb.Point{ll.Lng, ll.Lat}
 			cs.centres[n] = centre
 		}
-		if DistanceM(pt, centre) <= allow {
+		if shortDistanceM(pt, centre) <= allow {
 			cs.cells[n] = struct{}{}
 		}
 	}
