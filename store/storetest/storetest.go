@@ -1,6 +1,18 @@
 // Package storetest is the contract test suite every store.Store back end
 // must pass. A back end's own test calls Run with a function that opens a
 // fresh, empty store.
+//
+// Beyond the comments on store.Store, the suite pins down:
+//   - lists are ordered by ID (regions by code, categories by sort then code,
+//     targets by year then district, networks' nodes and edges by ID,
+//     circle community IDs in the order given); imports come latest first;
+//   - JSON documents compare by value, not by text; string lists compare
+//     nil and empty alike; times compare as instants (microsecond precision);
+//   - UpsertOutletsBySource rejects a row without Source or SourceRef and
+//     then writes nothing of its batch;
+//   - one evaluation per circle, scheme and year, one award per circle, and a
+//     certified evaluation can no longer be updated (all store.ErrConflict);
+//   - feedback ratings lie in 0..5 (0 = none).
 package storetest
 
 import (
@@ -17,13 +29,9 @@ import (
 	"github.com/quarterhour/quarterhour/store"
 )
 
-// Opener returns a fresh, empty store; the suite closes it.
-type Opener func(t *testing.T) store.Store
-
 // Run runs the whole contract suite; open must return a fresh, empty store
-// on every call.
+// on every call; the suite closes each store it opens.
 func Run(t *testing.T, open func(t *testing.T) store.Store) {
-	o := Opener(open)
 	for _, tc := range []struct {
 		name string
 		fn   func(t *testing.T, s store.Store)
@@ -52,7 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Feedback_ByCircle", testFeedback},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := o(t)
+			s := open(t)
 			t.Cleanup(func() {
 				if err := s.Close(); err != nil {
 					t.Errorf("close: %v", err)
