@@ -232,7 +232,8 @@ func (s *Server) validateCommunity(ctx context.Context, c *store.Community) erro
 		}
 		return fmt.Errorf("look up region %s: %w", c.RegionCode, err)
 	}
-	if c.District == "" {
+	fromRegion := c.District == ""
+	if fromRegion {
 		c.District = countyCode(r)
 	}
 	if rc := countyCode(r); rc != c.District {
@@ -242,6 +243,9 @@ func (s *Server) validateCommunity(ctx context.Context, c *store.Community) erro
 		return badRequest("geometry", "%v", err)
 	}
 	if _, err := s.placePoint(ctx, representativePoint(c.Polygon), "geometry", c.District); err != nil {
+		if e, ok := err.(*Error); ok && e.Field == "district" && fromRegion {
+			return badRequest("region_code", "the polygon does not lie in the district of region %s (%s): %s", r.Code, r.Name, e.Message)
+		}
 		return err
 	}
 	for field, v := range map[string]float64{

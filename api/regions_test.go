@@ -1,0 +1,91 @@
+package api
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/quarterhour/quarterhour/store"
+)
+
+type regionsOut struct {
+	Regions []struct {
+		store.Region
+		Boundary *struct {
+			Type string `json:"type"`
+		} `json:"boundary"`
+	} `json:"regions"`
+}
+
+func TestRegions_ListsTheTwelveCountiesOfJining(t *testing.T) {
+	f := sqliteAPI(t)
+	var out regionsOut
+	f.do(t, http.MethodGet, "/api/v1/regions?level=county", "", nil, http.StatusOK, &out)
+	if len(out.Regions) != 12 {
+		t.Fatalf("%d county-level regions, want 12", len(out.Regions))
+	}
+	withBoundary := 0
+	for _, r := range out.Regions {
+		if r.Boundary != nil {
+			withBoundary++
+			if r.Boundary.Type != "MultiPolygon" {
+				t.Errorf("%s boundary type %q, want MultiPolygon", r.Code, r.Boundary.Type)
+			}
+		}
+	}
+	// Every county but 济宁高新区 has a published boundary.
+	if withBoundary != 11 {
+		t.Errorf("%d counties with a boundary, want 11", withBoundary)
+	}
+}
+
+func TestRegions_ParentAcceptsSixAndTwelveDigitCodes(t *testing.T) {
+	f := sqliteAPI(t)
+	var short, long regionsOut
+	f.do(t, http.MethodGet, "/api/v1/regions?level=town&parent=370811", "", nil, http.StatusOK, &short)
+	f.do(t, http.MethodGet, "/api/v1/regions?level=town&parent=370811000000", "", nil, http.StatusOK, &long)
+	if len(short.Regions) == 0 || len(short.Regions) != len(long.Regions) {
+		t.Fatalf("towns of 任城区: %d by 6-digit code, %d by 12-digit code", len(short.Regions), len(long.Regions))
+	}
+	for _, r := range short.Regions {
+		if r.Parent != "370811000000" || r.Level != store.LevelTown {
+			t.Errorf("region %s (%s, parent %s) is not a town of 370811", r.Code, r.Level, r.Parent)
+		}
+	}
+}
+
+func TestRegions_GetOneByCode(t *testing.T) {
+	f := sqliteAPI(t)
+	var r struct {
+		store.Region
+		Boundary map[string]any `json:"boundary"`
+	}
+	f.do(t, http.MethodGet, "/api/v1/regions/370811", "", nil, http.StatusOK, &r)
+	if r.Name != "任城区" || r.Boundary == nil {
+		t.Errorf("region 370811 = %s with boundary %v, want 任城区 with a boundary", r.Name, r.Boundary != nil)
+	}
+	f.wantError(t, http.MethodGet, "/api/v1/regions/999999", "", nil, http.StatusNotFound, "")
+	f.wantError(t, http.MethodGet, "/api/v1/regions/abc", "", nil, http.StatusNotFound, "code")
+}
+
+func TestRegions_BadFiltersNameTheField(t *testing.T) {
+	f := sqliteAPI(t)
+	f.wantError(t, http.MethodGet, "/api/v1/regions?level=province", "", nil, http.StatusBadRequest, "level")
+	f.wantError(t, http.MethodGet, "/api/v1/regions?parent=37", "", nil, http.StatusBadRequest, "parent")
+}
+
+func TestCategories_HoldAtLeastTwelveBasicTypes(t *testing.T) {
+	f := sqliteAPI(t)
+	var out struct {
+		Categories []store.Category `json:"categories"`
+	}
+	f.do(t, http.MethodGet, "/api/v1/categories", "", nil, http.StatusOK, &out)
+	basic := 0
+	for _, c := range out.Categories {
+		if c.Tier == store.TierBasic {
+			basic++
+		}
+	}
+	if basic < 12 {
+		t.Errorf("%d basic categories, want >= 12", basic)
+	}
+}

@@ -1,0 +1,86 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/quarterhour/quarterhour/store/sqlite"
+)
+
+func TestHealthz_ReportsStoreAndSchemaVersion(t *testing.T) {
+	f := sqliteAPI(t)
+	var h healthResponse
+	f.do(t, http.MethodGet, "/healthz", "", nil, http.StatusOK, &h)
+	if h.Status != "ok" || h.Store != "sqlite" || h.SchemaVersion < 1 {
+		t.Errorf("healthz = %+v, want ok, sqlite, schema_version >= 1", h)
+	}
+}
+
+func TestHealthz_UnavailableWhenStoreIsDown(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "down.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	rec := httptest.NewRecorder()
+	a.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", rec.Code)
+	}
+	var h healthResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &h); err != nil {
+		t.Fatal(err)
+	}
+	if h.Status != "unavailable" {
+		t.Errorf("status %q, want unavailable", h.Status)
+	}
+}
+
+func TestNew_RequiresStore(t *testing.T) {
+	if _, err := New(Config{}); err == nil {
+		t.Error("New without a store: want an error")
+	}
+}
+
+func TestBody_Over10MBIs413(t *testing.T) {
+	f := sqliteAPI(t)
+	huge := []byte(`{"type":"Feature","properties":{"name":"` + strings.Repeat("x", MaxBodyBytes) + `"}}`)
+	f.wantError(t, http.MethodPost, "/api/v1/outlets", "admin", huge, http.StatusRequestEntityTooLarge, "")
+}
+
+func TestBody_Over10MBWithoutLengthIs413(t *testing.T) {
+	f := sqliteAPI(t)
+	pr, pw := newChunkedBody(MaxBodyBytes + 1024)
+	defer pr.Close()
+	go pw()
+	req, err := http.NewRequest(http.MethodPost, f.srv.URL+"/api/v1/outlets", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+f.tokens["admin"])
+	resp, err := f.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("status %d, want 413", resp.StatusCode)
+	}
+}
+
+func TestUnknownAPIRouteIsJSON404(t *testing.T) {
+	f := sqliteAPI(t)
+	f.wantError(t, http.MethodGet, "/api/v1/nothing-here", "", nil, http.StatusNotFound, "")
+	f.wantError(t, http.MethodPatch, "/api/v1/outlets", "", nil, http.StatusMethodNotAllowed, "")
+}

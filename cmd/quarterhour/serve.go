@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/quarterhour/quarterhour/api"
+	"github.com/quarterhour/quarterhour/frontend"
+	"github.com/quarterhour/quarterhour/store/open"
+)
+
+// shutdownTimeout bounds how long in-flight requests may finish on exit.
+const shutdownTimeout = 15 * time.Second
+
+func runServe(ctx context.Context, args []string, e *env) error {
+	fs := newFlagSet("serve", e)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	db := dbFlag(fs, e)
+	demo := fs.Bool("demo", false, "load the synthetic Jining demo into an empty database and create the demo users")
+	secure := fs.Bool("secure-cookie", false, "mark the session cookie Secure (when served over HTTPS)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	log := e.log
+	st, err := open.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	schema, err := st.SchemaVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	log.Info("store open", "store", st.Kind(), "schema_version", schema)
+	if err := seedStore(ctx, st, *demo, log); err != nil {
+		return err
+	}
+	if *demo {
+		if err := ensureDemoUsers(ctx, st, log); err != nil {
+			return err
+		}
+	}
+	handler, err := api.New(api.Config{Store: st, Logger: log, SecureCookie: *secure, Frontend: frontend.Handler()})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Addr:              *addr,
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	log.Info("serving", "url", "http://"+ln.Addr().String(), "demo", *demo)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
