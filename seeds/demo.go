@@ -12,7 +12,9 @@ import (
 	"github.com/quarterhour/quarterhour/store"
 )
 
-// DemoNetworkArea is the Network.Area of the demo walking network.
+// DemoNetworkArea prefixes the Network.Area of the demo walking networks:
+// one network per pilot area ("jining-demo-rencheng"), each connected, since
+// the areas lie kilometres apart.
 const DemoNetworkArea = "jining-demo"
 
 // DemoParams are the knobs of the demo generator. Distances are metres.
@@ -78,7 +80,8 @@ type DemoArea struct {
 	Towns []string
 	// Profiles gives each circle tile its profile: E excellent, B basic,
 	// S short. Tiles run west to east, first the 2x2 tiles south of the
-	// river, then each block row north of it ("/" is ignored).
+	// river, then each block row north of it ("/" is ignored). An E tile
+	// must not touch a B or S tile: their exclusion zones would starve it.
 	Profiles string
 }
 
@@ -88,7 +91,7 @@ func DefaultDemoParams() DemoParams {
 		LatticeM:                     62.5,
 		BridgeEveryMain:              2,
 		FootpathShare:                0.45,
-		CommunityShare:               0.35,
+		CommunityShare:               0.3,
 		PopulationMin:                2000,
 		PopulationMax:                12000,
 		PersonsPerHousehold:          2.7,
@@ -111,25 +114,25 @@ func DefaultDemoParams() DemoParams {
 				Zone: "任城区", District: "370811", HostCounty: "370811", Slug: "rencheng",
 				Center: orb.Point{116.592, 35.416}, RotationDeg: 0, BlocksX: 8, BlocksY: 5, RiverRow: 2,
 				Towns:    []string{"370811011", "370811013", "370811014", "370811012", "370811007"},
-				Profiles: "BBSS/EEBS/EBBS",
+				Profiles: "EBSS/EEBS/EEBS",
 			},
 			{
 				Zone: "兖州区", District: "370812", HostCounty: "370812", Slug: "yanzhou",
 				Center: orb.Point{116.812, 35.552}, RotationDeg: 6, BlocksX: 8, BlocksY: 5, RiverRow: 2,
 				Towns:    []string{"370812001", "370812003", "370812006"},
-				Profiles: "EBSS/EBBS/EEBS",
+				Profiles: "BBSS/EEBS/EEBS",
 			},
 			{
 				Zone: "济宁高新区", District: "370871", HostCounty: "370811", Slug: "gaoxin",
 				Center: orb.Point{116.662, 35.402}, RotationDeg: -9, BlocksX: 6, BlocksY: 5, RiverRow: 2,
 				Towns:    []string{"370871001", "370871002"},
-				Profiles: "BBS/EBS/EEB",
+				Profiles: "EBS/EBS/EBS",
 			},
 			{
 				Zone: "太白湖新区", District: "370811", HostCounty: "370811", Slug: "taibaihu",
 				Center: orb.Point{116.582, 35.360}, RotationDeg: 12, BlocksX: 6, BlocksY: 5, RiverRow: 2,
 				Towns:    []string{"370811002", "370811006"},
-				Profiles: "BSS/EBS/EBB",
+				Profiles: "BSS/EBS/EBS",
 			},
 		},
 	}
@@ -189,7 +192,6 @@ func generateDemo(seed int64, p DemoParams) (*demo, error) {
 		return nil, err
 	}
 	d := &demo{bundle: &store.Bundle{}}
-	network := store.Network{Area: DemoNetworkArea, Synthetic: true}
 	for i, a := range p.Areas {
 		poly, ok := bounds[a.HostCounty]
 		if !ok {
@@ -212,13 +214,13 @@ func generateDemo(seed int64, p DemoParams) (*demo, error) {
 			return nil, err
 		}
 		d.areas = append(d.areas, ar)
-		network.Nodes = append(network.Nodes, ar.net.nodes...)
-		network.Edges = append(network.Edges, ar.net.edges...)
+		d.bundle.Networks = append(d.bundle.Networks, store.Network{
+			Area: DemoNetworkArea + "-" + a.Slug, Synthetic: true, Nodes: ar.net.nodes, Edges: ar.net.edges,
+		})
 	}
 	if err := d.addOutlets(p, rng, cats); err != nil {
 		return nil, err
 	}
-	d.bundle.Networks = []store.Network{network}
 	return d, nil
 }
 
