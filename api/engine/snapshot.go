@@ -1,0 +1,341 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/paulmach/orb"
+	"github.com/uber/h3-go/v4"
+
+	"github.com/quarterhour/quarterhour/geo"
+	"github.com/quarterhour/quarterhour/store"
+)
+
+// snapshot is one immutable load of the store. Caches (surfaces, community
+// cells) fill lazily and die with the snapshot on the next Reload.
+type snapshot struct {
+	areas       []*areaNet
+	outlets     map[int64]store.Outlet // open outlets
+	byCategory  map[string][]int64     // open outlet IDs per category, sorted
+	categories  map[string]store.Category
+	catOrder    []string // category codes in taxonomy order
+	communities map[int64]store.Community
+	commOrder   []int64 // community IDs, sorted
+	stats       Stats
+
+	mu        sync.Mutex
+	surfaces  map[surfaceKey]*surfaceEntry
+	commCells map[int64][]geo.CellShare
+	cellPop   map[h3.Cell]int // population per res-10 cell over all communities; nil until built
+}
+
+// areaNet is one stored network as a routing graph. Networks of different
+// areas (Jining, Porto) may lie continents apart and share node IDs, so each
+// gets its own graph and spatial index.
+type areaNet struct {
+	name    string
+	g       *geo.Graph
+	bound   orb.Bound    // of the nodes, padded by the snap distance
+	outlets []snappedOut // open outlets placed on this network
+	byEdge  map[int32][]int32
+}
+
+type snappedOut struct {
+	outlet store.Outlet
+	snap   geo.Snap
+}
+
+// load reads the store and builds a snapshot.
+func load(ctx context.Context, st store.Store) (*snapshot, error) {
+	nets, err := st.LoadNetworks(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load networks: %w", err)
+	}
+	cats, err := st.ListCategories(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load categories: %w", err)
+	}
+	outs, err := st.ListOutlets(ctx, store.OutletFilter{Status: store.OutletOpen})
+	if err != nil {
+		return nil, fmt.Errorf("load outlets: %w", err)
+	}
+	comms, err := st.ListCommunities(ctx, store.CommunityFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("load communities: %w", err)
+	}
+	s := &snapshot{
+		outlets:     make(map[int64]store.Outlet, len(outs)),
+		byCategory:  map[string][]int64{},
+		categories:  make(map[string]store.Category, len(cats)),
+		communities: make(map[int64]store.Community, len(comms)),
+		surfaces:    map[surfaceKey]*surfaceEntry{},
+		commCells:   map[int64][]geo.CellShare{},
+	}
+	sort.SliceStable(cats, func(i, j int) bool { return cats[i].Sort < cats[j].Sort })
+	for _, c := range cats {
+		s.categories[c.Code] = c
+		s.catOrder = append(s.catOrder, c.Code)
+	}
+	for _, n := range nets {
+		a, err := newAreaNet(n)
+		if err != nil {
+			return nil, err
+		}
+		s.areas = append(s.areas, a)
+		s.stats.Areas = append(s.stats.Areas, AreaStats{Area: n.Area, Nodes: a.g.NodeCount(), Edges: a.g.EdgeCount(),
+			Components: a.g.ComponentCount(), LargestShare: a.g.LargestComponentShare(),
+			RoutingBytes: a.g.RoutingBytes(), GeometryBytes: a.g.GeometryBytes()})
+	}
+	for _, o := range outs {
+		if o.Status != store.OutletOpen {
+			continue
+		}
+		s.outlets[o.ID] = o
+		s.byCategory[o.Category] = append(s.byCategory[o.Category], o.ID)
+		if a, sn, err := s.snap(o.Point); err == nil {
+			a.byEdge[sn.Edge] = append(a.byEdge[sn.Edge], int32(len(a.outlets)))
+			a.outlets = append(a.outlets, snappedOut{outlet: o, snap: sn})
+		}
+	}
+	for _, ids := range s.byCategory {
+		slices.Sort(ids)
+	}
+	for _, c := range comms {
+		s.communities[c.ID] = c
+		s.commOrder = append(s.commOrder, c.ID)
+	}
+	slices.Sort(s.commOrder)
+	s.stats.Outlets, s.stats.Communities, s.stats.Categories = len(s.outlets), len(s.communities), len(s.categories)
+	return s, nil
+}
+
+func newAreaNet(n store.Network) (*areaNet, error) {
+	nodes := make([]geo.NetNode, len(n.Nodes))
+	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	for i, v := range n.Nodes {
+		nodes[i] = geo.NetNode{ID: v.ID, Point: v.Point}
+		b = b.Extend(v.Point)
+	}
+	edges := make([]geo.NetEdge, len(n.Edges))
+	for i, e := range n.Edges {
+		edges[i] = geo.NetEdge{ID: e.ID, Source: e.Source, Target: e.Target, LengthM: e.LengthM,
+			Geom: e.Geom, OSMWayID: e.OSMWayID, Highway: e.Highway}
+	}
+	g, err := geo.NewGraph(nodes, edges)
+	if err != nil {
+		return nil, fmt.Errorf("network %s: %w", n.Area, err)
+	}
+	return &areaNet{name: n.Area, g: g, bound: padBound(b, geo.DefaultMaxSnapM), byEdge: map[int32][]int32{}}, nil
+}
+
+// padBound grows b by m metres on every side.
+func padBound(b orb.Bound, m float64) orb.Bound {
+	dLat := m / 111_320
+	dLon := dLat / math.Max(0.01, math.Cos(math.Max(math.Abs(b.Min.Lat()), math.Abs(b.Max.Lat()))*math.Pi/180))
+	return orb.Bound{Min: orb.Point{b.Min.Lon() - dLon, b.Min.Lat() - dLat}, Max: orb.Point{b.Max.Lon() + dLon, b.Max.Lat() + dLat}}
+}
+
+// snap places p on the nearest network. A point near no network fails with
+// an error wrapping *geo.OffNetworkError that carries the distance to the
+// nearest edge of any area.
+func (s *snapshot) snap(p orb.Point) (*areaNet, geo.Snap, error) {
+	var bestA *areaNet
+	var best geo.Snap
+	var nearest *geo.OffNetworkError
+	for _, a := range s.areas {
+		if !a.bound.Contains(p) && bestA == nil && nearest != nil {
+			continue
+		}
+		sn, err := a.g.Snap(p, geo.DefaultMaxSnapM)
+		var off *geo.OffNetworkError
+		switch {
+		case errors.As(err, &off):
+			if nearest == nil || off.DistanceM < nearest.DistanceM {
+				nearest = off
+			}
+		case err != nil:
+			return nil, geo.Snap{}, fmt.Errorf("snap %v in %s: %w", p, a.name, err)
+		case bestA == nil || sn.DistanceM < best.DistanceM:
+			bestA, best = a, sn
+		}
+	}
+	if bestA == nil {
+		if nearest == nil {
+			return nil, geo.Snap{}, ErrNotReady
+		}
+		return nil, geo.Snap{}, nearest
+	}
+	return bestA, best, nil
+}
+
+// reachOutlets calls fn for each outlet on a within budgetM of the snapped
+// origin, with the walk in metres (origin leg, network, outlet leg).
+func (a *areaNet) reachOutlets(origin geo.Snap, budgetM float64, fn func(idx int, walkM float64)) {
+	r := a.g.Reach(origin, budgetM)
+	dist := make(map[int32]float64, len(r.Nodes))
+	for _, n := range r.Nodes {
+		dist[n.Node] = n.DistM
+	}
+	at := func(v int32) float64 {
+		if d, ok := dist[v]; ok {
+			return d
+		}
+		return math.Inf(1)
+	}
+	seen := map[int32]bool{}
+	for _, p := range r.Pieces {
+		if seen[p.Edge] {
+			continue
+		}
+		seen[p.Edge] = true
+		l := a.g.EdgeLengthM(p.Edge)
+		src, dst := a.g.EdgeEnds(p.Edge)
+		for _, idx := range a.byEdge[p.Edge] {
+			os := a.outlets[idx].snap
+			d := math.Min(at(src)+os.Frac*l, at(dst)+(1-os.Frac)*l)
+			if p.Edge == origin.Edge {
+				d = math.Min(d, origin.DistanceM+math.Abs(os.Frac-origin.Frac)*l)
+			}
+			if d += os.DistanceM; d <= budgetM {
+				fn(int(idx), d)
+			}
+		}
+	}
+}
+
+// isochrone unions the isochrones of origins.
+func (s *snapshot) isochrone(ctx context.Context, origins []orb.Point, budgetM float64, res int) (*geo.Isochrone, error) {
+	if res == 0 {
+		res = geo.DefaultRes
+	}
+	type nodeKey struct {
+		area *areaNet
+		node int32
+	}
+	var out *geo.Isochrone
+	cells := map[h3.Cell]struct{}{}
+	nodes := map[nodeKey]geo.Reached{}
+	for i, p := range origins {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		a, _, err := s.snap(p)
+		if err != nil {
+			return nil, fmt.Errorf("origin %d: %w", i, err)
+		}
+		iso, err := a.g.Isochrone(p, geo.IsochroneOptions{BudgetM: budgetM, Res: res})
+		if err != nil {
+			return nil, fmt.Errorf("origin %d: %w", i, err)
+		}
+		if len(origins) == 1 {
+			return iso, nil
+		}
+		if out == nil {
+			out = &geo.Isochrone{Snap: iso.Snap, BudgetM: budgetM, Res: res}
+		}
+		for _, c := range iso.Cells {
+			cells[c] = struct{}{}
+		}
+		for _, n := range iso.Nodes {
+			k := nodeKey{a, n.Node}
+			if old, ok := nodes[k]; !ok || n.DistM < old.DistM {
+				nodes[k] = n
+			}
+		}
+		out.Pieces = append(out.Pieces, iso.Pieces...)
+	}
+	for c := range cells {
+		out.Cells = append(out.Cells, c)
+	}
+	slices.Sort(out.Cells)
+	for _, n := range nodes {
+		out.Nodes = append(out.Nodes, n)
+	}
+	sort.Slice(out.Nodes, func(i, j int) bool {
+		if out.Nodes[i].DistM != out.Nodes[j].DistM {
+			return out.Nodes[i].DistM < out.Nodes[j].DistM
+		}
+		return out.Nodes[i].ID < out.Nodes[j].ID
+	})
+	var err error
+	if out.Polygon, err = geo.CellsPolygon(out.Cells); err != nil {
+		return nil, err
+	}
+	if out.AreaM2, err = geo.CellsAreaM2(out.Cells); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// pickCommunities returns the communities with ids in order, or all by ID
+// when ids is nil.
+func (s *snapshot) pickCommunities(ids []int64) ([]store.Community, error) {
+	if ids == nil {
+		ids = s.commOrder
+	}
+	out := make([]store.Community, 0, len(ids))
+	for _, id := range ids {
+		c, ok := s.communities[id]
+		if !ok {
+			return nil, fmt.Errorf("community %d: %w", id, store.ErrNotFound)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// communityCells spreads a community's population over its res-10 cells,
+// once per snapshot.
+func (s *snapshot) communityCells(c store.Community) ([]geo.CellShare, error) {
+	s.mu.Lock()
+	cells, ok := s.commCells[c.ID]
+	s.mu.Unlock()
+	if ok {
+		return cells, nil
+	}
+	cells, err := geo.SpreadPopulation(c.Polygon, c.Population, geo.DefaultRes, nil)
+	if err != nil {
+		return nil, fmt.Errorf("community %d: %w", c.ID, err)
+	}
+	s.mu.Lock()
+	s.commCells[c.ID] = cells
+	s.mu.Unlock()
+	return cells, nil
+}
+
+// cellPopulation returns the residents per res-10 cell over every community.
+func (s *snapshot) cellPopulation() (map[h3.Cell]int, error) {
+	s.mu.Lock()
+	pop := s.cellPop
+	s.mu.Unlock()
+	if pop != nil {
+		return pop, nil
+	}
+	pop = map[h3.Cell]int{}
+	for _, id := range s.commOrder {
+		cells, err := s.communityCells(s.communities[id])
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cells {
+			pop[c.Cell] += c.People
+		}
+	}
+	s.mu.Lock()
+	s.cellPop = pop
+	s.mu.Unlock()
+	return pop, nil
+}
+
+// category checks that code is in the taxonomy.
+func (s *snapshot) category(code string) error {
+	if _, ok := s.categories[code]; !ok {
+		return &UnknownCategoryError{Code: code}
+	}
+	return nil
+}
