@@ -48,6 +48,10 @@ type DemoParams struct {
 	Outlets int
 	// PlaceRadiusM: the outlets a circle brings lie within this walk of a centre.
 	PlaceRadiusM float64
+	// FallbackRadiusM: where nothing fits within PlaceRadiusM (another
+	// circle keeps the category away), the outlet may lie this far; with the
+	// edge length and side offset it stays inside a 1,000 m walk.
+	FallbackRadiusM float64
 	// GapRadiusM: around a short circle its missing categories are absent
 	// within this walk of its centres (more than the 1,000 m budget).
 	GapRadiusM float64
@@ -102,7 +106,8 @@ func DefaultDemoParams() DemoParams {
 		ServiceM2Per100HouseholdsMax: 45,
 		Outlets:                      3000,
 		PlaceRadiusM:                 550,
-		GapRadiusM:                   1300,
+		FallbackRadiusM:              900,
+		GapRadiusM:                   1100,
 		QualityRadiusM:               1050,
 		ClosedShare:                  0.03,
 		LowMarginShare:               0.06,

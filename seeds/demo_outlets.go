@@ -220,17 +220,21 @@ func (g *outletGen) circleOutlets(c *demoCircle) []string {
 }
 
 // placeNear puts one outlet of code on a street within PlaceRadiusM of the
-// circle's centres, avoiding places where another circle keeps code away.
+// circle's centres (FallbackRadiusM if nothing fits), avoiding places where
+// another circle keeps code away.
 func (g *outletGen) placeNear(a *demoArea, c *demoCircle, code string) {
-	var cands []int
-	for e := range a.net.edges {
-		u, v := g.ends(a, e)
-		if c.dist[u] <= g.p.PlaceRadiusM && c.dist[v] <= g.p.PlaceRadiusM && g.usable(a, e, code) {
-			cands = append(cands, e)
+	for _, radius := range []float64{g.p.PlaceRadiusM, g.p.FallbackRadiusM} {
+		var cands []int
+		for e := range a.net.edges {
+			u, v := g.ends(a, e)
+			if c.dist[u] <= radius && c.dist[v] <= radius && g.usable(a, e, code) {
+				cands = append(cands, e)
+			}
 		}
-	}
-	if len(cands) > 0 {
-		g.place(a, cands[g.rng.IntN(len(cands))], code)
+		if len(cands) > 0 {
+			g.place(a, cands[g.rng.IntN(len(cands))], code)
+			return
+		}
 	}
 }
 

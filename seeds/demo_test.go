@@ -475,3 +475,49 @@ func contains(s []string, x string) bool {
 	}
 	return false
 }
+
+func TestDemo_RiverIsCrossedOnlyAtBridges(t *testing.T) {
+	for _, a := range testDemo(t).areas {
+		n := a.net
+		bridgeAt := map[int]bool{}
+		for _, e := range n.edges {
+			if e.Highway == hwBridge {
+				bridgeAt[n.ij[e.Source-n.nodes[0].ID][0]] = true
+			}
+		}
+		if len(bridgeAt) < 2 {
+			t.Errorf("%s: bridges at %v, want at least two", a.Zone, bridgeAt)
+		}
+		// Every pair of promenade points facing each other away from a bridge
+		// needs a detour to the nearest bridge and back.
+		for i := 0; i <= n.nx; i++ {
+			if bridgeAt[i] {
+				continue
+			}
+			gap := n.nx
+			for b := range bridgeAt {
+				gap = min(gap, abs(b-i))
+			}
+			south, north := n.index[[2]int{i, n.river - 1}], n.index[[2]int{i, n.river + 1}]
+			straight := orbgeo.Distance(n.nodes[south].Point, n.nodes[north].Point)
+			walk := n.walk([]int{south})[north]
+			if want := straight + 2*float64(gap)*n.step; math.Abs(walk-want) > 0.005*want { // lattice metres vs haversine
+				t.Errorf("%s column %d: %.0f m straight, %.0f m walking, want %.0f via the nearest bridge",
+					a.Zone, i, straight, walk, want)
+			}
+		}
+	}
+}
+
+func TestCommunityName_StripsCommitteeSuffix(t *testing.T) {
+	for nbs, want := range map[string]string{
+		"王庄社区居民委员会": "王庄社区",
+		"东闸社区居民委会":  "东闸社区",
+		"菱花居委会":     "菱花社区",
+		"江庄村村委会":    "江庄村",
+	} {
+		if got := communityName(nbs); got != want {
+			t.Errorf("communityName(%q) = %q, want %q", nbs, got, want)
+		}
+	}
+}
