@@ -84,3 +84,35 @@ func TestUnknownAPIRouteIsJSON404(t *testing.T) {
 	f.wantError(t, http.MethodGet, "/api/v1/nothing-here", "", nil, http.StatusNotFound, "")
 	f.wantError(t, http.MethodPatch, "/api/v1/outlets", "", nil, http.StatusMethodNotAllowed, "")
 }
+
+func TestDemoLayers_AreListedForThePublic(t *testing.T) {
+	f := sqliteAPI(t)
+	var outlets collectionOut
+	f.do(t, http.MethodGet, "/api/v1/outlets?limit=5000", "", nil, http.StatusOK, &outlets)
+	if outlets.Total < 2500 || len(outlets.Features) < 2500 {
+		t.Errorf("outlets: total %d, page %d; want the ~3,000 demo outlets", outlets.Total, len(outlets.Features))
+	}
+	var communities struct {
+		Features []communityOut `json:"features"`
+	}
+	f.do(t, http.MethodGet, "/api/v1/communities", "", nil, http.StatusOK, &communities)
+	var circles struct {
+		Features []circleOut `json:"features"`
+	}
+	f.do(t, http.MethodGet, "/api/v1/circles", "", nil, http.StatusOK, &circles)
+	if len(communities.Features) == 0 || len(circles.Features) < 40 {
+		t.Errorf("%d communities and %d circles; want demo communities and 40+ circles", len(communities.Features), len(circles.Features))
+	}
+	synthetic := 0
+	for _, c := range circles.Features {
+		if c.Properties.Synthetic {
+			synthetic++
+			if len(c.Properties.CommunityIDs) == 0 {
+				t.Errorf("demo circle %d lists no communities", c.ID)
+			}
+		}
+	}
+	if synthetic < 40 {
+		t.Errorf("%d synthetic circles, want 40+", synthetic)
+	}
+}
