@@ -150,3 +150,19 @@ func TestTargets_PlanFigures(t *testing.T) {
 		t.Errorf("cumulative 2025 target = %+v, want >=120 circles and >=60 high-quality", cumulative)
 	}
 }
+
+func TestPilotTowns_TaibaihuTownsSplitFromRencheng(t *testing.T) {
+	towns, err := PilotTowns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"任城区": 15, "太白湖新区": 3, "兖州区": 10, "济宁高新区": 5}
+	for zone, n := range want {
+		if len(towns[zone]) != n {
+			t.Errorf("%s: %d towns %v, want %d", zone, len(towns[zone]), towns[zone], n)
+		}
+	}
+	if got := towns["太白湖新区"]; len(got) == 3 && (got[0] != "370811002" || got[2] != "370811109") {
+		t.Errorf("太白湖新区 towns = %v, want 许庄 370811002, 南张 370811006, 石桥 370811109", got)
+	}
+}
