@@ -3,7 +3,9 @@
 --   SELECT * FROM pgr_drivingDistance(
 --     'SELECT id, source, target, cost, reverse_cost FROM walk_edges WHERE area = ''porto''',
 --     start_vid, 1000)
--- runs directly on it. Costs are metres.
+-- runs directly on it. Costs are metres. Edge ends are checked against the
+-- nodes by the store in one set-based query on import rather than by foreign
+-- keys, whose per-row triggers doubled the time to load a city's network.
 
 -- +goose Up
 CREATE TABLE networks (
@@ -32,8 +34,8 @@ CREATE TABLE walk_edges (
     highway      text NOT NULL DEFAULT '',
     PRIMARY KEY (area, id)
 );
-CREATE INDEX walk_edges_source_idx ON walk_edges (source);
-CREATE INDEX walk_edges_target_idx ON walk_edges (target);
+CREATE INDEX walk_edges_source_idx ON walk_edges (area, source);
+CREATE INDEX walk_edges_target_idx ON walk_edges (area, target);
 CREATE INDEX walk_edges_geom_gist ON walk_edges USING gist (geom);
 
 -- +goose Down

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -69,6 +70,9 @@ func replaceNetwork(ctx context.Context, tx pgx.Tx, n *store.Network) error {
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"walk_edge_stage"}, edgeCols, edges); err != nil {
 		return fmt.Errorf("copy edges: %w", err)
 	}
+	if err := checkEdgeEnds(ctx, tx); err != nil {
+		return err
+	}
 	_, err = tx.Exec(ctx, `INSERT INTO walk_nodes (area, id, geom)
 		SELECT $1, id, ST_SetSRID(ST_MakePoint(x, y), 4326) FROM walk_node_stage`, n.Area)
 	if err != nil {
@@ -82,6 +86,23 @@ func replaceNetwork(ctx context.Context, tx pgx.Tx, n *store.Network) error {
 		return fmt.Errorf("insert edges: %w", translate(err))
 	}
 	return nil
+}
+
+// checkEdgeEnds fails when a staged edge starts or ends at a node that is
+// not staged; the error is ErrNotFound naming the first such edge.
+func checkEdgeEnds(ctx context.Context, tx pgx.Tx) error {
+	var id, source, target int64
+	err := tx.QueryRow(ctx, `SELECT e.id, e.source, e.target FROM walk_edge_stage e
+		WHERE NOT EXISTS (SELECT 1 FROM walk_node_stage n WHERE n.id = e.source)
+		   OR NOT EXISTS (SELECT 1 FROM walk_node_stage n WHERE n.id = e.target)
+		ORDER BY e.id LIMIT 1`).Scan(&id, &source, &target)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("check edge ends: %w", err)
+	}
+	return fmt.Errorf("edge %d (%d -> %d) names a node the network lacks: %w", id, source, target, store.ErrNotFound)
 }
 
 // LoadNetworks returns every stored network ordered by area, nodes and edges

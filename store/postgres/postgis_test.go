@@ -480,3 +480,24 @@ func TestGetSession_ExpiredIsNotFound(t *testing.T) {
 		t.Errorf("expired session: %v, want ErrNotFound", err)
 	}
 }
+
+func TestReplaceNetwork_EdgeToMissingNodeIsRefused(t *testing.T) {
+	s := openFresh(t)
+	ctx := context.Background()
+	good := gridNetwork("porto", 3)
+	if err := s.ReplaceNetwork(ctx, good, nil); err != nil {
+		t.Fatal(err)
+	}
+	bad := gridNetwork("porto", 2)
+	bad.Edges[0].Target = 999
+	if err := s.ReplaceNetwork(ctx, bad, nil); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("edge to a missing node: %v, want ErrNotFound", err)
+	}
+	nets, err := s.LoadNetworks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nets) != 1 || len(nets[0].Edges) != len(good.Edges) {
+		t.Errorf("after the refused swap the network has %d edges, want the old %d", len(nets[0].Edges), len(good.Edges))
+	}
+}

@@ -97,7 +97,7 @@ func TestMain(m *testing.M) {
 
 // openFresh opens the store on a new empty database qh_test_<random>,
 // dropped when the test ends.
-func openFresh(t *testing.T) *Store {
+func openFresh(t testing.TB) *Store {
 	t.Helper()
 	ctx := context.Background()
 	tpl, err := migratedTemplate(ctx)
