@@ -46,7 +46,7 @@ func BenchmarkUpsertOutletsBySource_20k(b *testing.B) {
 	os := make([]store.Outlet, 20000)
 	for i := range os {
 		os[i] = store.Outlet{Name: fmt.Sprint("shop ", i), Category: "convenience",
-			Point: orb.Point{116.5 + float64(i%200)*0.001, 35.3 + float64(i/200)*0.001},
+			Point:  orb.Point{116.5 + float64(i%200)*0.001, 35.3 + float64(i/200)*0.001},
 			Source: "osm", SourceRef: fmt.Sprint("node/", i), Services: []string{store.ServiceDelivery}}
 	}
 	if _, err := s.UpsertOutletsBySource(ctx, os, nil); err != nil {
