@@ -7,6 +7,7 @@ import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { emptyCollection, type FeatureCollection } from './shapes';
+import { viewFromQuery } from './place';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -43,25 +44,31 @@ export function baseStyle(basemap = basemapConfig()): StyleSpecification {
 
 /** createMap makes the map in container with the navigation and scale controls. */
 export function createMap(container: HTMLElement): maplibregl.Map {
+  const view = viewFromQuery(location.search) ?? jining;
   const map = new maplibregl.Map({
     container,
     style: baseStyle(),
-    center: jining.center,
-    zoom: jining.zoom,
+    center: view.center,
+    zoom: view.zoom,
     attributionControl: { compact: true },
     maxPitch: 0,
     dragRotate: false,
   });
+  loaded.set(map, new Promise((resolve) => map.once('load', () => resolve())));
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
   return map;
 }
 
-/** whenLoaded resolves once the map's style has loaded. */
+const loaded = new WeakMap<maplibregl.Map, Promise<void>>();
+
+/**
+ * whenLoaded resolves once the map has fired "load". (isStyleLoaded is no
+ * guide: it turns false again while any added source is still loading.)
+ */
 export function whenLoaded(map: maplibregl.Map): Promise<void> {
-  if (map.isStyleLoaded()) return Promise.resolve();
-  return new Promise((resolve) => map.once('load', () => resolve()));
+  return loaded.get(map) ?? Promise.reject(new Error('map was not made by createMap'));
 }
 
 /** setData puts data into the GeoJSON source id, creating it when missing. */

@@ -9,6 +9,7 @@ import { describeError } from '../errors';
 import { formatNumber, formatYuan } from '../format';
 import { enumLabel, t, type Key } from '../i18n';
 import { Layers, maplibregl } from '../map';
+import { viewFromQuery } from '../place';
 import { boundsOf, records, toCollection } from '../shapes';
 import type { Context, View } from './view';
 
@@ -143,7 +144,7 @@ export class CirclesView implements View {
       const fc = toCollection(data);
       this.layers.source('my-communities', fc);
       const b = boundsOf(fc);
-      if (b) this.ctx.map.fitBounds(b, { padding: 30, maxZoom: 14, duration: 0 });
+      if (b && !viewFromQuery(location.search)) this.ctx.map.fitBounds(b, { padding: 30, maxZoom: 14, duration: 0 });
     } catch (e) {
       this.communitiesError = describeError(e);
     }

@@ -9,6 +9,7 @@ import { describeError } from '../errors';
 import { bboxParam, formatMinutes, formatNumber } from '../format';
 import { enumLabel, t, type Key } from '../i18n';
 import { bbox, Layers, maplibregl } from '../map';
+import { viewFromQuery } from '../place';
 import { legendClasses, stepExpression } from '../ramp';
 import { boundsOf, hasSynthetic, toCollection } from '../shapes';
 import type { Context, View } from './view';
@@ -159,7 +160,7 @@ export class PlannerView implements View {
       st.count = fc.features.length;
       st.error = '';
       this.synthetic[name] = hasSynthetic(fc);
-      if (name === 'communities' && !this.fitted) {
+      if (name === 'communities' && !this.fitted && !viewFromQuery(location.search)) {
         this.fitted = true;
         const b = boundsOf(fc);
         if (b) map.fitBounds(b, { padding: 30, maxZoom: 14, duration: 0 });
