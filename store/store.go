@@ -206,22 +206,22 @@ const (
 
 // Evaluation is one circle's evaluation under one scheme for one year.
 type Evaluation struct {
-	ID         int64           `json:"id"`
-	CircleID   int64           `json:"circle_id"`
-	District   string          `json:"district"`
-	Scheme     string          `json:"scheme"`
-	Year       int             `json:"year"`
-	Status     string          `json:"status"`
-	Submitted  json.RawMessage `json:"submitted"`
-	Metrics    json.RawMessage `json:"metrics,omitempty"` // snapshot the result was judged on
-	Result     json.RawMessage `json:"result,omitempty"`  // per-indicator scores, gates, explanation
-	Total      float64         `json:"total"`
-	Tier       string          `json:"tier"`
-	AwardYuan  int64           `json:"award_yuan"`
-	Version    int             `json:"version"`
-	CreatedBy  string          `json:"created_by"`
-	CreatedAt  time.Time       `json:"created_at"`
-	UpdatedAt  time.Time       `json:"updated_at"`
+	ID          int64           `json:"id"`
+	CircleID    int64           `json:"circle_id"`
+	District    string          `json:"district"`
+	Scheme      string          `json:"scheme"`
+	Year        int             `json:"year"`
+	Status      string          `json:"status"`
+	Submitted   json.RawMessage `json:"submitted"`
+	Metrics     json.RawMessage `json:"metrics,omitempty"` // snapshot the result was judged on
+	Result      json.RawMessage `json:"result,omitempty"`  // per-indicator scores, gates, explanation
+	Total       float64         `json:"total"`
+	Tier        string          `json:"tier"`
+	AwardYuan   int64           `json:"award_yuan"`
+	Version     int             `json:"version"`
+	CreatedBy   string          `json:"created_by"`
+	CreatedAt   time.Time       `json:"created_at"`
+	UpdatedAt   time.Time       `json:"updated_at"`
 	CertifiedAt *time.Time      `json:"certified_at,omitempty"`
 }
 
@@ -411,7 +411,7 @@ type Store interface {
 	DeleteSession(ctx context.Context, tokenHash string) error
 
 	UpsertScheme(ctx context.Context, s *Scheme) error // new Version when the document changed
-	ListSchemes(ctx context.Context) ([]Scheme, error)   // latest version of each
+	ListSchemes(ctx context.Context) ([]Scheme, error) // latest version of each
 	GetScheme(ctx context.Context, code string) (Scheme, error)
 
 	CreateEvaluation(ctx context.Context, e *Evaluation, ev EvaluationEvent) error

@@ -8,7 +8,7 @@ CREATE TABLE targets (
     high_quality integer NOT NULL DEFAULT 0,
     cumulative   boolean NOT NULL DEFAULT false,
     source       text NOT NULL DEFAULT '',
-    PRIMARY KEY (year, district)
+    PRIMARY KEY (year, district, cumulative)
 );
 
 CREATE TABLE users (

@@ -233,7 +233,7 @@ CREATE TABLE targets (
     high_quality INTEGER NOT NULL DEFAULT 0,
     cumulative   INTEGER NOT NULL DEFAULT 0,
     source       TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (year, district)
+    PRIMARY KEY (year, district, cumulative)
 );
 
 CREATE TABLE users (

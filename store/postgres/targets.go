@@ -23,9 +23,8 @@ func upsertTargets(ctx context.Context, q querier, ts []store.Target) error {
 	for _, t := range ts {
 		b.Queue(`INSERT INTO targets (year, district, circles, high_quality, cumulative, source)
 			VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (year, district) DO UPDATE SET circles = EXCLUDED.circles,
-				high_quality = EXCLUDED.high_quality, cumulative = EXCLUDED.cumulative,
-				source = EXCLUDED.source`,
+			ON CONFLICT (year, district, cumulative) DO UPDATE SET circles = EXCLUDED.circles,
+				high_quality = EXCLUDED.high_quality, source = EXCLUDED.source`,
 			t.Year, t.District, t.Circles, t.HighQuality, t.Cumulative, t.Source)
 	}
 	return sendBatch(ctx, q, b)
@@ -34,7 +33,7 @@ func upsertTargets(ctx context.Context, q querier, ts []store.Target) error {
 // ListTargets returns every target ordered by year, then district.
 func (s *Store) ListTargets(ctx context.Context) ([]store.Target, error) {
 	rows, err := s.pool.Query(ctx, `SELECT year, district, circles, high_quality, cumulative, source
-		FROM targets ORDER BY year, district`)
+		FROM targets ORDER BY year, district, cumulative`)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list targets: %w", err)
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/quarterhour/quarterhour/store"
 )
 
-// UpsertTargets inserts or replaces targets keyed by (Year, District).
+// UpsertTargets inserts or replaces targets keyed by (Year, District, Cumulative).
 func (s *Store) UpsertTargets(ctx context.Context, ts []store.Target) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error { return upsertTargets(ctx, tx, ts) })
 	if err != nil {
@@ -20,8 +20,8 @@ func (s *Store) UpsertTargets(ctx context.Context, ts []store.Target) error {
 func upsertTargets(ctx context.Context, q querier, ts []store.Target) error {
 	stmt, err := q.PrepareContext(ctx, `INSERT INTO targets (year, district, circles, high_quality, cumulative, source)
 		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (year, district) DO UPDATE SET circles = excluded.circles,
-			high_quality = excluded.high_quality, cumulative = excluded.cumulative, source = excluded.source`)
+		ON CONFLICT (year, district, cumulative) DO UPDATE SET circles = excluded.circles,
+			high_quality = excluded.high_quality, source = excluded.source`)
 	if err != nil {
 		return err
 	}
@@ -35,10 +35,11 @@ func upsertTargets(ctx context.Context, q querier, ts []store.Target) error {
 	return nil
 }
 
-// ListTargets returns every target ordered by year, then district.
+// ListTargets returns every target ordered by year, district, then yearly
+// before cumulative.
 func (s *Store) ListTargets(ctx context.Context) ([]store.Target, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT year, district, circles, high_quality, cumulative, source
-		FROM targets ORDER BY year, district`)
+		FROM targets ORDER BY year, district, cumulative`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list targets: %w", err)
 	}

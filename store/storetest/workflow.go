@@ -280,15 +280,16 @@ func testTargets(t *testing.T, s store.Store) {
 		{Year: 2025, District: "370800", Circles: 120, HighQuality: 60, Cumulative: true, Source: "plan"},
 		{Year: 2023, District: "370811", Circles: 8},
 		{Year: 2023, District: "370800", Circles: 40, Source: "plan"},
+		{Year: 2025, District: "370800", Circles: 40, Source: "plan"},
 	}
 	must(t, s.UpsertTargets(ctx(t), ts), "upsert")
 	ts[1].Circles = 9
 	must(t, s.UpsertTargets(ctx(t), ts[1:2]), "upsert again")
 	got, err := s.ListTargets(ctx(t))
 	must(t, err, "list")
-	want := []store.Target{ts[2], ts[1], ts[0]}
+	want := []store.Target{ts[2], ts[1], ts[3], ts[0]}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("ListTargets = %+v,\nwant %+v (by year, district; updated in place)", got, want)
+		t.Errorf("ListTargets = %+v,\nwant %+v (by year, district, yearly before cumulative; updated in place)", got, want)
 	}
 }
 
