@@ -33,8 +33,9 @@ func scanEvaluation(row pgx.CollectableRow) (store.Evaluation, error) {
 }
 
 // CreateEvaluation inserts e and appends ev in one transaction; it sets
-// e.ID, Version (1), CreatedAt and UpdatedAt. An award for a circle that
-// already holds one gives ErrConflict; an unknown circle ErrNotFound.
+// e.ID, Version (1), CreatedAt and UpdatedAt. A second evaluation of the same
+// circle, scheme and year, or an award for a circle that already holds one,
+// gives ErrConflict; an unknown circle ErrNotFound.
 func (s *Store) CreateEvaluation(ctx context.Context, e *store.Evaluation, ev store.EvaluationEvent) error {
 	if e.Status == "" {
 		e.Status = store.EvalDraft
@@ -64,7 +65,8 @@ func (s *Store) CreateEvaluation(ctx context.Context, e *store.Evaluation, ev st
 
 // UpdateEvaluation writes e if its stored version is still e.Version and
 // appends ev, in one transaction; it bumps e.Version and sets UpdatedAt.
-// The circle and creator of an evaluation never change.
+// The circle and creator of an evaluation never change, and a certified
+// evaluation is final: updating it returns ErrConflict.
 func (s *Store) UpdateEvaluation(ctx context.Context, e *store.Evaluation, ev store.EvaluationEvent) error {
 	at := now()
 	certified := truncatedPtr(e.CertifiedAt)
@@ -73,7 +75,7 @@ func (s *Store) UpdateEvaluation(ctx context.Context, e *store.Evaluation, ev st
 		err := tx.QueryRow(ctx, `UPDATE evaluations SET district = $3, scheme = $4, year = $5, status = $6,
 				submitted = $7::jsonb, metrics = $8::jsonb, result = $9::jsonb, total = $10, tier = $11,
 				award_yuan = $12, certified_at = $13, version = version + 1, updated_at = $14
-			WHERE id = $1 AND version = $2
+			WHERE id = $1 AND version = $2 AND status <> 'certified'
 			RETURNING version`,
 			e.ID, e.Version, e.District, e.Scheme, e.Year, e.Status, jsonArg(e.Submitted), jsonArg(e.Metrics),
 			jsonArg(e.Result), e.Total, e.Tier, e.AwardYuan, certified, at).Scan(&version)

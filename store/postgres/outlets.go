@@ -164,14 +164,14 @@ func (s *Store) DeleteOutlet(ctx context.Context, id int64, version int) error {
 // UpsertOutletsBySource inserts or updates os keyed by (Source, SourceRef) in
 // one transaction and records imp (when not nil). An outlet whose stored
 // fields already equal the incoming ones counts as unchanged and keeps its
-// version. Outlets without a SourceRef are always inserted. On success every
+// version. An outlet without a SourceRef fails the whole batch. On success every
 // element of os carries its ID, Version and UpdatedAt; when the same key
 // occurs twice, the last occurrence wins.
 func (s *Store) UpsertOutletsBySource(ctx context.Context, os []store.Outlet, imp *store.Import) (store.UpsertStats, error) {
 	var st store.UpsertStats
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
-		st, err = upsertOutlets(ctx, tx, os)
+		st, err = upsertOutlets(ctx, tx, os, true)
 		if err != nil {
 			return err
 		}
@@ -202,10 +202,19 @@ const stageFields = `s.name, s.category, ST_GeomFromWKB(s.wkb, 4326), s.h3, s.di
 // upsertOutlets copies os into a staging table, matches existing rows by
 // (source, source_ref), then inserts, updates and reads back in three
 // set-based statements, so tens of thousands of rows take one round trip each.
-func upsertOutlets(ctx context.Context, tx pgx.Tx, os []store.Outlet) (store.UpsertStats, error) {
+// With requireRef an outlet without a source reference is an error;
+// otherwise it is inserted as new.
+func upsertOutlets(ctx context.Context, tx pgx.Tx, os []store.Outlet, requireRef bool) (store.UpsertStats, error) {
 	var st store.UpsertStats
 	if len(os) == 0 {
 		return st, nil
+	}
+	if requireRef {
+		for i, o := range os {
+			if o.SourceRef == "" {
+				return st, fmt.Errorf("outlet %d %q (source %q) has no source reference", i, o.Name, o.Source)
+			}
+		}
 	}
 	// The last occurrence of a key wins; earlier ones take its result.
 	type key struct{ source, ref string }

@@ -56,8 +56,8 @@ func TestOpen_AppliesEveryMigrationOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v != 4 {
-		t.Errorf("schema version = %d, want 4", v)
+	if v != 5 {
+		t.Errorf("schema version = %d, want 5", v)
 	}
 	if err := migrate(ctx, s.pool); err != nil {
 		t.Fatalf("second migrate: %v", err)
@@ -250,7 +250,7 @@ func TestUpsertOutletsBySource_CountsInsertedUpdatedUnchanged(t *testing.T) {
 	mk := func(ref, name string) store.Outlet {
 		return store.Outlet{Name: name, Category: "convenience", Point: orb.Point{116.6, 35.4}, Source: "osm", SourceRef: ref}
 	}
-	first := []store.Outlet{mk("node/1", "A"), mk("node/2", "B"), mk("", "no ref")}
+	first := []store.Outlet{mk("node/1", "A"), mk("node/2", "B"), mk("node/4", "D")}
 	st, err := s.UpsertOutletsBySource(ctx, first, &store.Import{Kind: "osm-outlets"})
 	if err != nil {
 		t.Fatal(err)

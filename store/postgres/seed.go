@@ -62,7 +62,7 @@ func seed(ctx context.Context, tx pgx.Tx, b *store.Bundle) error {
 		ids[i] = c.ID
 	}
 	outlets := append([]store.Outlet(nil), b.Outlets...)
-	if _, err := upsertOutlets(ctx, tx, outlets); err != nil {
+	if _, err := upsertOutlets(ctx, tx, outlets, false); err != nil {
 		return fmt.Errorf("outlets: %w", err)
 	}
 	for i := range b.Networks {
