@@ -18,6 +18,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/quarterhour/quarterhour/api/engine"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -44,6 +45,9 @@ type Config struct {
 	ZoneHosts map[string][]string
 	// Frontend, when set, serves every path outside /api and /healthz.
 	Frontend http.Handler
+	// Engine answers the walking-access routes; when nil one is built over
+	// Store and loaded on first use.
+	Engine *engine.Engine
 }
 
 // DefaultZoneHosts: 济宁高新区 (370871) has no published boundary; its towns
@@ -63,6 +67,8 @@ type Server struct {
 
 	countiesMu sync.Mutex
 	counties   *countyIndex
+
+	engine *engine.Engine
 }
 
 // New builds the API handler for cfg.
@@ -76,9 +82,13 @@ func New(cfg Config) (*Server, error) {
 		sessionTTL: cfg.SessionTTL,
 		secure:     cfg.SecureCookie,
 		zoneHosts:  cfg.ZoneHosts,
+		engine:     cfg.Engine,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.engine == nil {
+		s.engine = engine.New(cfg.Store, s.log)
 	}
 	if s.sessionTTL <= 0 {
 		s.sessionTTL = 12 * time.Hour
@@ -140,6 +150,16 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 		r.Post("/circles", s.handleCreateCircle)
 		r.Get("/circles/{id}", s.handleGetCircle)
 		r.Put("/circles/{id}", s.handleUpdateCircle)
+		r.Get("/circles/{id}/coverage", s.handleCircleCoverage)
+		r.Get("/communities/{id}/coverage", s.handleCommunityCoverage)
+
+		r.Get("/isochrone", s.handleIsochrone)
+		r.Get("/nearby", s.handleNearby)
+		r.Get("/access", s.handleAccess)
+		r.Get("/gaps", s.handleGaps)
+		r.Get("/suggest", s.handleSuggest)
+		r.Post("/scenarios/coverage", s.handleScenarioCoverage)
+		r.Post("/admin/reload", s.handleReload)
 
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, &Error{Status: http.StatusNotFound, Message: "no such API route"})

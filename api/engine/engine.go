@@ -68,6 +68,15 @@ func New(st store.Store, log *slog.Logger) *Engine {
 	return &Engine{st: st, log: log}
 }
 
+// EnsureLoaded reloads when nothing has been loaded yet, so a server built
+// before its store was seeded picks the data up on first use.
+func (e *Engine) EnsureLoaded(ctx context.Context) error {
+	if e.snap.Load() != nil {
+		return nil
+	}
+	return e.Reload(ctx)
+}
+
 // Ready reports whether a walking network is loaded.
 func (e *Engine) Ready() bool {
 	s := e.snap.Load()
