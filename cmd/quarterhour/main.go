@@ -32,6 +32,7 @@ type env struct {
 
 var commands = []command{
 	{"serve", "run the web server and API", runServe},
+	{"import", "import OSM data: import network FILE [--area NAME] | import osm-outlets FILE", runImport},
 	{"seed", "load reference data (and with --demo the Jining demo) into an empty database", runSeed},
 	{"user", "manage users: user add --username U --role R [--district CODE] [--password P]", runUser},
 	{"version", "print the version", runVersion},

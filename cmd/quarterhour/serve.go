@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/quarterhour/quarterhour/api"
+	"github.com/quarterhour/quarterhour/api/engine"
 	"github.com/quarterhour/quarterhour/frontend"
 	"github.com/quarterhour/quarterhour/store/open"
 )
@@ -44,7 +45,11 @@ func runServe(ctx context.Context, args []string, e *env) error {
 			return err
 		}
 	}
-	handler, err := api.New(api.Config{Store: st, Logger: log, SecureCookie: *secure, Frontend: frontend.Handler()})
+	eng := engine.New(st, log)
+	if err := eng.Reload(ctx); err != nil {
+		log.Error("walking engine not loaded; access routes answer 503 until POST /api/v1/admin/reload succeeds", "err", err)
+	}
+	handler, err := api.New(api.Config{Store: st, Logger: log, SecureCookie: *secure, Frontend: frontend.Handler(), Engine: eng})
 	if err != nil {
 		return err
 	}

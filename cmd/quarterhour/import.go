@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/quarterhour/quarterhour/api/engine"
+	"github.com/quarterhour/quarterhour/geo/osmnet"
+	"github.com/quarterhour/quarterhour/store/open"
+)
+
+// A running server loads its engine on start; after an import restart it or
+// call POST /api/v1/admin/reload as an admin.
+const reloadHint = "a running server picks this up after a restart or POST /api/v1/admin/reload (admin)"
+
+func runImport(ctx context.Context, args []string, e *env) error {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "usage: quarterhour import network FILE.osm.pbf|FILE.osm [--area NAME] [--db URL]")
+		fmt.Fprintln(e.stderr, "       quarterhour import osm-outlets FILE.osm.pbf|FILE.osm [--db URL]")
+		return errUsage
+	}
+	switch args[0] {
+	case "network":
+		return runImportNetwork(ctx, args[1:], e)
+	case "osm-outlets":
+		return runImportOSMOutlets(ctx, args[1:], e)
+	}
+	fmt.Fprintf(e.stderr, "quarterhour import: unknown kind %q (network, osm-outlets)\n", args[0])
+	return errUsage
+}
+
+// parseWithFile parses flags placed before or after the one FILE argument.
+func parseWithFile(fs *flag.FlagSet, args []string) (string, error) {
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(files) != 1 {
+		fmt.Fprintf(fs.Output(), "%s: want exactly one FILE, got %d\n", fs.Name(), len(files))
+		fs.Usage()
+		return "", errUsage
+	}
+	return files[0], nil
+}
+
+// progressPrinter reports osmnet stages on w at most every half second.
+func progressPrinter(w io.Writer) func(stage string, done, total int) {
+	var last time.Time
+	return func(stage string, done, total int) {
+		if time.Since(last) < 500*time.Millisecond && done < total {
+			return
+		}
+		last = time.Now()
+		if total > 0 {
+			fmt.Fprintf(w, "\r%-10s %5.1f%%", stage, 100*float64(done)/float64(total))
+		} else {
+			fmt.Fprintf(w, "\r%-10s %d", stage, done)
+		}
+		if done >= total {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+func runImportNetwork(ctx context.Context, args []string, e *env) error {
+	fs := newFlagSet("import network", e)
+	area := fs.String("area", "", "network area name (default: the file's base name)")
+	db := dbFlag(fs, e)
+	file, err := parseWithFile(fs, args)
+	if err != nil {
+		return err
+	}
+	if *area == "" {
+		*area = baseName(file)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return fmt.Errorf("import network: %w", err)
+	}
+	defer f.Close()
+	st, err := open.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	start := time.Now()
+	res, err := engine.ImportNetwork(ctx, st, f, osmnet.FormatFromName(file), *area, filepath.Base(file), progressPrinter(e.stderr))
+	if err != nil {
+		return fmt.Errorf("%w (the stored network of %q is unchanged)", err, *area)
+	}
+	s := res.Summary
+	fmt.Fprintf(e.stdout, "network %q from %s in %s\n", res.Area, file, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "  ways read %d, walkable %d, kept %d; pedestrian areas %d (linked %d)\n",
+		s.WaysRead, s.WaysWalkable, s.WaysKept, s.PedestrianAreas, s.AreasLinked)
+	fmt.Fprintf(e.stdout, "  edges %d, nodes %d, length %.1f km (+%.1f km across areas)\n", s.Edges, s.Nodes, s.LengthKm, s.AreaLengthKm)
+	fmt.Fprintf(e.stdout, "  components %d, largest component share %.1f%% (kept; dropped %d nodes, %d edges)\n",
+		s.Components, 100*s.LargestShare, s.DroppedNodes, s.DroppedEdges)
+	fmt.Fprintln(e.stdout, reloadHint)
+	return nil
+}
+
+func runImportOSMOutlets(ctx context.Context, args []string, e *env) error {
+	fs := newFlagSet("import osm-outlets", e)
+	db := dbFlag(fs, e)
+	file, err := parseWithFile(fs, args)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return fmt.Errorf("import osm-outlets: %w", err)
+	}
+	defer f.Close()
+	st, err := open.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := engine.ImportOSMOutlets(ctx, st, f, osmnet.FormatFromName(file), filepath.Base(file))
+	if err != nil {
+		return err
+	}
+	rejected := 0
+	for _, n := range res.Rejected {
+		rejected += n
+	}
+	fmt.Fprintf(e.stdout, "outlets from %s: %d tagged objects, %d accepted, %d rejected\n", file, res.Extract.Objects, res.Accepted, rejected)
+	fmt.Fprintf(e.stdout, "  stored: %d inserted, %d updated, %d unchanged\n", res.Stats.Inserted, res.Stats.Updated, res.Stats.Unchanged)
+	for _, k := range sortedKeys(res.ByCategory) {
+		fmt.Fprintf(e.stdout, "  %-26s %d\n", k, res.ByCategory[k])
+	}
+	for _, k := range sortedKeys(res.Rejected) {
+		fmt.Fprintf(e.stdout, "  rejected, %s: %d\n", k, res.Rejected[k])
+	}
+	fmt.Fprintln(e.stdout, reloadHint)
+	return nil
+}
+
+func sortedKeys(m map[string]int) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// baseName is the file name without directory and OSM extensions.
+func baseName(file string) string {
+	b := filepath.Base(file)
+	for _, ext := range []string{".pbf", ".osm", ".xml"} {
+		b = strings.TrimSuffix(b, ext)
+	}
+	return b
+}
