@@ -286,6 +286,12 @@ type Import struct {
 	CreatedAt    time.Time       `json:"created_at"`
 }
 
+// Feedback statuses.
+const (
+	FeedbackOpen     = "open"
+	FeedbackResolved = "resolved"
+)
+
 // Feedback is a resident rating or complaint on an outlet or circle.
 type Feedback struct {
 	ID        int64     `json:"id"`
@@ -294,7 +300,7 @@ type Feedback struct {
 	Rating    int       `json:"rating,omitempty"` // 1..5
 	Complaint bool      `json:"complaint"`
 	Text      string    `json:"text"`
-	Status    string    `json:"status"` // open | resolved
+	Status    string    `json:"status"` // FeedbackOpen | FeedbackResolved
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -431,4 +437,8 @@ type Store interface {
 
 	CreateFeedback(ctx context.Context, f *Feedback) error
 	ListFeedback(ctx context.Context, circleID int64) ([]Feedback, error)
+	GetFeedback(ctx context.Context, id int64) (Feedback, error)
+	// ResolveFeedback marks feedback resolved; resolving it again is not an
+	// error. Unknown IDs give ErrNotFound.
+	ResolveFeedback(ctx context.Context, id int64) error
 }

@@ -14,7 +14,7 @@ import (
 // "open". Feedback on an unknown outlet or circle gives ErrNotFound.
 func (s *Store) CreateFeedback(ctx context.Context, f *store.Feedback) error {
 	if f.Status == "" {
-		f.Status = "open"
+		f.Status = store.FeedbackOpen
 	}
 	at := now()
 	err := s.pool.QueryRow(ctx, `INSERT INTO feedback (outlet_id, circle_id, rating, complaint, text, status, created_at)
@@ -27,24 +27,50 @@ func (s *Store) CreateFeedback(ctx context.Context, f *store.Feedback) error {
 	return nil
 }
 
+const feedbackColumns = `id, coalesce(outlet_id, 0), coalesce(circle_id, 0), rating, complaint, text, status, created_at`
+
 // ListFeedback returns the feedback on a circle oldest first; circleID 0
 // lists all feedback.
 func (s *Store) ListFeedback(ctx context.Context, circleID int64) ([]store.Feedback, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, coalesce(outlet_id, 0), coalesce(circle_id, 0), rating,
-			complaint, text, status, created_at
+	rows, err := s.pool.Query(ctx, `SELECT `+feedbackColumns+`
 		FROM feedback WHERE $1 = 0 OR circle_id = $1 ORDER BY id`, circleID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list feedback: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Feedback, error) {
-		var f store.Feedback
-		err := row.Scan(&f.ID, &f.OutletID, &f.CircleID, &f.Rating, &f.Complaint, &f.Text, &f.Status, &f.CreatedAt)
-		return f, err
+		return scanFeedback(row)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list feedback: %w", err)
 	}
 	return out, nil
+}
+
+// GetFeedback returns one feedback record.
+func (s *Store) GetFeedback(ctx context.Context, id int64) (store.Feedback, error) {
+	f, err := scanFeedback(s.pool.QueryRow(ctx, `SELECT `+feedbackColumns+` FROM feedback WHERE id = $1`, id))
+	if err != nil {
+		return store.Feedback{}, fmt.Errorf("postgres: get feedback %d: %w", id, translate(err))
+	}
+	return f, nil
+}
+
+// ResolveFeedback marks feedback id resolved.
+func (s *Store) ResolveFeedback(ctx context.Context, id int64) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE feedback SET status = $1 WHERE id = $2`, store.FeedbackResolved, id)
+	if err != nil {
+		return fmt.Errorf("postgres: resolve feedback %d: %w", id, translate(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("postgres: resolve feedback %d: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+func scanFeedback(row pgx.Row) (store.Feedback, error) {
+	var f store.Feedback
+	err := row.Scan(&f.ID, &f.OutletID, &f.CircleID, &f.Rating, &f.Complaint, &f.Text, &f.Status, &f.CreatedAt)
+	return f, err
 }
 
 // zeroNull maps an absent (zero) reference to SQL NULL.

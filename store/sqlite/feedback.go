@@ -14,7 +14,7 @@ func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id 
 // ("open").
 func (s *Store) CreateFeedback(ctx context.Context, f *store.Feedback) error {
 	if f.Status == "" {
-		f.Status = "open"
+		f.Status = store.FeedbackOpen
 	}
 	t := now()
 	err := s.w.QueryRowContext(ctx, `INSERT INTO feedback (outlet_id, circle_id, rating, complaint, text,
@@ -27,10 +27,12 @@ func (s *Store) CreateFeedback(ctx context.Context, f *store.Feedback) error {
 	return nil
 }
 
+const feedbackColumns = `id, outlet_id, circle_id, rating, complaint, text, status, created_at`
+
 // ListFeedback returns the feedback on one circle, or all feedback when
 // circleID is 0, oldest first.
 func (s *Store) ListFeedback(ctx context.Context, circleID int64) ([]store.Feedback, error) {
-	query := `SELECT id, outlet_id, circle_id, rating, complaint, text, status, created_at FROM feedback`
+	query := `SELECT ` + feedbackColumns + ` FROM feedback`
 	var args []any
 	if circleID != 0 {
 		query += ` WHERE circle_id = ?`
@@ -43,14 +45,8 @@ func (s *Store) ListFeedback(ctx context.Context, circleID int64) ([]store.Feedb
 	defer rows.Close()
 	var out []store.Feedback
 	for rows.Next() {
-		var f store.Feedback
-		var outletID, cID sql.NullInt64
-		var created string
-		if err := rows.Scan(&f.ID, &outletID, &cID, &f.Rating, &f.Complaint, &f.Text, &f.Status, &created); err != nil {
-			return nil, fmt.Errorf("sqlite: list feedback: %w", err)
-		}
-		f.OutletID, f.CircleID = outletID.Int64, cID.Int64
-		if f.CreatedAt, err = parseTime(created); err != nil {
+		f, err := scanFeedback(rows)
+		if err != nil {
 			return nil, fmt.Errorf("sqlite: list feedback: %w", err)
 		}
 		out = append(out, f)
@@ -59,4 +55,42 @@ func (s *Store) ListFeedback(ctx context.Context, circleID int64) ([]store.Feedb
 		return nil, fmt.Errorf("sqlite: list feedback: %w", err)
 	}
 	return out, nil
+}
+
+// GetFeedback returns one feedback record.
+func (s *Store) GetFeedback(ctx context.Context, id int64) (store.Feedback, error) {
+	f, err := scanFeedback(s.r.QueryRowContext(ctx, `SELECT `+feedbackColumns+` FROM feedback WHERE id = ?`, id))
+	if err != nil {
+		return store.Feedback{}, fmt.Errorf("sqlite: get feedback %d: %w", id, mapErr(err))
+	}
+	return f, nil
+}
+
+// ResolveFeedback marks feedback id resolved.
+func (s *Store) ResolveFeedback(ctx context.Context, id int64) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE feedback SET status = ? WHERE id = ?`, store.FeedbackResolved, id)
+	if err != nil {
+		return fmt.Errorf("sqlite: resolve feedback %d: %w", id, mapErr(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: resolve feedback %d: %w", id, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("sqlite: resolve feedback %d: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+func scanFeedback(sc scanner) (store.Feedback, error) {
+	var f store.Feedback
+	var outletID, circleID sql.NullInt64
+	var created string
+	if err := sc.Scan(&f.ID, &outletID, &circleID, &f.Rating, &f.Complaint, &f.Text, &f.Status, &created); err != nil {
+		return f, err
+	}
+	f.OutletID, f.CircleID = outletID.Int64, circleID.Int64
+	var err error
+	f.CreatedAt, err = parseTime(created)
+	return f, err
 }

@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Targets_Upsert", testTargets},
 		{"Imports_LatestFirst", testImports},
 		{"Feedback_ByCircle", testFeedback},
+		{"Feedback_GetAndResolve", testFeedbackResolve},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
