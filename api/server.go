@@ -161,6 +161,20 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 		r.Post("/scenarios/coverage", s.handleScenarioCoverage)
 		r.Post("/admin/reload", s.handleReload)
 
+		r.Get("/schemes", s.handleListSchemes)
+		r.Post("/schemes", s.handleLoadScheme)
+		r.Get("/schemes/{code}", s.handleGetScheme)
+		r.Get("/circles/{id}/evaluation", s.handlePreviewEvaluation)
+		r.Get("/evaluations", s.handleListEvaluations)
+		r.Post("/evaluations", s.handleCreateEvaluation)
+		r.Get("/evaluations/{id}", s.handleGetEvaluation)
+		r.Put("/evaluations/{id}", s.handleUpdateEvaluation)
+		r.Get("/evaluations/{id}/events", s.handleListEvaluationEvents)
+		r.Get("/evaluations/{id}/report.xlsx", s.handleEvaluationReport)
+		r.Post("/evaluations/{id}/{action}", s.handleTransitionEvaluation)
+		r.Get("/progress", s.handleProgress)
+		r.Get("/reports/progress.xlsx", s.handleProgressReport)
+
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, &Error{Status: http.StatusNotFound, Message: "no such API route"})
 		})

@@ -1,0 +1,232 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+
+	"github.com/quarterhour/quarterhour/store"
+)
+
+// CityDistrict is the district code of target rows for the whole city.
+const CityDistrict = "370800"
+
+// progressYear is one district's progress in one year against its targets.
+// Counts are of that year; the ToDate fields add up every year so far.
+type progressYear struct {
+	Year int `json:"year"`
+	// CirclesBuilt counts circles completed that year (status completed,
+	// completed_year).
+	CirclesBuilt       int `json:"circles_built"`
+	CirclesBuiltToDate int `json:"circles_built_to_date"`
+	// HighQuality counts circles first certified high-quality in an
+	// evaluation of that year.
+	HighQuality       int `json:"high_quality_certified"`
+	HighQualityToDate int `json:"high_quality_certified_to_date"`
+	// Targets: the yearly figures and the totals to date, from the target
+	// rows (a cumulative row, else the sum of the yearly rows so far); nil
+	// when no row names them.
+	TargetCircles           *int `json:"target_circles"`
+	TargetHighQuality       *int `json:"target_high_quality"`
+	TargetCirclesToDate     *int `json:"target_circles_to_date"`
+	TargetHighQualityToDate *int `json:"target_high_quality_to_date"`
+	// AwardCommittedYuan sums the awards set on certified evaluations of
+	// that year.
+	AwardCommittedYuan       int64 `json:"award_committed_yuan"`
+	AwardCommittedYuanToDate int64 `json:"award_committed_yuan_to_date"`
+}
+
+// progressDistrict is one district's (or the whole city's) progress.
+type progressDistrict struct {
+	District string         `json:"district"`
+	Name     string         `json:"name"`
+	Years    []progressYear `json:"years"`
+}
+
+// progressReport is the body of GET /api/v1/progress.
+type progressReport struct {
+	Years     []int              `json:"years"`
+	City      progressDistrict   `json:"city"`
+	Districts []progressDistrict `json:"districts"`
+}
+
+// defaultProgressYears are reported when no target row names a year: the
+// plan's 2023-2025 programme.
+var defaultProgressYears = []int{2023, 2024, 2025}
+
+func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request) {
+	if principalFrom(r.Context()) == nil {
+		s.writeError(w, r, errUnauthenticated)
+		return
+	}
+	rep, err := s.progress(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+// progress counts built and certified circles and committed awards per
+// district and year and sets them against the targets.
+func (s *Server) progress(ctx context.Context) (progressReport, error) {
+	targets, err := s.store.ListTargets(ctx)
+	if err != nil {
+		return progressReport{}, fmt.Errorf("list targets: %w", err)
+	}
+	circles, err := s.store.ListCircles(ctx, store.CircleFilter{})
+	if err != nil {
+		return progressReport{}, fmt.Errorf("list circles: %w", err)
+	}
+	certified, err := s.store.ListEvaluations(ctx, store.EvaluationFilter{Status: store.EvalCertified})
+	if err != nil {
+		return progressReport{}, fmt.Errorf("list certified evaluations: %w", err)
+	}
+	years := progressYears(targets)
+	f := newProgressFacts(circles, certified)
+
+	districts := map[string]bool{}
+	for _, t := range targets {
+		if t.District != CityDistrict {
+			districts[t.District] = true
+		}
+	}
+	for _, c := range circles {
+		districts[c.District] = true
+	}
+	codes := make([]string, 0, len(districts))
+	for d := range districts {
+		codes = append(codes, d)
+	}
+	sort.Strings(codes)
+
+	rep := progressReport{Years: years}
+	if rep.City, err = s.progressOf(ctx, CityDistrict, years, targets, f); err != nil {
+		return rep, err
+	}
+	for _, d := range codes {
+		pd, err := s.progressOf(ctx, d, years, targets, f)
+		if err != nil {
+			return rep, err
+		}
+		rep.Districts = append(rep.Districts, pd)
+	}
+	return rep, nil
+}
+
+// progressYears are the years named by target rows, else the default.
+func progressYears(ts []store.Target) []int {
+	var ys []int
+	for _, t := range ts {
+		if !slices.Contains(ys, t.Year) {
+			ys = append(ys, t.Year)
+		}
+	}
+	if len(ys) == 0 {
+		return slices.Clone(defaultProgressYears)
+	}
+	slices.Sort(ys)
+	return ys
+}
+
+// progressFacts are the yearly counts per district; district CityDistrict
+// holds the sums over all districts.
+type progressFacts struct {
+	built   map[string]map[int]int
+	hq      map[string]map[int]int
+	awarded map[string]map[int]int64
+}
+
+func newProgressFacts(circles []store.Circle, certified []store.Evaluation) progressFacts {
+	f := progressFacts{built: map[string]map[int]int{}, hq: map[string]map[int]int{}, awarded: map[string]map[int]int64{}}
+	add := func(m map[string]map[int]int, district string, year int) {
+		for _, d := range []string{district, CityDistrict} {
+			if m[d] == nil {
+				m[d] = map[int]int{}
+			}
+			m[d][year]++
+		}
+	}
+	for _, c := range circles {
+		if c.Status == store.CircleCompleted && c.CompletedYear > 0 {
+			add(f.built, c.District, c.CompletedYear)
+		}
+	}
+	// A circle counts once, in the year of its first high-quality
+	// certification.
+	first := map[int64]store.Evaluation{}
+	for _, e := range certified {
+		if e.Tier != "high_quality" {
+			continue
+		}
+		if old, ok := first[e.CircleID]; !ok || e.Year < old.Year {
+			first[e.CircleID] = e
+		}
+		for _, d := range []string{e.District, CityDistrict} {
+			if f.awarded[d] == nil {
+				f.awarded[d] = map[int]int64{}
+			}
+			f.awarded[d][e.Year] += e.AwardYuan
+		}
+	}
+	for _, e := range first {
+		add(f.hq, e.District, e.Year)
+	}
+	return f
+}
+
+func (s *Server) progressOf(ctx context.Context, district string, years []int, ts []store.Target, f progressFacts) (progressDistrict, error) {
+	name, err := s.districtName(ctx, district)
+	if err != nil {
+		return progressDistrict{}, err
+	}
+	pd := progressDistrict{District: district, Name: name}
+	var built, hq int
+	var awarded int64
+	var sumCircles, sumHQ int
+	anyYearly := false
+	for _, y := range years {
+		py := progressYear{Year: y, CirclesBuilt: f.built[district][y], HighQuality: f.hq[district][y],
+			AwardCommittedYuan: f.awarded[district][y]}
+		built += py.CirclesBuilt
+		hq += py.HighQuality
+		awarded += py.AwardCommittedYuan
+		py.CirclesBuiltToDate, py.HighQualityToDate, py.AwardCommittedYuanToDate = built, hq, awarded
+		for _, t := range ts {
+			if t.District != district || t.Year != y || t.Cumulative {
+				continue
+			}
+			anyYearly = true
+			py.TargetCircles, py.TargetHighQuality = ptr(t.Circles), ptr(t.HighQuality)
+			sumCircles += t.Circles
+			sumHQ += t.HighQuality
+		}
+		if anyYearly {
+			py.TargetCirclesToDate, py.TargetHighQualityToDate = ptr(sumCircles), ptr(sumHQ)
+		}
+		for _, t := range ts {
+			if t.District == district && t.Year == y && t.Cumulative {
+				py.TargetCirclesToDate, py.TargetHighQualityToDate = ptr(t.Circles), ptr(t.HighQuality)
+			}
+		}
+		pd.Years = append(pd.Years, py)
+	}
+	return pd, nil
+}
+
+// districtName is the NBS name of a 6-digit county code, or the code when
+// the region is unknown.
+func (s *Server) districtName(ctx context.Context, code string) (string, error) {
+	r, err := s.store.GetRegion(ctx, code+"000000")
+	if isNotFound(err) {
+		return code, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("get region %s: %w", code, err)
+	}
+	return r.Name, nil
+}
+
+func ptr(v int) *int { return &v }
