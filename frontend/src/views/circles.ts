@@ -6,8 +6,9 @@ import { api, ApiError } from '../api';
 import { canReview, user } from '../auth';
 import { fill, h, message } from '../dom';
 import { describeError } from '../errors';
+import { defaultAward, formatValue, type EvaluationPreview } from '../evaluation';
 import { formatNumber, formatYuan } from '../format';
-import { enumLabel, t, type Key } from '../i18n';
+import { enumLabel, lang, pick, t, type Key } from '../i18n';
 import { Layers, maplibregl } from '../map';
 import { viewFromQuery } from '../place';
 import { boundsOf, records, toCollection } from '../shapes';
@@ -28,16 +29,6 @@ interface Community {
   district?: string;
 }
 
-export interface EvaluationPreview {
-  scheme: string;
-  year: number;
-  total: number;
-  tier: string;
-  indicators: { id: string; name: string; value: unknown; points: number; max_points: number; explanation: string }[];
-  gates?: { id?: string; name?: string; tier?: string; ok?: boolean; passed?: boolean; explanation?: string }[];
-  award?: { eligible: boolean; cap_yuan: number };
-}
-
 interface Evaluation {
   id: number;
   circle_id: number;
@@ -46,18 +37,11 @@ interface Evaluation {
   year: number;
   total: number;
   tier: string;
+  result?: EvaluationPreview;
 }
 
 const scheme = 'jining-2023';
 const year = 2023;
-
-/** formatValue shows an indicator value: numbers rounded, booleans as yes/no, anything else as text. */
-export function formatValue(v: unknown): string {
-  if (typeof v === 'number') return formatNumber(v);
-  if (typeof v === 'boolean') return t(v ? 'common.yes' : 'common.no');
-  if (v == null) return '—';
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
 
 export class CirclesView implements View {
   needsLogin = true;
@@ -78,6 +62,7 @@ export class CirclesView implements View {
   private queueError = '';
   private queueMessage = '';
   private comments = new Map<number, string>();
+  private awards = new Map<number, number>();
 
   enter(ctx: Context): void {
     this.ctx = ctx;
@@ -96,7 +81,7 @@ export class CirclesView implements View {
     this.loadCircles();
     this.loadCommunities();
     if (canReview(user())) this.loadQueue();
-    if (!user()?.district) this.loadDistricts();
+    this.loadDistricts();
     this.render();
   }
 
@@ -176,11 +161,14 @@ export class CirclesView implements View {
       this.preview = { circle: c, error: describeError(e) };
     }
     this.render();
+    this.ctx.panel.querySelector('section.preview')?.scrollIntoView({ block: 'start' });
   }
 
   private async act(ev: Evaluation, action: 'approve' | 'return' | 'certify'): Promise<void> {
     try {
-      await api.post(`/api/v1/evaluations/${ev.id}/${action}`, { version: ev.version, comment: this.comments.get(ev.id) ?? '' });
+      const body: Record<string, unknown> = { version: ev.version, comment: this.comments.get(ev.id) ?? '' };
+      if (action === 'certify') body.award_yuan = this.awards.get(ev.id) ?? defaultAward(ev);
+      await api.post(`/api/v1/evaluations/${ev.id}/${action}`, body);
       this.comments.delete(ev.id);
       this.queueMessage = t('review.done', { action: t(`review.${action}` as Key), name: this.circleName(ev.circle_id) });
     } catch (e) {
@@ -223,6 +211,10 @@ export class CirclesView implements View {
     }
   }
 
+  private districtName(code: string): string {
+    return this.districts.find((d) => d.code === code)?.name ?? code;
+  }
+
   private circleName(id: number): string {
     return this.circles?.find((c) => c.id === id)?.name ?? `#${id}`;
   }
@@ -253,7 +245,7 @@ export class CirclesView implements View {
             'tr',
             {},
             h('td', {}, c.name),
-            h('td', {}, c.district),
+            h('td', {}, (c as Circle & { pilot_zone?: string }).pilot_zone || this.districtName(c.district)),
             h('td', {}, enumLabel('circles.layout', c.layout)),
             h('td', {}, h('span', { class: `status status-${c.status}` }, enumLabel('circles.status', c.status))),
             h('td', {}, h('button', { type: 'button', class: 'small', onclick: () => this.evaluate(c) }, t('circles.evaluate'))),
@@ -270,12 +262,16 @@ export class CirclesView implements View {
     if (p.error) return h('section', { class: 'preview' }, head, message(p.error, 'error'));
     if (!p.data) return h('section', { class: 'preview' }, head, message(t('common.loading')));
     const d = p.data;
+    const l = lang();
+    const tierName = pick(d.tier_name, d.tier_name_en, l) || enumLabel('eval.tier', d.tier);
+    const total = d.max_total ? `${formatNumber(d.total)} / ${formatNumber(d.max_total)}` : formatNumber(d.total);
     return h(
       'section',
       { class: 'preview' },
       head,
-      h('p', { class: 'notice' }, t('eval.notice')),
-      h('p', { class: 'score' }, h('strong', {}, t('eval.total', { total: formatNumber(d.total) })), ' · ', t('eval.tier', { tier: enumLabel('eval.tier', d.tier) })),
+      d.reconstructed !== false ? h('p', { class: 'notice' }, t('eval.notice')) : null,
+      h('p', { class: 'score' }, h('strong', {}, t('eval.total', { total })), ' · ', t('eval.tier', { tier: tierName })),
+      d.tier_reason ? h('p', { class: 'hint' }, pick(d.tier_reason, d.tier_reason_en, l)) : null,
       h(
         'table',
         { class: 'table indicators' },
@@ -284,7 +280,14 @@ export class CirclesView implements View {
           'tbody',
           {},
           d.indicators.map((i) =>
-            h('tr', {}, h('td', {}, i.name), h('td', { class: 'num' }, formatValue(i.value)), h('td', { class: 'num' }, `${formatNumber(i.points)} / ${formatNumber(i.max_points)}`), h('td', {}, i.explanation)),
+            h(
+              'tr',
+              {},
+              h('td', {}, pick(i.name, i.name_en, l)),
+              h('td', { class: 'num' }, formatValue(i.value) + (i.unit && i.value != null ? ` ${i.unit}` : '')),
+              h('td', { class: 'num' }, `${formatNumber(i.points)} / ${formatNumber(i.max_points)}`),
+              h('td', {}, pick(i.explanation, i.explanation_en, l)),
+            ),
           ),
         ),
       ),
@@ -293,14 +296,26 @@ export class CirclesView implements View {
             'div',
             { class: 'gates' },
             h('h4', {}, t('eval.gates')),
-            h('ul', {}, d.gates.map((g) => {
-              const ok = g.ok ?? g.passed;
-              return h('li', { class: ok ? 'ok' : 'fail' }, `${g.name ?? g.id ?? ''}${g.tier ? ` (${enumLabel('eval.tier', g.tier)})` : ''}: ${t(ok ? 'eval.gatePass' : 'eval.gateFail')}${g.explanation ? ` — ${g.explanation}` : ''}`);
-            })),
+            h(
+              'ul',
+              {},
+              d.gates.map((g) =>
+                h(
+                  'li',
+                  { class: g.held ? 'ok' : 'fail' },
+                  `${enumLabel('eval.tier', g.tier)} · ${pick(g.message, g.message_en, l) || g.condition || ''}: ${t(g.held ? 'eval.gatePass' : 'eval.gateFail')}`,
+                ),
+              ),
+            ),
           )
         : null,
       d.award
-        ? h('p', {}, t('eval.award', { award: d.award.eligible ? t('eval.awardEligible', { cap: formatYuan(d.award.cap_yuan) }) : t('eval.awardNot') }))
+        ? h(
+            'p',
+            {},
+            t('eval.award', { award: d.award.eligible ? t('eval.awardEligible', { cap: formatYuan(d.award.cap_yuan) }) : t('eval.awardNot') }),
+            d.award.reason ? ` (${pick(d.award.reason, d.award.reason_en, l)})` : '',
+          )
         : null,
     );
   }
@@ -353,6 +368,21 @@ export class CirclesView implements View {
             value: this.comments.get(ev.id) ?? '',
             oninput: (e: Event) => this.comments.set(ev.id, (e.target as HTMLInputElement).value),
           }),
+          ev.status === 'approved'
+            ? h(
+                'label',
+                { class: 'award' },
+                t('review.awardYuan'),
+                h('input', {
+                  type: 'number',
+                  min: '0',
+                  max: String(ev.result?.award?.cap_yuan ?? 0),
+                  step: '1000',
+                  value: String(this.awards.get(ev.id) ?? defaultAward(ev)),
+                  oninput: (e: Event) => this.awards.set(ev.id, Number((e.target as HTMLInputElement).value) || 0),
+                }),
+              )
+            : null,
           h(
             'div',
             { class: 'actions' },

@@ -22,7 +22,8 @@ export interface NearbyOutlet {
   opening_hours?: string;
   accepts_cash?: boolean;
   accepts_card?: boolean;
-  synthetic?: boolean;
+  /** set by the server when it knows the opening hours */
+  open_now?: boolean;
 }
 
 interface Isochrone {
@@ -53,7 +54,7 @@ export class ResidentView implements View {
   private nearbyError = '';
   private loading = false;
   private cats: Category[] = [];
-  private filter = { category: '', openNow: false, cash: false };
+  private filter = { category: '', openNow: false, cash: false, card: false };
   private request = 0;
 
   enter(ctx: Context): void {
@@ -61,6 +62,8 @@ export class ResidentView implements View {
     this.layers = new Layers(ctx.map);
     this.layers.source('iso');
     this.layers.source('nearby');
+    this.layers.source('res-communities');
+    this.layers.layer({ id: 'res-communities-line', type: 'line', source: 'res-communities', paint: { 'line-color': '#9aa9b3', 'line-width': 1 } });
     this.layers.layer({ id: 'iso-fill', type: 'fill', source: 'iso', paint: { 'fill-color': '#2b8cbe', 'fill-opacity': 0.18 } });
     this.layers.layer({ id: 'iso-line', type: 'line', source: 'iso', paint: { 'line-color': '#08589e', 'line-width': 2 } });
     this.layers.layer({
@@ -71,6 +74,15 @@ export class ResidentView implements View {
     });
     ctx.map.on('click', this.onClick);
     ctx.map.getCanvas().style.cursor = 'crosshair';
+    api
+      .get('/api/v1/communities')
+      .then((data) => {
+        this.layers.source('res-communities', toCollection(data));
+        this.ctx.demoData(hasSynthetic(data));
+      })
+      .catch(() => {
+        // community outlines only help orientation; the view works without them
+      });
     categories()
       .then((c) => {
         this.cats = c;
@@ -166,13 +178,13 @@ export class ResidentView implements View {
       category: this.filter.category,
       open_now: this.filter.openNow,
       cash: this.filter.cash,
+      card: this.filter.card,
     };
     try {
       const data = await api.get<{ outlets: NearbyOutlet[] }>('/api/v1/nearby', q);
       if (n !== this.request) return;
       this.outlets = sortByWalk(data.outlets ?? []);
       this.nearbyError = '';
-      this.ctx.demoData(hasSynthetic(this.outlets));
     } catch (e) {
       if (n !== this.request) return;
       this.outlets = [];
@@ -214,7 +226,7 @@ export class ResidentView implements View {
         },
         label,
       );
-    const toggle = (key: 'openNow' | 'cash', label: string) =>
+    const toggle = (key: 'openNow' | 'cash' | 'card', label: string) =>
       h(
         'label',
         { class: 'toggle' },
@@ -283,7 +295,7 @@ export class ResidentView implements View {
           chip('', t('resident.allCategories')),
           chipCodes.map((c) => chip(c, categoryName(c, this.cats))),
         ),
-        h('div', { class: 'toggles' }, toggle('openNow', t('resident.openNow')), toggle('cash', t('resident.cash'))),
+        h('div', { class: 'toggles' }, toggle('openNow', t('resident.openNow')), toggle('cash', t('resident.cash')), toggle('card', t('resident.card'))),
       ),
       this.loading ? message(t('resident.loading')) : null,
       this.isoError ? message(this.isoError, 'error') : null,
@@ -313,6 +325,8 @@ function outletCard(o: NearbyOutlet, cats: Category[]): HTMLElement {
       h('span', { class: 'cat' }, categoryName(o.category, cats)),
       h('span', {}, formatDistance(o.walk_m)),
       o.opening_hours ? h('span', {}, o.opening_hours) : null,
+      o.open_now === true ? h('span', { class: 'badge' }, t('resident.isOpen')) : null,
+      o.open_now === false ? h('span', { class: 'badge closed' }, t('resident.isClosed')) : null,
       o.accepts_cash ? h('span', { class: 'badge' }, t('resident.acceptsCash')) : null,
       o.accepts_card ? h('span', { class: 'badge' }, t('resident.acceptsCard')) : null,
     ),

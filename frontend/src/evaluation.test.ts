@@ -1,0 +1,25 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultAward, formatValue } from './evaluation';
+import { restoreLang } from './i18n';
+
+afterEach(() => restoreLang(null));
+
+describe('formatValue', () => {
+  it('shows numbers, booleans and missing values', () => {
+    expect(formatValue(0.8567)).toBe('0.86');
+    expect(formatValue(12000)).toBe('12,000');
+    expect(formatValue(true)).toBe('是');
+    restoreLang('en');
+    expect(formatValue(false)).toBe('no');
+    expect(formatValue(null)).toBe('—');
+    expect(formatValue('集聚式')).toBe('集聚式');
+  });
+});
+
+describe('defaultAward', () => {
+  it('proposes the cap only for an eligible result', () => {
+    expect(defaultAward({ result: { award: { eligible: true, cap_yuan: 300000 } } as never })).toBe(300000);
+    expect(defaultAward({ result: { award: { eligible: false, cap_yuan: 300000 } } as never })).toBe(0);
+    expect(defaultAward({})).toBe(0);
+  });
+});
