@@ -33,7 +33,7 @@ func (s *Server) handleListCircles(w http.ResponseWriter, r *http.Request) {
 	for i, c := range cs {
 		fs[i] = circleFeature(c)
 	}
-	writeJSON(w, http.StatusOK, newCollection(fs))
+	s.writeGeoJSON(w, r, http.StatusOK, newCollection(fs))
 }
 
 // writeCircle writes the circle with its communities as a nested
@@ -58,7 +58,7 @@ func (s *Server) writeCircle(w http.ResponseWriter, r *http.Request, id int64, s
 	if status == http.StatusCreated {
 		w.Header().Set("Location", fmt.Sprintf("/api/v1/circles/%d", id))
 	}
-	writeJSON(w, status, f)
+	s.writeGeoJSON(w, r, status, f)
 }
 
 func (s *Server) handleGetCircle(w http.ResponseWriter, r *http.Request) {

@@ -30,7 +30,7 @@ func (s *Server) handleListCommunities(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("list communities: %w", err))
 		return
 	}
-	writeJSON(w, http.StatusOK, communityCollection(cs))
+	s.writeGeoJSON(w, r, http.StatusOK, communityCollection(cs))
 }
 
 func communityCollection(cs []store.Community) *FeatureCollection {
@@ -52,7 +52,7 @@ func (s *Server) handleGetCommunity(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("get community %d: %w", id, err))
 		return
 	}
-	writeJSON(w, http.StatusOK, communityFeature(c))
+	s.writeGeoJSON(w, r, http.StatusOK, communityFeature(c))
 }
 
 // decodeCommunity reads a community Feature (Polygon or MultiPolygon).

@@ -125,7 +125,7 @@ func (s *Server) handleListOutlets(w http.ResponseWriter, r *http.Request) {
 	}
 	fc := newCollection(fs)
 	fc.Total, fc.Limit, fc.Offset = &total, f.Limit, f.Offset
-	writeJSON(w, http.StatusOK, fc)
+	s.writeGeoJSON(w, r, http.StatusOK, fc)
 }
 
 func (s *Server) handleGetOutlet(w http.ResponseWriter, r *http.Request) {
@@ -139,7 +139,7 @@ func (s *Server) handleGetOutlet(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("get outlet %d: %w", id, err))
 		return
 	}
-	writeJSON(w, http.StatusOK, outletFeature(o))
+	s.writeGeoJSON(w, r, http.StatusOK, outletFeature(o))
 }
 
 // decodeOutlet reads an outlet Feature from the body.
