@@ -43,3 +43,21 @@ export function formatValue(v: unknown): string {
   if (v == null) return '—';
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
+
+/** formatIndicator shows an indicator value in its unit: shares as percentages, booleans as yes/no, m2 as m². */
+export function formatIndicator(value: number | boolean | string | null, unit = ''): string {
+  if (typeof value !== 'number') return formatValue(value);
+  switch (unit) {
+    case 'share':
+      return `${formatNumber(value * 100)}%`;
+    case 'bool':
+      return formatValue(value !== 0);
+    case 'count':
+    case '':
+      return formatNumber(value);
+    case 'm2':
+      return `${formatNumber(value)} m²`;
+    default:
+      return `${formatNumber(value)} ${unit}`;
+  }
+}

@@ -6,7 +6,7 @@ import { api, ApiError } from '../api';
 import { canReview, user } from '../auth';
 import { fill, h, message } from '../dom';
 import { describeError } from '../errors';
-import { defaultAward, formatValue, type EvaluationPreview } from '../evaluation';
+import { defaultAward, formatIndicator, type EvaluationPreview } from '../evaluation';
 import { formatNumber, formatYuan } from '../format';
 import { enumLabel, lang, pick, t, type Key } from '../i18n';
 import { Layers, maplibregl } from '../map';
@@ -284,7 +284,7 @@ export class CirclesView implements View {
               'tr',
               {},
               h('td', {}, pick(i.name, i.name_en, l)),
-              h('td', { class: 'num' }, formatValue(i.value) + (i.unit && i.value != null ? ` ${i.unit}` : '')),
+              h('td', { class: 'num' }, formatIndicator(i.value, i.unit)),
               h('td', { class: 'num' }, `${formatNumber(i.points)} / ${formatNumber(i.max_points)}`),
               h('td', {}, pick(i.explanation, i.explanation_en, l)),
             ),
