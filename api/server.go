@@ -123,6 +123,8 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 	r.Use(limitBody)
 
 	r.Get("/healthz", s.handleHealth)
+	r.Get("/tiles/{layer}.json", s.handleTileJSON)
+	r.Get("/tiles/{layer}/{z}/{x}/{y}.mvt", s.handleTile)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Use(s.authenticate)
 		r.Get("/openapi.json", s.handleOpenAPI)
