@@ -47,8 +47,9 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-log "building quarterhour"
+log "building quarterhour and pgrcompare"
 go build -o "$tmp/quarterhour" ./cmd/quarterhour
+go build -o "$tmp/pgrcompare" ./bench/pgrcompare
 log "importing $BENCH_PBF"
 "$tmp/quarterhour" import network "$BENCH_PBF" --db "$db_url"
 
@@ -77,4 +78,4 @@ fi
 log "server up at $api"
 
 log "comparing with pgr_drivingDistance"
-go run ./bench/pgrcompare -db "$db_url" -api "$api" -n 50 -seed 1 "$@"
+"$tmp/pgrcompare" -db "$db_url" -api "$api" -n 50 -seed 1 "$@"

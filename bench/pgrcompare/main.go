@@ -35,7 +35,6 @@ type config struct {
 	db       string
 	api      string
 	area     string
-	load     string
 	n        int
 	seed     uint64
 	minutes  float64
@@ -48,7 +47,6 @@ func main() {
 	flag.StringVar(&c.db, "db", "postgres://postgres@127.0.0.1:5432/qh_bench", "PostgreSQL database holding walk_nodes/walk_edges and pgRouting")
 	flag.StringVar(&c.api, "api", "", "base URL of a running quarterhour server; empty runs the engine in process")
 	flag.StringVar(&c.area, "area", "", "network area to use; empty means the only network in the database")
-	flag.StringVar(&c.load, "load", "", "first import this OSM file into -area (default \"porto\") with the osmnet reader")
 	flag.IntVar(&c.n, "n", 50, "number of origins")
 	flag.Uint64Var(&c.seed, "seed", 1, "seed for choosing origins")
 	flag.Float64Var(&c.minutes, "minutes", 15, "walking time")
@@ -73,14 +71,6 @@ func main() {
 }
 
 func run(ctx context.Context, c config, out io.Writer) error {
-	if c.load != "" {
-		if c.area == "" {
-			c.area = "porto"
-		}
-		if err := loadNetwork(ctx, c.db, c.area, c.load, out); err != nil {
-			return err
-		}
-	}
 	conn, err := pgx.Connect(ctx, c.db)
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)

@@ -3,17 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"os"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
-
-	"github.com/quarterhour/quarterhour/geo/osmnet"
-	"github.com/quarterhour/quarterhour/store"
-	"github.com/quarterhour/quarterhour/store/postgres"
 )
 
 // network is what origin picking needs from the walk tables.
@@ -120,37 +114,4 @@ func (n *network) origins(k int, seed uint64) []origin {
 		out[i] = origin{ID: ids[i], Point: n.nodes[ids[i]]}
 	}
 	return out
-}
-
-// loadNetwork imports an OSM file into area with the osmnet reader, costs
-// equal to lengths in both directions, replacing what the area held.
-func loadNetwork(ctx context.Context, db, area, path string, out io.Writer) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	net, sum, err := osmnet.Read(ctx, f, osmnet.FormatFromName(path), osmnet.Options{})
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	sn := &store.Network{Area: area, Nodes: make([]store.WalkNode, len(net.Nodes)), Edges: make([]store.WalkEdge, len(net.Edges))}
-	for i, v := range net.Nodes {
-		sn.Nodes[i] = store.WalkNode{ID: v.ID, Point: v.Point}
-	}
-	for i, e := range net.Edges {
-		sn.Edges[i] = store.WalkEdge{ID: e.ID, Source: e.Source, Target: e.Target, Cost: e.LengthM, ReverseCost: e.LengthM,
-			LengthM: e.LengthM, Geom: e.Geom, OSMWayID: e.OSMWayID, Highway: e.Highway}
-	}
-	st, err := postgres.Open(ctx, db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := st.ReplaceNetwork(ctx, sn, nil); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "loaded %s into %q: %d nodes, %d edges (%d ways kept of %d read)\n",
-		path, area, sum.Nodes, sum.Edges, sum.WaysKept, sum.WaysRead)
-	return nil
 }
