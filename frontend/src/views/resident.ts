@@ -8,6 +8,7 @@ import { describeError } from '../errors';
 import { formatArea, formatDistance, formatMinutes } from '../format';
 import { t } from '../i18n';
 import { Layers, maplibregl } from '../map';
+import { viewFromQuery } from '../place';
 import { boundsOf, hasSynthetic, toCollection, type FeatureCollection } from '../shapes';
 import type { Context, View } from './view';
 
@@ -56,6 +57,7 @@ export class ResidentView implements View {
   private cats: Category[] = [];
   private filter = { category: '', openNow: false, cash: false, card: false };
   private request = 0;
+  private fitted = false;
 
   enter(ctx: Context): void {
     this.ctx = ctx;
@@ -77,8 +79,15 @@ export class ResidentView implements View {
     api
       .get('/api/v1/communities')
       .then((data) => {
-        this.layers.source('res-communities', toCollection(data));
+        const fc = toCollection(data);
+        this.layers.source('res-communities', fc);
         this.ctx.demoData(hasSynthetic(data));
+        // First visit without a place in the address: show where the communities are.
+        const b = boundsOf(fc);
+        if (b && !this.fitted && !this.origin && !viewFromQuery(location.search)) {
+          this.fitted = true;
+          this.ctx.map.fitBounds(b, { padding: 30, maxZoom: 13, duration: 0 });
+        }
       })
       .catch(() => {
         // community outlines only help orientation; the view works without them
