@@ -1,0 +1,418 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/quarterhour/quarterhour/scoring"
+	"github.com/quarterhour/quarterhour/seeds"
+	"github.com/quarterhour/quarterhour/store"
+)
+
+// realistic is what a well-run district submits: 93% of 400 surveyed
+// satisfied, management system and complaint channel in place, 10 of 10
+// complaints resolved, with the evidence attached.
+func realistic() map[string]any {
+	return map[string]any{
+		"satisfaction_rate": 0.93, "survey_sample_size": 400, "management_system": true, "complaint_channel": true,
+		"complaints_received": 10, "complaints_resolved": 10,
+		"evidence": []map[string]string{
+			{"indicator": "E1", "ref": "survey-2023.pdf"},
+			{"indicator": "E2", "ref": "rules-2023.pdf"},
+			{"indicator": "E3", "ref": "complaints-2023.pdf"},
+		},
+	}
+}
+
+// demoTiers maps district -> tier -> circle IDs of the shared fixture, as
+// jining-2023 rates them with the realistic submission.
+var (
+	demoTiersOnce sync.Once
+	demoTiers     map[string]map[string][]int64
+)
+
+// tierCircles loads the shipped schemes into the shared fixture (serve
+// seeds them; the test bundle does not) and rates its demo circles.
+func tierCircles(t *testing.T, f *fixture) map[string]map[string][]int64 {
+	t.Helper()
+	demoTiersOnce.Do(func() {
+		ctx := context.Background()
+		shipped, err := seeds.Schemes()
+		if err != nil {
+			t.Fatalf("shipped schemes: %v", err)
+		}
+		for i := range shipped {
+			if err := f.st.UpsertScheme(ctx, &shipped[i]); err != nil {
+				t.Fatalf("store scheme %s: %v", shipped[i].Code, err)
+			}
+		}
+		sch, err := f.api.loadScheme(ctx, "jining-2023", "scheme")
+		if err != nil {
+			t.Fatalf("load scheme: %v", err)
+		}
+		var sub scoring.Submitted
+		data, _ := json.Marshal(realistic())
+		if err := json.Unmarshal(data, &sub); err != nil {
+			t.Fatal(err)
+		}
+		cs, err := f.st.ListCircles(ctx, store.CircleFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		demoTiers = map[string]map[string][]int64{}
+		for _, c := range cs {
+			if !c.Synthetic {
+				continue
+			}
+			m, err := f.api.liveMetrics(ctx, c, sch)
+			if err != nil {
+				t.Fatalf("metrics of circle %d: %v", c.ID, err)
+			}
+			r := scoring.Evaluate(sch, m, sub, scoring.EvalContext{Year: 2023})
+			if demoTiers[c.District] == nil {
+				demoTiers[c.District] = map[string][]int64{}
+			}
+			demoTiers[c.District][r.Tier] = append(demoTiers[c.District][r.Tier], c.ID)
+		}
+	})
+	if demoTiers == nil {
+		t.Fatal("demo tiers not computed")
+	}
+	return demoTiers
+}
+
+// pickCircle returns the n-th demo circle of district rated tier.
+func pickCircle(t *testing.T, f *fixture, district, tier string, n int) int64 {
+	t.Helper()
+	ids := tierCircles(t, f)[district][tier]
+	if len(ids) <= n {
+		t.Fatalf("district %s has %d %s circles, need %d", district, len(ids), tier, n+1)
+	}
+	return ids[n]
+}
+
+func createEval(t *testing.T, f *fixture, user string, circle int64, year int) store.Evaluation {
+	t.Helper()
+	var e store.Evaluation
+	f.do(t, http.MethodPost, "/api/v1/evaluations", user,
+		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": year, "submitted": realistic()},
+		http.StatusCreated, &e)
+	return e
+}
+
+func move(t *testing.T, f *fixture, user string, e store.Evaluation, action string, body map[string]any, want int) store.Evaluation {
+	t.Helper()
+	if body == nil {
+		body = map[string]any{}
+	}
+	body["version"] = e.Version
+	var out store.Evaluation
+	if want != http.StatusOK {
+		f.do(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/%s", e.ID, action), user, body, want, nil)
+		return e
+	}
+	f.do(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/%s", e.ID, action), user, body, want, &out)
+	return out
+}
+
+func getEval(t *testing.T, f *fixture, user string, id int64) store.Evaluation {
+	t.Helper()
+	var e store.Evaluation
+	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d", id), user, nil, http.StatusOK, &e)
+	return e
+}
+
+func progressCell(t *testing.T, f *fixture, district string, year int) progressYear {
+	t.Helper()
+	var rep progressReport
+	f.do(t, http.MethodGet, "/api/v1/progress", "reviewer", nil, http.StatusOK, &rep)
+	all := append([]progressDistrict{rep.City}, rep.Districts...)
+	for _, d := range all {
+		if d.District != district {
+			continue
+		}
+		for _, y := range d.Years {
+			if y.Year == year {
+				return y
+			}
+		}
+	}
+	t.Fatalf("progress has no %s %d", district, year)
+	return progressYear{}
+}
+
+func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing.T) {
+	f := sqliteAPI(t)
+	circle := pickCircle(t, f, "370811", "high_quality", 0)
+	before := progressCell(t, f, "370811", 2023)
+	cityBefore := progressCell(t, f, CityDistrict, 2023)
+
+	e := createEval(t, f, "rencheng", circle, 2023)
+	if e.ID == 0 || e.Version != 1 || e.Status != store.EvalDraft || e.Tier != "high_quality" || e.District != "370811" {
+		t.Fatalf("created %+v", e)
+	}
+	var res scoring.Result
+	decodeRaw(t, e.Result, &res)
+	if !res.Award.Eligible || res.Award.CapYuan != 300000 {
+		t.Errorf("award %+v, want eligible with cap 300000", res.Award)
+	}
+
+	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d", e.ID), "yanzhou", nil, http.StatusForbidden, "district")
+	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/submit", e.ID), "yanzhou", map[string]any{"version": 1}, http.StatusForbidden, "district")
+	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/approve", e.ID), "rencheng", map[string]any{"version": 1}, http.StatusForbidden, "")
+
+	e = move(t, f, "rencheng", e, "submit", map[string]any{"comment": "请审核"}, http.StatusOK)
+	if e.Status != store.EvalSubmitted || e.Version != 2 {
+		t.Fatalf("after submit %+v", e)
+	}
+	e = move(t, f, "reviewer", e, "approve", map[string]any{"comment": "材料齐全"}, http.StatusOK)
+
+	over := f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/certify", e.ID), "reviewer",
+		map[string]any{"version": e.Version, "award_yuan": 300001}, http.StatusBadRequest, "award_yuan")
+	t.Logf("award 300001: %s", over.Error)
+	if got := getEval(t, f, "reviewer", e.ID); got.Status != store.EvalApproved || got.Version != e.Version || got.AwardYuan != 0 {
+		t.Errorf("after refused award: %+v, want unchanged approved v%d", got, e.Version)
+	}
+
+	e = move(t, f, "reviewer", e, "certify", map[string]any{"award_yuan": 300000, "comment": "认定为高品质"}, http.StatusOK)
+	if e.Status != store.EvalCertified || e.AwardYuan != 300000 || e.CertifiedAt == nil || e.Tier != "high_quality" {
+		t.Fatalf("after certify %+v", e)
+	}
+
+	f.wantError(t, http.MethodPut, fmt.Sprintf("/api/v1/evaluations/%d", e.ID), "rencheng",
+		map[string]any{"version": e.Version, "submitted": realistic()}, http.StatusConflict, "status")
+	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/return", e.ID), "reviewer",
+		map[string]any{"version": e.Version}, http.StatusConflict, "status")
+
+	var evs []store.EvaluationEvent
+	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/events", e.ID), "rencheng", nil, http.StatusOK, &evs)
+	want := []struct{ actor, from, to string }{
+		{"rencheng", "", "draft"}, {"rencheng", "draft", "submitted"}, {"reviewer", "submitted", "approved"}, {"reviewer", "approved", "certified"},
+	}
+	if len(evs) != len(want) {
+		t.Fatalf("events %+v, want %d", evs, len(want))
+	}
+	for i, w := range want {
+		if evs[i].Actor != w.actor || evs[i].From != w.from || evs[i].To != w.to {
+			t.Errorf("event %d = %+v, want %+v", i, evs[i], w)
+		}
+	}
+	if evs[3].Comment != "认定为高品质" {
+		t.Errorf("certify comment %q", evs[3].Comment)
+	}
+
+	after := progressCell(t, f, "370811", 2023)
+	cityAfter := progressCell(t, f, CityDistrict, 2023)
+	if after.HighQuality != before.HighQuality+1 || after.AwardCommittedYuan != before.AwardCommittedYuan+300000 {
+		t.Errorf("370811 2023 progress %+v -> %+v, want one more high-quality circle and ¥300,000 more", before, after)
+	}
+	if cityAfter.HighQualityToDate != cityBefore.HighQualityToDate+1 || cityAfter.AwardCommittedYuanToDate != cityBefore.AwardCommittedYuanToDate+300000 {
+		t.Errorf("city 2023 progress %+v -> %+v", cityBefore, cityAfter)
+	}
+	if after.TargetCircles == nil || *after.TargetCircles != 10 || cityAfter.TargetCircles == nil || *cityAfter.TargetCircles != 40 {
+		t.Errorf("targets: district %v city %v, want 10 and 40 from seeds/targets.yaml", after.TargetCircles, cityAfter.TargetCircles)
+	}
+}
+
+// jiningWithYears is jining-2023 under another code with the award open
+// for 2023 and 2024, so one circle can be certified high-quality twice.
+func jiningWithYears(t *testing.T, code string) []byte {
+	t.Helper()
+	ss, err := seeds.ParsedSchemes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ss {
+		if s.Code == "jining-2023" {
+			s.Code = code
+			s.Award.Years = []int{2023, 2024}
+			doc, err := json.Marshal(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return doc
+		}
+	}
+	t.Fatal("jining-2023 not shipped")
+	return nil
+}
+
+func certifyUnder(t *testing.T, f *fixture, scheme string, circle int64, year int, award int64, want int) store.Evaluation {
+	t.Helper()
+	var e store.Evaluation
+	f.do(t, http.MethodPost, "/api/v1/evaluations", "rencheng",
+		map[string]any{"circle_id": circle, "scheme": scheme, "year": year, "submitted": realistic()}, http.StatusCreated, &e)
+	e = move(t, f, "rencheng", e, "submit", nil, http.StatusOK)
+	e = move(t, f, "reviewer", e, "approve", nil, http.StatusOK)
+	return move(t, f, "reviewer", e, "certify", map[string]any{"award_yuan": award}, want)
+}
+
+func TestEvaluationWorkflow_SecondAwardForACircleRefused(t *testing.T) {
+	f := sqliteAPI(t)
+	code := "jining-award-twice"
+	f.do(t, http.MethodPost, "/api/v1/schemes", "admin", jiningWithYears(t, code), http.StatusCreated, nil)
+	circle := pickCircle(t, f, "370811", "high_quality", 1)
+
+	first := certifyUnder(t, f, code, circle, 2023, 250000, http.StatusOK)
+	if first.AwardYuan != 250000 {
+		t.Fatalf("first award %+v", first)
+	}
+	second := certifyUnder(t, f, code, circle, 2024, 100000, http.StatusConflict)
+	if got := getEval(t, f, "reviewer", second.ID); got.Status != store.EvalApproved || got.AwardYuan != 0 {
+		t.Errorf("after refused second award: %+v, want approved without award", got)
+	}
+	var res scoring.Result
+	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/circles/%d/evaluation?scheme=%s&year=2024", circle, code), "", nil, http.StatusOK, &res)
+	if res.Award.Eligible {
+		t.Errorf("preview of an awarded circle says eligible: %+v", res.Award)
+	}
+	// Certifying without an award is still allowed.
+	move(t, f, "reviewer", getEval(t, f, "reviewer", second.ID), "certify", nil, http.StatusOK)
+}
+
+func TestEvaluationWorkflow_AwardOnlyForHighQualityInAwardYear(t *testing.T) {
+	f := sqliteAPI(t)
+	basic := pickCircle(t, f, "370811", "basic", 0)
+	e := certifyUnder(t, f, "jining-2023", basic, 2023, 1000, http.StatusBadRequest)
+	if got := getEval(t, f, "reviewer", e.ID); got.Status != store.EvalApproved {
+		t.Errorf("status %s after refused award, want approved", got.Status)
+	}
+	hq := pickCircle(t, f, "370812", "high_quality", 0)
+	var e2 store.Evaluation
+	f.do(t, http.MethodPost, "/api/v1/evaluations", "yanzhou",
+		map[string]any{"circle_id": hq, "scheme": "jining-2023", "year": 2024, "submitted": realistic()}, http.StatusCreated, &e2)
+	e2 = move(t, f, "yanzhou", e2, "submit", nil, http.StatusOK)
+	e2 = move(t, f, "admin", e2, "approve", nil, http.StatusOK)
+	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/certify", e2.ID), "reviewer",
+		map[string]any{"version": e2.Version, "award_yuan": 300000}, http.StatusBadRequest, "award_yuan")
+}
+
+func TestEvaluationWorkflow_RacingApprovalsOneWins(t *testing.T) {
+	f := sqliteAPI(t)
+	circle := pickCircle(t, f, "370811", "basic", 1)
+	e := createEval(t, f, "rencheng", circle, 2023)
+	e = move(t, f, "rencheng", e, "submit", nil, http.StatusOK)
+	statuses := make([]int, 2)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, _, err := f.raw(http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/approve", e.ID), "reviewer",
+				map[string]any{"version": e.Version, "comment": fmt.Sprintf("racer %d", i)})
+			if err != nil {
+				t.Error(err)
+			}
+			statuses[i] = st
+		}()
+	}
+	wg.Wait()
+	ok, conflict := 0, 0
+	for _, s := range statuses {
+		switch s {
+		case http.StatusOK:
+			ok++
+		case http.StatusConflict:
+			conflict++
+		}
+	}
+	if ok != 1 || conflict != 1 {
+		t.Fatalf("statuses %v, want one 200 and one 409", statuses)
+	}
+	var evs []store.EvaluationEvent
+	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/events", e.ID), "reviewer", nil, http.StatusOK, &evs)
+	if len(evs) != 3 {
+		t.Errorf("%d events, want created, submitted and one approval", len(evs))
+	}
+}
+
+func TestEvaluationWorkflow_RefusesWhatIsNotAllowed(t *testing.T) {
+	f := sqliteAPI(t)
+	circle := pickCircle(t, f, "370812", "basic", 0)
+	e := createEval(t, f, "yanzhou", circle, 2023)
+	path := func(action string) string { return fmt.Sprintf("/api/v1/evaluations/%d/%s", e.ID, action) }
+
+	f.wantError(t, http.MethodPost, path("approve"), "reviewer", map[string]any{"version": e.Version}, http.StatusConflict, "status")
+	f.wantError(t, http.MethodPost, path("certify"), "reviewer", map[string]any{"version": e.Version}, http.StatusConflict, "status")
+	f.wantError(t, http.MethodPost, path("submit"), "yanzhou", map[string]any{"version": e.Version + 5}, http.StatusConflict, "version")
+	f.wantError(t, http.MethodPost, path("submit"), "yanzhou", map[string]any{"version": e.Version, "award_yuan": 5}, http.StatusBadRequest, "award_yuan")
+	f.wantError(t, http.MethodPost, path("submit"), "yanzhou", map[string]any{}, http.StatusBadRequest, "version")
+	f.wantError(t, http.MethodPost, path("publish"), "yanzhou", map[string]any{"version": e.Version}, http.StatusNotFound, "action")
+	f.wantError(t, http.MethodPost, path("submit"), "", map[string]any{"version": e.Version}, http.StatusUnauthorized, "")
+
+	bad := realistic()
+	bad["satisfaction_rate"] = 1.3
+	f.wantError(t, http.MethodPut, fmt.Sprintf("/api/v1/evaluations/%d", e.ID), "yanzhou",
+		map[string]any{"version": e.Version, "submitted": bad}, http.StatusBadRequest, "satisfaction_rate")
+	f.wantError(t, http.MethodPost, "/api/v1/evaluations", "yanzhou",
+		map[string]any{"circle_id": pickCircle(t, f, "370812", "none", 0), "scheme": "jining-2023", "year": 2023, "submitted": bad},
+		http.StatusBadRequest, "satisfaction_rate")
+	f.wantError(t, http.MethodPost, "/api/v1/evaluations", "yanzhou",
+		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": 2023, "submitted": realistic()}, http.StatusConflict, "circle_id")
+	f.wantError(t, http.MethodPost, "/api/v1/evaluations", "yanzhou",
+		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": 2031, "submitted": realistic()}, http.StatusBadRequest, "year")
+	f.wantError(t, http.MethodPost, "/api/v1/evaluations", "yanzhou",
+		map[string]any{"circle_id": circle, "scheme": "no-such", "year": 2023, "submitted": realistic()}, http.StatusBadRequest, "scheme")
+	f.wantError(t, http.MethodPost, "/api/v1/evaluations", "rencheng",
+		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": 2024, "submitted": realistic()}, http.StatusForbidden, "district")
+	f.wantError(t, http.MethodPost, "/api/v1/evaluations", "reviewer",
+		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": 2024, "submitted": realistic()}, http.StatusForbidden, "")
+
+	if got := getEval(t, f, "yanzhou", e.ID); got.Version != e.Version || got.Status != store.EvalDraft {
+		t.Errorf("after refused requests: %+v, want unchanged draft v%d", got, e.Version)
+	}
+
+	// A returned evaluation can be edited and submitted again.
+	e = move(t, f, "yanzhou", e, "submit", nil, http.StatusOK)
+	e = move(t, f, "reviewer", e, "return", map[string]any{"comment": "补充满意度问卷"}, http.StatusOK)
+	lower := realistic()
+	lower["satisfaction_rate"] = 0.75
+	var edited store.Evaluation
+	f.do(t, http.MethodPut, fmt.Sprintf("/api/v1/evaluations/%d", e.ID), "yanzhou",
+		map[string]any{"version": e.Version, "submitted": lower}, http.StatusOK, &edited)
+	if edited.Status != store.EvalReturned || edited.Version != e.Version+1 || edited.Total >= e.Total {
+		t.Errorf("edited %+v (total %v before), want returned, next version, lower total", edited, e.Total)
+	}
+	move(t, f, "yanzhou", edited, "submit", nil, http.StatusOK)
+}
+
+func TestEvaluations_ListIsScopedToTheDistrict(t *testing.T) {
+	f := sqliteAPI(t)
+	createEval(t, f, "gaoxin", pickCircle(t, f, "370871", "basic", 0), 2023)
+	createEval(t, f, "rencheng", pickCircle(t, f, "370811", "none", 0), 2023)
+
+	var mine []store.Evaluation
+	f.do(t, http.MethodGet, "/api/v1/evaluations", "gaoxin", nil, http.StatusOK, &mine)
+	if len(mine) == 0 {
+		t.Fatal("gaoxin sees no evaluation")
+	}
+	for _, e := range mine {
+		if e.District != "370871" {
+			t.Errorf("gaoxin sees evaluation %d of %s", e.ID, e.District)
+		}
+	}
+	f.wantError(t, http.MethodGet, "/api/v1/evaluations?district=370811", "gaoxin", nil, http.StatusForbidden, "district")
+	f.wantError(t, http.MethodGet, "/api/v1/evaluations", "", nil, http.StatusUnauthorized, "")
+	f.wantError(t, http.MethodGet, "/api/v1/evaluations?status=done", "reviewer", nil, http.StatusBadRequest, "status")
+
+	var all []store.Evaluation
+	f.do(t, http.MethodGet, "/api/v1/evaluations", "reviewer", nil, http.StatusOK, &all)
+	districts := map[string]bool{}
+	for _, e := range all {
+		districts[e.District] = true
+	}
+	if !districts["370871"] || !districts["370811"] {
+		t.Errorf("reviewer sees districts %v, want 370811 and 370871", districts)
+	}
+	var drafts []store.Evaluation
+	f.do(t, http.MethodGet, "/api/v1/evaluations?status=draft&district=370811", "reviewer", nil, http.StatusOK, &drafts)
+	for _, e := range drafts {
+		if e.Status != store.EvalDraft || e.District != "370811" {
+			t.Errorf("filtered list holds %d %s %s", e.ID, e.District, e.Status)
+		}
+	}
+}
