@@ -173,7 +173,7 @@ func errorResponse(desc string) map[string]any {
 // OpenAPI returns the OpenAPI 3.0 document of the API.
 func OpenAPI() map[string]any {
 	paths := map[string]any{}
-	for _, op := range slices.Concat(operations, geoOperations, evaluationOperations) {
+	for _, op := range slices.Concat(operations, geoOperations, evaluationOperations, exportOperations) {
 		item, _ := paths[op.path].(map[string]any)
 		if item == nil {
 			item = map[string]any{}

@@ -155,6 +155,9 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 		r.Get("/circles/{id}/coverage", s.handleCircleCoverage)
 		r.Get("/communities/{id}/coverage", s.handleCommunityCoverage)
 
+		r.Get("/exports/outlets.csv", s.handleExportOutletsCSV)
+		r.Get("/exports/{layer}.geojson", s.handleExportGeoJSON)
+
 		r.Get("/isochrone", s.handleIsochrone)
 		r.Get("/nearby", s.handleNearby)
 		r.Get("/access", s.handleAccess)
