@@ -101,7 +101,7 @@ func (s *Server) handleLoadScheme(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := sch.Validate(scoring.DefaultInputs()); err != nil {
-		s.writeError(w, r, badRequest("", "scheme %s refused: %v", sch.Code, err))
+		s.writeError(w, r, badRequest("", "scheme refused: %v", err))
 		return
 	}
 	doc, err := json.Marshal(sch)
