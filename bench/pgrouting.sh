@@ -77,5 +77,7 @@ if [ -z "$api" ] || ! curl -fs "$api/healthz" >/dev/null; then
 fi
 log "server up at $api"
 
-log "comparing with pgr_drivingDistance"
+log "comparing the HTTP isochrone with pgr_drivingDistance"
 "$tmp/pgrcompare" -db "$db_url" -api "$api" -n 50 -seed 1 "$@"
+log "comparing the node search alone (engine in process) with pgr_drivingDistance"
+"$tmp/pgrcompare" -db "$db_url" -n 50 -seed 1 "$@"
