@@ -35,6 +35,7 @@ var commands = []command{
 	{"import", "import OSM data: import network FILE [--area NAME] | import osm-outlets FILE", runImport},
 	{"seed", "load reference data (and with --demo the Jining demo) into an empty database", runSeed},
 	{"user", "manage users: user add --username U --role R [--district CODE] [--password P]", runUser},
+	{"evaluate", "score a circle live: evaluate --circle ID [--scheme jining-2023] [--year 2023] [--format json|table]", runEvaluate},
 	{"version", "print the version", runVersion},
 }
 

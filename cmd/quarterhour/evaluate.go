@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/quarterhour/quarterhour/api"
+	"github.com/quarterhour/quarterhour/scoring"
+	"github.com/quarterhour/quarterhour/store/open"
+)
+
+// runEvaluate prints the live scoring of one circle, as the API's preview
+// gives it: metrics computed now from the stored network, outlets and
+// communities, with the submitted values of the circle's evaluation if any.
+func runEvaluate(ctx context.Context, args []string, e *env) error {
+	fs := newFlagSet("evaluate", e)
+	circle := fs.Int64("circle", 0, "circle id (required)")
+	scheme := fs.String("scheme", api.DefaultScheme, "scheme code")
+	year := fs.Int("year", 0, "evaluation year (default: the scheme's first year)")
+	format := fs.String("format", "table", "output: table or json")
+	db := dbFlag(fs, e)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *circle <= 0 || (*format != "table" && *format != "json") {
+		fmt.Fprintln(fs.Output(), "quarterhour evaluate: --circle ID is required and --format is table or json")
+		fs.Usage()
+		return errUsage
+	}
+	st, err := open.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	srv, err := api.New(api.Config{Store: st, Logger: e.log})
+	if err != nil {
+		return err
+	}
+	res, err := srv.Preview(ctx, *circle, *scheme, *year)
+	if err != nil {
+		return fmt.Errorf("evaluate circle %d: %w", *circle, err)
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	return writeResultTable(e.stdout, res)
+}
+
+// writeResultTable prints a result as aligned columns: one row per
+// indicator, then the gates, total, tier and award.
+func writeResultTable(w io.Writer, r scoring.Result) error {
+	fmt.Fprintf(w, "scheme %s v%d, year %d\n", r.Scheme, r.SchemeVersion, r.Year)
+	if r.Reconstructed && r.Notice != "" {
+		fmt.Fprintf(w, "note: %s\n", r.Notice)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tINDICATOR\tVALUE\tPOINTS\tEXPLANATION")
+	for _, ind := range r.Indicators {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f/%.0f\t%s\n", ind.ID, ind.Name, formatValue(ind), ind.Points, ind.MaxPoints, ind.Explanation)
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "GATE\tTIER\tHELD\tMESSAGE\t")
+	for i, g := range r.Gates {
+		held := "no"
+		if g.Held {
+			held = "yes"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", i+1, g.Tier, held, g.Message)
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write table: %w", err)
+	}
+	fmt.Fprintf(w, "\ntotal %.2f / %.0f\n", r.Total, r.MaxTotal)
+	fmt.Fprintf(w, "tier  %s (%s): %s\n", r.Tier, r.TierName, r.TierReason)
+	award := "not eligible"
+	if r.Award.Eligible {
+		award = fmt.Sprintf("eligible, at most ¥%d", r.Award.CapYuan)
+	}
+	_, err := fmt.Fprintf(w, "award %s: %s\n", award, r.Award.Reason)
+	return err
+}
+
+// formatValue shows shares as percentages and a missing input as "—".
+func formatValue(ind scoring.IndicatorResult) string {
+	if ind.Value == nil {
+		return "—"
+	}
+	v := *ind.Value
+	switch ind.Unit {
+	case "share":
+		return fmt.Sprintf("%.1f%%", v*100)
+	case "bool":
+		if v != 0 {
+			return "yes"
+		}
+		return "no"
+	case "count":
+		return fmt.Sprintf("%.0f", v)
+	}
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".")
+}
