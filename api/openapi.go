@@ -12,10 +12,11 @@ import (
 type operation struct {
 	method, path, summary, tag string
 	params                     []param
-	body                       string // component schema of the request body, "" for none
-	ok                         int    // success status
-	result                     string // component schema of the success body, "" for none
-	write                      bool   // needs a logged-in user with the right role
+	body                       string            // component schema of the request body, "" for none
+	bodyMedia                  map[string]string // media type -> schema, for bodies other than JSON
+	ok                         int               // success status
+	result                     string            // component schema of the success body, "" for none
+	write                      bool              // needs a logged-in user with the right role
 }
 
 type param struct {
@@ -173,7 +174,7 @@ func errorResponse(desc string) map[string]any {
 // OpenAPI returns the OpenAPI 3.0 document of the API.
 func OpenAPI() map[string]any {
 	paths := map[string]any{}
-	for _, op := range slices.Concat(operations, geoOperations, evaluationOperations, exportOperations) {
+	for _, op := range slices.Concat(operations, geoOperations, evaluationOperations, exportOperations, importOperations, feedbackOperations) {
 		item, _ := paths[op.path].(map[string]any)
 		if item == nil {
 			item = map[string]any{}
@@ -224,6 +225,13 @@ func OpenAPI() map[string]any {
 		if op.body != "" {
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(op.body)}}}
 		}
+		if len(op.bodyMedia) > 0 {
+			content := map[string]any{}
+			for media, schema := range op.bodyMedia {
+				content[media] = map[string]any{"schema": ref(schema)}
+			}
+			o["requestBody"] = map[string]any{"required": true, "content": content}
+		}
 		item[strings.ToLower(op.method)] = o
 	}
 	return map[string]any{
@@ -235,7 +243,7 @@ func OpenAPI() map[string]any {
 		},
 		"paths": paths,
 		"components": map[string]any{
-			"schemas": withEvaluationSchemas(withGeoSchemas(schemas())),
+			"schemas": withFeedbackSchemas(withImportSchemas(withEvaluationSchemas(withGeoSchemas(schemas())))),
 			"securitySchemes": map[string]any{
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},

@@ -38,6 +38,9 @@ type Config struct {
 	// LoginAttemptsPerMinute limits logins per client IP; 10 when zero,
 	// unlimited when negative.
 	LoginAttemptsPerMinute int
+	// FeedbackPerMinute limits anonymous feedback posts per client IP; 5
+	// when zero, unlimited when negative.
+	FeedbackPerMinute int
 	// ZoneHosts lists, for county-level units without a boundary of their
 	// own (development zones), the counties whose land they lie in; points
 	// inside a host county are accepted for the zone. DefaultZoneHosts when
@@ -64,6 +67,8 @@ type Server struct {
 	zoneHosts  map[string][]string
 	limiter    *rateLimiter
 	router     chi.Router
+
+	feedbackLimiter *rateLimiter
 
 	countiesMu sync.Mutex
 	counties   *countyIndex
@@ -102,6 +107,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	if perMinute > 0 {
 		s.limiter = newRateLimiter(perMinute, time.Minute)
+	}
+	feedbackPerMinute := cfg.FeedbackPerMinute
+	if feedbackPerMinute == 0 {
+		feedbackPerMinute = 5
+	}
+	if feedbackPerMinute > 0 {
+		s.feedbackLimiter = newRateLimiter(feedbackPerMinute, time.Minute)
 	}
 	s.router = s.routes(cfg.Frontend)
 	return s, nil
@@ -179,6 +191,12 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 		r.Post("/evaluations/{id}/{action}", s.handleTransitionEvaluation)
 		r.Get("/progress", s.handleProgress)
 		r.Get("/reports/progress.xlsx", s.handleProgressReport)
+
+		r.Post("/imports/outlets", s.handleImportOutlets)
+		r.Get("/imports", s.handleListImports)
+		r.Post("/feedback", s.handleCreateFeedback)
+		r.Get("/feedback", s.handleListFeedback)
+		r.Post("/feedback/{id}/resolve", s.handleResolveFeedback)
 
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, &Error{Status: http.StatusNotFound, Message: "no such API route"})
