@@ -184,6 +184,38 @@ async function main() {
     await shot('04-circles');
   });
 
+  test('registers a circle, submits its evaluation, approves and certifies it', async () => {
+    const name = `测试生活圈 ${Date.now() % 100000}`;
+    await page.click('details.register summary');
+    await page.fill('details.register input[name=name]', name);
+    await page.selectOption('details.register select[name=layout]', 'block');
+    const box = await page.locator('.map').boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.locator('details.register fieldset.communities input[type=checkbox]').first().check();
+    await page.click('details.register button[type=submit]');
+    await page.waitForSelector('details.register .msg', { timeout: 15_000 });
+    const created = await page.textContent('details.register .msg');
+    expect(created.includes('已登记'), `register: ${created}`);
+    const row = page.locator('table.circles tbody tr', { hasText: name });
+    await row.locator('button').click();
+    await page.waitForSelector('form.submit-eval', { timeout: 20_000 });
+    await page.fill('form.submit-eval input[name=satisfaction_pct]', '92');
+    await page.fill('form.submit-eval input[name=survey_sample_size]', '150');
+    await page.check('form.submit-eval input[name=management_system]');
+    await page.check('form.submit-eval input[name=complaint_channel]');
+    await page.click('form.submit-eval button[type=submit]');
+    await page.waitForSelector('form.submit-eval .msg', { timeout: 20_000 });
+    const submitted = await page.textContent('form.submit-eval .msg');
+    expect(submitted.includes('已提交评审'), `submit: ${submitted}`);
+    const item = page.locator('.review-item', { hasText: name });
+    await item.getByRole('button', { name: '通过' }).click();
+    await page.waitForFunction((n) => document.querySelector('section.queue .msg')?.textContent?.includes(`已通过：${n}`), name, { timeout: 15_000 });
+    await item.getByRole('button', { name: '认定' }).click();
+    await page.waitForFunction((n) => document.querySelector('section.queue .msg')?.textContent?.includes(`已认定：${n}`), name, { timeout: 15_000 });
+    expect((await item.count()) === 0, 'the certified evaluation is still in the queue');
+    await shot('05-review');
+  });
+
   test('resident view: tap the map, see the isochrone and the nearby list', async () => {
     await page.goto(`${base}/${at}#/`);
     await mapReady();
@@ -195,7 +227,7 @@ async function main() {
     expect(err.length === 0, `errors: ${err.join(' | ')}`);
     await page.waitForSelector('.panel ol.results li', { timeout: 15_000 });
     await page.waitForTimeout(1000);
-    await shot('05-resident-isochrone');
+    await shot('06-resident-isochrone');
   });
 
   test('mobile layout: map and panel fit a 390x844 screen', async () => {
@@ -211,7 +243,7 @@ async function main() {
     expect(box.height > 200 && panel.height > 150, `map ${box.height}px, panel ${panel.height}px high`);
     const overflow = await m.evaluate(() => document.documentElement.scrollWidth - innerWidth);
     expect(overflow <= 0, `page is ${overflow}px wider than the screen`);
-    await shot('06-resident-mobile', m);
+    await shot('07-resident-mobile', m);
     await m.close();
   });
 

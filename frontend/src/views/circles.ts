@@ -4,7 +4,7 @@
 import type { MapMouseEvent } from 'maplibre-gl';
 import { api, ApiError } from '../api';
 import { canReview, user } from '../auth';
-import { fill, h, message } from '../dom';
+import { fill, h, message, restoreForms, saveForms } from '../dom';
 import { describeError } from '../errors';
 import { defaultAward, formatIndicator, type EvaluationPreview } from '../evaluation';
 import { formatNumber, formatYuan } from '../format';
@@ -57,6 +57,7 @@ export class CirclesView implements View {
   private center: [number, number] | null = null;
   private centerMarker: maplibregl.Marker | null = null;
   private formMessage: HTMLElement | null = null;
+  private submitMessage: HTMLElement | null = null;
   private preview: { circle: Circle; data?: EvaluationPreview; error?: string } | null = null;
   private queue: Evaluation[] | null = null;
   private queueError = '';
@@ -153,6 +154,7 @@ export class CirclesView implements View {
 
   private async evaluate(c: Circle): Promise<void> {
     this.preview = { circle: c };
+    this.submitMessage = null;
     this.render();
     try {
       const data = await api.get<EvaluationPreview>(`/api/v1/circles/${c.id}/evaluation`, { scheme, year });
@@ -175,6 +177,48 @@ export class CirclesView implements View {
       this.queueMessage = describeError(e);
     }
     await this.loadQueue();
+  }
+
+  /**
+   * submitEvaluation stores the surveyed values as this year's evaluation of
+   * the circle (a new draft, or the existing draft or returned one) and
+   * submits it for review.
+   */
+  private async submitEvaluation(c: Circle, form: HTMLFormElement): Promise<void> {
+    const fd = new FormData(form);
+    const num = (k: string) => (fd.get(k) === '' || fd.get(k) === null ? undefined : Number(fd.get(k)));
+    const rate = num('satisfaction_pct');
+    const submitted = {
+      satisfaction_rate: rate === undefined ? undefined : rate / 100,
+      survey_sample_size: num('survey_sample_size'),
+      management_system: fd.get('management_system') === 'on',
+      complaint_channel: fd.get('complaint_channel') === 'on',
+      complaints_received: num('complaints_received') ?? 0,
+      complaints_resolved: num('complaints_resolved') ?? 0,
+    };
+    try {
+      let ev: Evaluation;
+      try {
+        ev = await api.post<Evaluation>('/api/v1/evaluations', { circle_id: c.id, scheme, year, submitted });
+      } catch (e) {
+        if (!(e instanceof ApiError && e.kind === 'conflict')) throw e;
+        const existing = records(await api.get('/api/v1/evaluations', { circle_id: c.id, scheme, year }))[0] as unknown as Evaluation | undefined;
+        if (!existing) throw e;
+        if (existing.status !== 'draft' && existing.status !== 'returned') {
+          this.submitMessage = message(t('eval.notEditable', { year, status: enumLabel('review.status', existing.status) }), 'error');
+          this.render();
+          return;
+        }
+        ev = await api.request<Evaluation>('PUT', `/api/v1/evaluations/${existing.id}`, { version: existing.version, submitted });
+      }
+      await api.post(`/api/v1/evaluations/${ev.id}/submit`, { version: ev.version, comment: '' });
+      this.submitMessage = message(t('eval.submittedOk', { name: c.name }));
+      if (canReview(user())) await this.loadQueue();
+    } catch (e) {
+      const detail = e instanceof ApiError && e.kind === 'http' ? e.message : describeError(e);
+      this.submitMessage = message(detail, 'error');
+    }
+    this.render();
   }
 
   private async register(form: HTMLFormElement): Promise<void> {
@@ -220,13 +264,16 @@ export class CirclesView implements View {
   }
 
   render(): void {
-    fill(this.ctx.panel, 
+    const typed = saveForms(this.ctx.panel);
+    fill(
+      this.ctx.panel,
       h('h2', {}, t('circles.title')),
       this.circlesList(),
       this.previewSection(),
       this.registerForm(),
       canReview(user()) ? this.queueSection() : null,
     );
+    restoreForms(this.ctx.panel, typed);
   }
 
   private circlesList(): HTMLElement {
@@ -317,6 +364,32 @@ export class CirclesView implements View {
             d.award.reason ? ` (${pick(d.award.reason, d.award.reason_en, l)})` : '',
           )
         : null,
+      user()?.role === 'reviewer' ? null : this.submitForm(p.circle),
+    );
+  }
+
+  private submitForm(c: Circle): HTMLElement {
+    const numberField = (name: string, label: Key, attrs: Record<string, string>) =>
+      h('label', {}, t(label), h('input', { name, type: 'number', ...attrs }));
+    return h(
+      'form',
+      {
+        class: 'form submit-eval',
+        'data-keep': `evaluation-${c.id}`,
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          this.submitEvaluation(c, e.target as HTMLFormElement);
+        },
+      },
+      h('h4', {}, t('eval.submitTitle', { year })),
+      numberField('satisfaction_pct', 'eval.satisfaction', { min: '0', max: '100', step: '0.1', required: 'required' }),
+      numberField('survey_sample_size', 'eval.sample', { min: '0', step: '1', required: 'required' }),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'management_system' }), t('eval.management')),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'complaint_channel' }), t('eval.channel')),
+      numberField('complaints_received', 'eval.received', { min: '0', step: '1', value: '0' }),
+      numberField('complaints_resolved', 'eval.resolved', { min: '0', step: '1', value: '0' }),
+      h('button', { type: 'submit', class: 'primary' }, t('eval.submit')),
+      this.submitMessage,
     );
   }
 
@@ -326,6 +399,7 @@ export class CirclesView implements View {
       'form',
       {
         class: 'form',
+        'data-keep': 'register',
         onsubmit: (e: Event) => {
           e.preventDefault();
           this.register(e.target as HTMLFormElement);

@@ -45,7 +45,8 @@ export class LoginView implements View {
   }
 
   render(): void {
-    fill(this.ctx.panel, 
+    fill(
+      this.ctx.panel,
       h('h2', {}, t('login.title')),
       this.required ? message(t('login.required')) : null,
       h(

@@ -236,7 +236,8 @@ export class PlannerView implements View {
       legendClasses().map((c) => h('span', { class: 'legend-item' }, h('i', { style: `background:${c.color}` }), `${c.label}′`)),
     );
 
-    fill(this.ctx.panel, 
+    fill(
+      this.ctx.panel,
       h('h2', {}, t('planner.title')),
       this.catsError ? message(this.catsError, 'error') : null,
       row('outlets', 'planner.outlets', this.cats.length ? outletSelect : null),

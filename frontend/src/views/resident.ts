@@ -291,7 +291,8 @@ export class ResidentView implements View {
           : message(t('resident.none'));
     }
 
-    fill(this.ctx.panel, 
+    fill(
+      this.ctx.panel,
       h('h2', {}, t('resident.title')),
       h('p', { class: 'hint' }, t('resident.hint')),
       h('button', { type: 'button', class: 'primary', onclick: () => this.myLocation() }, t('resident.myLocation')),
