@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/quarterhour/quarterhour/api"
 	"github.com/quarterhour/quarterhour/scoring"
@@ -61,23 +61,21 @@ func writeResultTable(w io.Writer, r scoring.Result) error {
 		fmt.Fprintf(w, "note: %s\n", r.Notice)
 	}
 	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tINDICATOR\tVALUE\tPOINTS\tEXPLANATION")
+	rows := [][]string{{"ID", "INDICATOR", "VALUE", "POINTS", "EXPLANATION"}}
 	for _, ind := range r.Indicators {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f/%.0f\t%s\n", ind.ID, ind.Name, formatValue(ind), ind.Points, ind.MaxPoints, ind.Explanation)
+		rows = append(rows, []string{ind.ID, ind.Name, formatValue(ind), fmt.Sprintf("%.2f/%.0f", ind.Points, ind.MaxPoints), ind.Explanation})
 	}
-	fmt.Fprintln(tw)
-	fmt.Fprintln(tw, "GATE\tTIER\tHELD\tMESSAGE\t")
+	writeAligned(w, rows)
+	fmt.Fprintln(w)
+	rows = [][]string{{"GATE", "TIER", "HELD", "MESSAGE"}}
 	for i, g := range r.Gates {
 		held := "no"
 		if g.Held {
 			held = "yes"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", i+1, g.Tier, held, g.Message)
+		rows = append(rows, []string{strconv.Itoa(i + 1), g.Tier, held, g.Message})
 	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("write table: %w", err)
-	}
+	writeAligned(w, rows)
 	fmt.Fprintf(w, "\ntotal %.2f / %.0f\n", r.Total, r.MaxTotal)
 	fmt.Fprintf(w, "tier  %s (%s): %s\n", r.Tier, r.TierName, r.TierReason)
 	award := "not eligible"
@@ -86,6 +84,46 @@ func writeResultTable(w io.Writer, r scoring.Result) error {
 	}
 	_, err := fmt.Fprintf(w, "award %s: %s\n", award, r.Award.Reason)
 	return err
+}
+
+// writeAligned prints rows in columns two spaces apart, padding by display
+// width so Chinese text (two columns a character) lines up.
+func writeAligned(w io.Writer, rows [][]string) {
+	var widths []int
+	for _, row := range rows {
+		for i, c := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	for _, row := range rows {
+		var b strings.Builder
+		for i, c := range row {
+			b.WriteString(c)
+			if i < len(row)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		fmt.Fprintln(w, b.String())
+	}
+}
+
+// displayWidth counts East Asian wide and full-width characters as two
+// terminal columns.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
+			r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // formatValue shows shares as percentages and a missing input as "—".
