@@ -31,14 +31,17 @@ import (
 // exportPageSize is how many outlets are read from the store at a time.
 const exportPageSize = 2000
 
-// exportLayers lists the GeoJSON export layers and whether they need a
-// login.
-var exportLayers = map[string]bool{
-	"outlets":     false,
-	"regions":     false,
-	"communities": true,
-	"circles":     true,
-	"network":     true,
+// exportAccess says who may export a layer: login, whether it needs one;
+// scoped, whether a district user gets only their own district.
+type exportAccess struct{ login, scoped bool }
+
+// exportLayers lists the GeoJSON export layers.
+var exportLayers = map[string]exportAccess{
+	"outlets":     {},
+	"regions":     {},
+	"communities": {login: true, scoped: true},
+	"circles":     {login: true, scoped: true},
+	"network":     {login: true},
 }
 
 var exportLayerNames = []string{"circles", "communities", "network", "outlets", "regions"}
@@ -74,9 +77,10 @@ type exportFilter struct {
 	crs      geo.CRS
 }
 
-// readExportFilter reads the filters common to the exports and scopes a
-// district user to their district when scoped is true.
-func (s *Server) readExportFilter(r *http.Request, scoped bool) (exportFilter, error) {
+// readExportFilter reads the filters common to the exports and enforces
+// access: a login when needed, and a district user's own district when
+// scoped.
+func (s *Server) readExportFilter(r *http.Request, access exportAccess) (exportFilter, error) {
 	var f exportFilter
 	var err error
 	if f.bbox, err = parseBBox(r.URL.Query().Get("bbox")); err != nil {
@@ -89,17 +93,15 @@ func (s *Server) readExportFilter(r *http.Request, scoped bool) (exportFilter, e
 		return f, err
 	}
 	f.status = r.URL.Query().Get("status")
-	if scoped {
-		p := principalFrom(r.Context())
-		if p == nil {
-			return f, errUnauthenticated
+	p := principalFrom(r.Context())
+	if access.login && p == nil {
+		return f, errUnauthenticated
+	}
+	if access.scoped && p != nil && p.User.Role == store.RoleDistrict {
+		if f.district != "" && f.district != p.User.District {
+			return f, forbidden("district", "user %s may only export district %s, not %s", p.User.Username, p.User.District, f.district)
 		}
-		if p.User.Role == store.RoleDistrict {
-			if f.district != "" && f.district != p.User.District {
-				return f, forbidden("district", "user %s may only export district %s, not %s", p.User.Username, p.User.District, f.district)
-			}
-			f.district = p.User.District
-		}
+		f.district = p.User.District
 	}
 	return f, nil
 }
@@ -219,12 +221,12 @@ func (fs *featureStream) close() error {
 // handleExportGeoJSON serves GET /api/v1/exports/{layer}.geojson.
 func (s *Server) handleExportGeoJSON(w http.ResponseWriter, r *http.Request) {
 	layer := chi.URLParam(r, "layer")
-	needsLogin, ok := exportLayers[layer]
+	access, ok := exportLayers[layer]
 	if !ok {
 		s.writeError(w, r, &Error{Status: http.StatusNotFound, Field: "layer", Message: fmt.Sprintf("no export layer %q; layers: %s", layer, strings.Join(exportLayerNames, ", "))})
 		return
 	}
-	f, err := s.readExportFilter(r, needsLogin)
+	f, err := s.readExportFilter(r, access)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -408,7 +410,7 @@ var statusNames = map[string]string{store.OutletOpen: "营业", store.OutletClos
 // a byte-order mark, which Excel needs to read Chinese text as UTF-8.
 func (s *Server) handleExportOutletsCSV(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	f, err := s.readExportFilter(r, false)
+	f, err := s.readExportFilter(r, exportAccess{})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
