@@ -67,7 +67,6 @@ func BenchmarkPortoSnap(b *testing.B) {
 	for i := range pts {
 		pts[i] = orb.Point{-8.6212353 + rng.Float64()*0.0275538, 41.1247318 + rng.Float64()*0.0313437}
 	}
-	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		g.Snap(pts[i%len(pts)], 300) // off-network points are part of the load
 	}
@@ -88,7 +87,6 @@ func BenchmarkPortoReach1000m(b *testing.B) {
 		snaps[i] = s
 	}
 	nodes := 0
-	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		nodes += len(g.Reach(snaps[i%len(snaps)], 1000).Nodes)
 	}
@@ -99,7 +97,6 @@ func BenchmarkPortoIsochrone15min(b *testing.B) {
 	g := portoGraph(b)
 	origins := portoOrigins(g, 50)
 	cells := 0
-	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		iso, err := g.Isochrone(origins[i%len(origins)], geo.IsochroneOptions{BudgetM: 1000})
 		if err != nil {
@@ -120,7 +117,6 @@ func BenchmarkPortoSurfaceAllCategories(b *testing.B) {
 	for _, pts := range outlets {
 		total += len(pts)
 	}
-	b.ResetTimer()
 	for b.Loop() {
 		for _, pts := range outlets {
 			g.Surface(pts, 1000, 0)
