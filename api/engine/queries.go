@@ -169,7 +169,7 @@ func (e *Engine) Suggest(ctx context.Context, category string, communityIDs []in
 			if err != nil {
 				return nil, fmt.Errorf("suggest: %w", err)
 			}
-			if a, _, err := s.snap(p); err == nil {
+			if a, _, ok := s.snapLocal(p); ok {
 				demand[a] = append(demand[a], cs)
 			}
 		}

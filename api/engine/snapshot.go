@@ -97,7 +97,7 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 		}
 		s.outlets[o.ID] = o
 		s.byCategory[o.Category] = append(s.byCategory[o.Category], o.ID)
-		if a, sn, err := s.snap(o.Point); err == nil {
+		if a, sn, ok := s.snapLocal(o.Point); ok {
 			a.byEdge[sn.Edge] = append(a.byEdge[sn.Edge], int32(len(a.outlets)))
 			a.outlets = append(a.outlets, snappedOut{outlet: o, snap: sn})
 		}
@@ -140,17 +140,15 @@ func padBound(b orb.Bound, m float64) orb.Bound {
 	return orb.Bound{Min: orb.Point{b.Min.Lon() - dLon, b.Min.Lat() - dLat}, Max: orb.Point{b.Max.Lon() + dLon, b.Max.Lat() + dLat}}
 }
 
-// snap places p on the nearest network. A point near no network fails with
-// an error wrapping *geo.OffNetworkError that carries the distance to the
-// nearest edge of any area.
+// snap places p on the nearest network. Only areas whose padded bound holds
+// p are searched; a point in none of them is measured against the nearest
+// area, and fails with an error wrapping *geo.OffNetworkError that carries
+// the distance to its nearest edge.
 func (s *snapshot) snap(p orb.Point) (*areaNet, geo.Snap, error) {
 	var bestA *areaNet
 	var best geo.Snap
 	var nearest *geo.OffNetworkError
-	for _, a := range s.areas {
-		if !a.bound.Contains(p) && bestA == nil && nearest != nil {
-			continue
-		}
+	try := func(a *areaNet) error {
 		sn, err := a.g.Snap(p, geo.DefaultMaxSnapM)
 		var off *geo.OffNetworkError
 		switch {
@@ -159,9 +157,28 @@ func (s *snapshot) snap(p orb.Point) (*areaNet, geo.Snap, error) {
 				nearest = off
 			}
 		case err != nil:
-			return nil, geo.Snap{}, fmt.Errorf("snap %v in %s: %w", p, a.name, err)
+			return fmt.Errorf("snap %v in %s: %w", p, a.name, err)
 		case bestA == nil || sn.DistanceM < best.DistanceM:
 			bestA, best = a, sn
+		}
+		return nil
+	}
+	var closest *areaNet
+	closestM := math.Inf(1)
+	for _, a := range s.areas {
+		if a.bound.Contains(p) {
+			if err := try(a); err != nil {
+				return nil, geo.Snap{}, err
+			}
+			continue
+		}
+		if d := geo.DistanceM(p, clampToBound(p, a.bound)); d < closestM {
+			closest, closestM = a, d
+		}
+	}
+	if bestA == nil && nearest == nil && closest != nil {
+		if err := try(closest); err != nil {
+			return nil, geo.Snap{}, err
 		}
 	}
 	if bestA == nil {
@@ -171,6 +188,27 @@ func (s *snapshot) snap(p orb.Point) (*areaNet, geo.Snap, error) {
 		return nil, geo.Snap{}, nearest
 	}
 	return bestA, best, nil
+}
+
+// clampToBound returns the point of b nearest to p in lon/lat.
+func clampToBound(p orb.Point, b orb.Bound) orb.Point {
+	return orb.Point{math.Max(b.Min.Lon(), math.Min(b.Max.Lon(), p.Lon())), math.Max(b.Min.Lat(), math.Min(b.Max.Lat(), p.Lat()))}
+}
+
+// snapLocal is snap for points that must lie on a network, such as outlets
+// at load: areas whose bound does not hold p are not searched at all.
+func (s *snapshot) snapLocal(p orb.Point) (*areaNet, geo.Snap, bool) {
+	var bestA *areaNet
+	var best geo.Snap
+	for _, a := range s.areas {
+		if !a.bound.Contains(p) {
+			continue
+		}
+		if sn, err := a.g.Snap(p, geo.DefaultMaxSnapM); err == nil && (bestA == nil || sn.DistanceM < best.DistanceM) {
+			bestA, best = a, sn
+		}
+	}
+	return bestA, best, bestA != nil
 }
 
 // reachOutlets calls fn for each outlet on a within budgetM of the snapped

@@ -60,7 +60,7 @@ func (s *snapshot) buildSurface(category string, budgetM float64, added []orb.Po
 		}
 	}
 	for _, p := range added {
-		if a, _, err := s.snap(p); err == nil {
+		if a, _, ok := s.snapLocal(p); ok {
 			sources[a] = append(sources[a], p)
 		}
 	}
@@ -74,8 +74,8 @@ func (s *snapshot) buildSurface(category string, budgetM float64, added []orb.Po
 // distance returns the walk from p to the nearest source; ok is false when
 // p is off network or nothing is within the budget.
 func (cs *catSurface) distance(p orb.Point) (float64, bool) {
-	a, _, err := cs.snap.snap(p)
-	if err != nil {
+	a, _, ok := cs.snap.snapLocal(p)
+	if !ok {
 		return math.Inf(1), false
 	}
 	return cs.byArea[a].DistanceAt(p)
