@@ -24,6 +24,7 @@ func runImport(ctx context.Context, args []string, e *env) error {
 	if len(args) == 0 {
 		fmt.Fprintln(e.stderr, "usage: quarterhour import network FILE.osm.pbf|FILE.osm [--area NAME] [--db URL]")
 		fmt.Fprintln(e.stderr, "       quarterhour import osm-outlets FILE.osm.pbf|FILE.osm [--db URL]")
+		fmt.Fprintln(e.stderr, "       quarterhour import outlets FILE.csv --crs wgs84|gcj02|bd09 --source NAME [--dry-run] [--db URL]")
 		return errUsage
 	}
 	switch args[0] {
@@ -31,8 +32,10 @@ func runImport(ctx context.Context, args []string, e *env) error {
 		return runImportNetwork(ctx, args[1:], e)
 	case "osm-outlets":
 		return runImportOSMOutlets(ctx, args[1:], e)
+	case "outlets":
+		return runImportOutlets(ctx, args[1:], e)
 	}
-	fmt.Fprintf(e.stderr, "quarterhour import: unknown kind %q (network, osm-outlets)\n", args[0])
+	fmt.Fprintf(e.stderr, "quarterhour import: unknown kind %q (network, osm-outlets, outlets)\n", args[0])
 	return errUsage
 }
 
