@@ -105,6 +105,22 @@ async function loadCounties(): Promise<void> {
   const above = map.getStyle().layers.find((l) => l.id !== 'background' && l.id !== 'basemap')?.id;
   map.addLayer({ id: 'counties-fill', type: 'fill', source: 'counties', paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.5 } }, above);
   map.addLayer({ id: 'counties-line', type: 'line', source: 'counties', paint: { 'line-color': '#6b7b6b', 'line-width': 1.2, 'line-dasharray': [3, 2] } }, above);
+  // The walking network from the server's vector tiles (zoom 13 and closer).
+  map.addSource('network', { type: 'vector', url: `${location.origin}/tiles/network.json` });
+  map.addLayer(
+    {
+      id: 'network-line',
+      type: 'line',
+      source: 'network',
+      'source-layer': 'network',
+      minzoom: 13,
+      paint: {
+        'line-color': '#b9c3ca',
+        'line-width': ['interpolate', ['linear'], ['zoom'], 13, 0.6, 17, ['match', ['get', 'highway'], ['primary', 'secondary', 'tertiary'], 4, 2]],
+      },
+    },
+    above,
+  );
   try {
     setData(map, 'counties', toCollection(await api.get('/api/v1/regions', { level: 'county' })));
     mapNote.replaceChildren();

@@ -65,7 +65,8 @@ export class ResidentView implements View {
     this.layers.source('iso');
     this.layers.source('nearby');
     this.layers.source('res-communities');
-    this.layers.layer({ id: 'res-communities-line', type: 'line', source: 'res-communities', paint: { 'line-color': '#9aa9b3', 'line-width': 1 } });
+    this.layers.layer({ id: 'res-communities-fill', type: 'fill', source: 'res-communities', paint: { 'fill-color': '#dbe7ef', 'fill-opacity': 0.45 } }, 'iso-fill');
+    this.layers.layer({ id: 'res-communities-line', type: 'line', source: 'res-communities', paint: { 'line-color': '#7a9cb5', 'line-width': 1.2 } }, 'iso-fill');
     this.layers.layer({ id: 'iso-fill', type: 'fill', source: 'iso', paint: { 'fill-color': '#2b8cbe', 'fill-opacity': 0.18 } });
     this.layers.layer({ id: 'iso-line', type: 'line', source: 'iso', paint: { 'line-color': '#08589e', 'line-width': 2 } });
     this.layers.layer({
