@@ -19,6 +19,8 @@ type LayerName = 'outlets' | 'communities' | 'circles' | 'access';
 interface LayerState {
   on: boolean;
   count: number | null;
+  /** total matching features when the server sent only a page of them */
+  total?: number;
   error: string;
 }
 
@@ -158,6 +160,8 @@ export class PlannerView implements View {
       const fc = toCollection(data);
       this.layers.source(name, fc);
       st.count = fc.features.length;
+      const total = (data as { total?: unknown }).total;
+      st.total = typeof total === 'number' && total > st.count ? total : undefined;
       st.error = '';
       this.synthetic[name] = hasSynthetic(fc);
       if (name === 'communities' && !this.fitted && !viewFromQuery(location.search)) {
@@ -202,7 +206,15 @@ export class PlannerView implements View {
             },
           }),
           t(label),
-          st.on && st.count != null ? h('span', { class: 'count' }, t('planner.count', { count: formatNumber(st.count) })) : null,
+          st.on && st.count != null
+            ? h(
+                'span',
+                { class: 'count' },
+                st.total
+                  ? t('planner.countOf', { count: formatNumber(st.count), total: formatNumber(st.total) })
+                  : t('planner.count', { count: formatNumber(st.count) }),
+              )
+            : null,
         ),
         extra ?? null,
         st.on && st.error ? message(st.error, name === 'access' && st.error === t('planner.zoomIn') ? 'info' : 'error') : null,
