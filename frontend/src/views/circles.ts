@@ -76,7 +76,12 @@ export class CirclesView implements View {
       id: 'my-circles-points',
       type: 'circle',
       source: 'my-circles',
-      paint: { 'circle-radius': 9, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#6a1b9a', 'circle-stroke-width': 3 },
+      paint: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 3, 14, 9],
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-stroke-color': '#6a1b9a',
+        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 9, 1.5, 14, 3],
+      },
     });
     ctx.map.on('click', this.onClick);
     this.loadCircles();
@@ -283,7 +288,7 @@ export class CirclesView implements View {
     return h(
       'table',
       { class: 'table circles' },
-      h('thead', {}, h('tr', {}, h('th', {}, t('circles.name')), h('th', {}, t('circles.district')), h('th', {}, t('circles.layout')), h('th', {}, t('circles.status')), h('th', {}))),
+      h('thead', {}, h('tr', {}, h('th', {}, t('circles.name')), h('th', { class: 'col-district' }, t('circles.district')), h('th', {}, t('circles.layout')), h('th', {}, t('circles.status')), h('th', {}))),
       h(
         'tbody',
         {},
@@ -292,7 +297,7 @@ export class CirclesView implements View {
             'tr',
             {},
             h('td', {}, c.name),
-            h('td', {}, (c as Circle & { pilot_zone?: string }).pilot_zone || this.districtName(c.district)),
+            h('td', { class: 'col-district' }, (c as Circle & { pilot_zone?: string }).pilot_zone || this.districtName(c.district)),
             h('td', {}, enumLabel('circles.layout', c.layout)),
             h('td', {}, h('span', { class: `status status-${c.status}` }, enumLabel('circles.status', c.status))),
             h('td', {}, h('button', { type: 'button', class: 'small', onclick: () => this.evaluate(c) }, t('circles.evaluate'))),

@@ -68,7 +68,12 @@ export class PlannerView implements View {
       id: 'circles-points',
       type: 'circle',
       source: 'circles',
-      paint: { 'circle-radius': 9, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#6a1b9a', 'circle-stroke-width': 3 },
+      paint: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 3, 14, 9],
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-stroke-color': '#6a1b9a',
+        'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 9, 1.5, 14, 3],
+      },
     });
     this.applyVisibility();
     ctx.map.on('moveend', this.onMove);
