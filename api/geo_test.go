@@ -391,28 +391,7 @@ func TestSuggestRoute_RanksCellsByNonIncreasingGain(t *testing.T) {
 func TestScenarioRoute_AddingInAGapRaisesAndRemovingLowersCoverage(t *testing.T) {
 	f := sqliteAPI(t)
 	gap := laundryGapCommunity(t, f)
-	comm, err := f.st.GetCommunity(context.Background(), gap.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := comm.Polygon.Bound()
-	bbox := fmt.Sprintf("%v,%v,%v,%v", b.Min.Lon(), b.Min.Lat(), b.Max.Lon(), b.Max.Lat())
-	var cells accessOut
-	f.do(t, http.MethodGet, "/api/v1/access?category=laundry&bbox="+bbox, "", nil, http.StatusOK, &cells)
-	var site orb.Point
-	for _, ft := range cells.Features {
-		if ft.Properties.Minutes == nil && ft.Properties.Population > 0 {
-			ll, err := h3.CellToLatLng(h3.CellFromString(ft.Properties.Cell))
-			if err != nil {
-				t.Fatal(err)
-			}
-			site = orb.Point{ll.Lng, ll.Lat}
-			break
-		}
-	}
-	if site == (orb.Point{}) {
-		t.Fatalf("community %d: no uncovered populated cell in its bbox", gap.ID)
-	}
+	site := uncoveredSite(t, f, gap.ID, "laundry")
 	var add scenarioResponse
 	f.do(t, http.MethodPost, "/api/v1/scenarios/coverage", "", map[string]any{
 		"add": []map[string]any{{"category": "laundry", "lon": site.Lon(), "lat": site.Lat()}},

@@ -95,6 +95,7 @@ func New(cfg Config) (*Server, error) {
 	if s.engine == nil {
 		s.engine = engine.New(cfg.Store, s.log)
 	}
+	s.store = engineStore{Store: cfg.Store, eng: s.engine, log: s.log}
 	if s.sessionTTL <= 0 {
 		s.sessionTTL = 12 * time.Hour
 	}

@@ -442,3 +442,14 @@ type Store interface {
 	// error. Unknown IDs give ErrNotFound.
 	ResolveFeedback(ctx context.Context, id int64) error
 }
+
+// Notifier is implemented by stores that several processes share
+// (store/postgres); the embedded SQLite store serves one process and has
+// none. Listen calls fn with the name of each table ("outlets",
+// "communities", "categories", "regions", "walk_edges") that any process
+// changed, after the change commits. It blocks until ctx ends, then returns
+// nil; a lost connection is re-established with backoff, and after each
+// reconnect fn("") says that changes may have been missed meanwhile.
+type Notifier interface {
+	Listen(ctx context.Context, fn func(table string)) error
+}

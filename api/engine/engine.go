@@ -169,8 +169,8 @@ func (e *Engine) OutletsWithin(ctx context.Context, origins []orb.Point, budgetM
 		if err != nil {
 			return nil, fmt.Errorf("outlets within: origin %d: %w", i, err)
 		}
-		a.reachOutlets(sn, budgetM, func(idx int, d float64) {
-			id := a.outlets[idx].outlet.ID
+		s.reachOutlets(a, sn, budgetM, func(o store.Outlet, d float64) {
+			id := o.ID
 			if old, ok := best[id]; !ok || d < old {
 				best[id] = d
 			}

@@ -305,7 +305,7 @@ func TestOutletsWithin_MatchesSingleOutletSurfaces(t *testing.T) {
 	}
 	s := e.snap.Load()
 	a := s.areas[0]
-	for _, so := range a.outlets {
+	for _, so := range s.placed[a].outlets {
 		d, ok := a.g.Surface([]orb.Point{so.outlet.Point}, budget, 0).DistanceAt(portoCentre)
 		w, listed := got[so.outlet.ID]
 		switch {

@@ -26,7 +26,7 @@ type EdgeFeature struct {
 // a street-level tile touches a handful of cells.
 const edgeCellDeg = 0.01
 
-// edgeIndex is a grid over the edges of one snapshot for bound queries,
+// edgeIndex is a grid over the edges of one network load for bound queries,
 // with the edges' highway classes, which the routing graph does not keep.
 type edgeIndex struct {
 	areas []*areaEdges
@@ -46,9 +46,9 @@ type areaEdges struct {
 var edgeIndexes sync.Map // *Engine -> *edgeIndexSlot
 
 type edgeIndexSlot struct {
-	mu   sync.Mutex
-	snap *snapshot
-	idx  *edgeIndex
+	mu     sync.Mutex
+	netGen uint64 // snapshot.netGen the index was built for
+	idx    *edgeIndex
 }
 
 // Edges returns the edges of the loaded networks whose bounding box meets b,
@@ -108,14 +108,14 @@ func (e *Engine) edgeIndex(ctx context.Context, s *snapshot) (*edgeIndex, error)
 	slot := v.(*edgeIndexSlot)
 	slot.mu.Lock()
 	defer slot.mu.Unlock()
-	if slot.snap == s {
+	if slot.netGen == s.netGen {
 		return slot.idx, nil
 	}
 	idx, err := e.buildEdgeIndex(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	slot.snap, slot.idx = s, idx
+	slot.netGen, slot.idx = s.netGen, idx
 	return idx, nil
 }
 

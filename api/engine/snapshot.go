@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
@@ -16,10 +17,14 @@ import (
 	"github.com/quarterhour/quarterhour/store"
 )
 
-// snapshot is one immutable load of the store. Caches (surfaces, community
-// cells) fill lazily and die with the snapshot on the next Reload.
+// snapshot is one immutable state of the engine. Caches (surfaces, community
+// cells) fill lazily. A change of outlets derives a new snapshot that shares
+// the networks, communities and every surface the change does not touch;
+// Reload starts afresh.
 type snapshot struct {
+	netGen      uint64 // identifies the loaded networks; derived snapshots keep it
 	areas       []*areaNet
+	placed      map[*areaNet]*areaOutlets
 	outlets     map[int64]store.Outlet // open outlets
 	byCategory  map[string][]int64     // open outlet IDs per category, sorted
 	categories  map[string]store.Category
@@ -27,22 +32,43 @@ type snapshot struct {
 	communities map[int64]store.Community
 	commOrder   []int64 // community IDs, sorted
 	stats       Stats
+	comm        *commCache
 
-	mu        sync.Mutex
-	surfaces  map[surfaceKey]*surfaceEntry
-	commCells map[int64][]geo.CellShare
-	cellPop   map[h3.Cell]int // population per res-10 cell over all communities; nil until built
+	mu       sync.Mutex
+	surfaces map[surfaceKey]*surfaceEntry
 }
+
+// commCache holds what depends on the communities alone, shared by the
+// snapshots derived from one load.
+type commCache struct {
+	mu    sync.Mutex
+	cells map[int64][]geo.CellShare
+	pop   map[h3.Cell]int // population per res-10 cell over all communities; nil until built
+}
+
+// netGens numbers network loads, so caches over the graphs (the edge index)
+// survive outlet changes.
+var netGens atomic.Uint64
 
 // areaNet is one stored network as a routing graph. Networks of different
 // areas (Jining, Porto) may lie continents apart and share node IDs, so each
-// gets its own graph and spatial index.
+// gets its own graph and spatial index. It never changes after load.
 type areaNet struct {
-	name    string
-	g       *geo.Graph
-	bound   orb.Bound    // of the nodes, padded by the snap distance
-	outlets []snappedOut // open outlets placed on this network
+	name  string
+	g     *geo.Graph
+	bound orb.Bound // of the nodes, padded by the snap distance
+}
+
+// areaOutlets are the open outlets placed on one network, with an index of
+// them by the edge they snap to.
+type areaOutlets struct {
+	outlets []snappedOut
 	byEdge  map[int32][]int32
+}
+
+func (ao *areaOutlets) add(so snappedOut) {
+	ao.byEdge[so.snap.Edge] = append(ao.byEdge[so.snap.Edge], int32(len(ao.outlets)))
+	ao.outlets = append(ao.outlets, so)
 }
 
 type snappedOut struct {
@@ -69,12 +95,14 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 		return nil, fmt.Errorf("load communities: %w", err)
 	}
 	s := &snapshot{
+		netGen:      netGens.Add(1),
+		placed:      map[*areaNet]*areaOutlets{},
+		comm:        &commCache{cells: map[int64][]geo.CellShare{}},
 		outlets:     make(map[int64]store.Outlet, len(outs)),
 		byCategory:  map[string][]int64{},
 		categories:  make(map[string]store.Category, len(cats)),
 		communities: make(map[int64]store.Community, len(comms)),
 		surfaces:    map[surfaceKey]*surfaceEntry{},
-		commCells:   map[int64][]geo.CellShare{},
 	}
 	sort.SliceStable(cats, func(i, j int) bool { return cats[i].Sort < cats[j].Sort })
 	for _, c := range cats {
@@ -87,6 +115,7 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 			return nil, err
 		}
 		s.areas = append(s.areas, a)
+		s.placed[a] = &areaOutlets{byEdge: map[int32][]int32{}}
 		s.stats.Areas = append(s.stats.Areas, AreaStats{Area: n.Area, Nodes: a.g.NodeCount(), Edges: a.g.EdgeCount(),
 			Components: a.g.ComponentCount(), LargestShare: a.g.LargestComponentShare(),
 			RoutingBytes: a.g.RoutingBytes(), GeometryBytes: a.g.GeometryBytes()})
@@ -98,8 +127,7 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 		s.outlets[o.ID] = o
 		s.byCategory[o.Category] = append(s.byCategory[o.Category], o.ID)
 		if a, sn, ok := s.snapLocal(o.Point); ok {
-			a.byEdge[sn.Edge] = append(a.byEdge[sn.Edge], int32(len(a.outlets)))
-			a.outlets = append(a.outlets, snappedOut{outlet: o, snap: sn})
+			s.placed[a].add(snappedOut{outlet: o, snap: sn})
 		}
 	}
 	for _, ids := range s.byCategory {
@@ -130,7 +158,7 @@ func newAreaNet(n store.Network) (*areaNet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("network %s: %w", n.Area, err)
 	}
-	return &areaNet{name: n.Area, g: g, bound: padBound(b, geo.DefaultMaxSnapM), byEdge: map[int32][]int32{}}, nil
+	return &areaNet{name: n.Area, g: g, bound: padBound(b, geo.DefaultMaxSnapM)}, nil
 }
 
 // padBound grows b by m metres on every side.
@@ -211,9 +239,10 @@ func (s *snapshot) snapLocal(p orb.Point) (*areaNet, geo.Snap, bool) {
 	return bestA, best, bestA != nil
 }
 
-// reachOutlets calls fn for each outlet on a within budgetM of the snapped
-// origin, with the walk in metres (origin leg, network, outlet leg).
-func (a *areaNet) reachOutlets(origin geo.Snap, budgetM float64, fn func(idx int, walkM float64)) {
+// reachOutlets calls fn for each outlet placed on a within budgetM of the
+// snapped origin, with the walk in metres (origin leg, network, outlet leg).
+func (s *snapshot) reachOutlets(a *areaNet, origin geo.Snap, budgetM float64, fn func(o store.Outlet, walkM float64)) {
+	placed := s.placed[a]
 	r := a.g.Reach(origin, budgetM)
 	dist := make(map[int32]float64, len(r.Nodes))
 	for _, n := range r.Nodes {
@@ -233,14 +262,14 @@ func (a *areaNet) reachOutlets(origin geo.Snap, budgetM float64, fn func(idx int
 		seen[p.Edge] = true
 		l := a.g.EdgeLengthM(p.Edge)
 		src, dst := a.g.EdgeEnds(p.Edge)
-		for _, idx := range a.byEdge[p.Edge] {
-			os := a.outlets[idx].snap
+		for _, idx := range placed.byEdge[p.Edge] {
+			os := placed.outlets[idx].snap
 			d := math.Min(at(src)+os.Frac*l, at(dst)+(1-os.Frac)*l)
 			if p.Edge == origin.Edge {
 				d = math.Min(d, origin.DistanceM+math.Abs(os.Frac-origin.Frac)*l)
 			}
 			if d += os.DistanceM; d <= budgetM {
-				fn(int(idx), d)
+				fn(placed.outlets[idx].outlet, d)
 			}
 		}
 	}
@@ -330,9 +359,9 @@ func (s *snapshot) pickCommunities(ids []int64) ([]store.Community, error) {
 // communityCells spreads a community's population over its res-10 cells,
 // once per snapshot.
 func (s *snapshot) communityCells(c store.Community) ([]geo.CellShare, error) {
-	s.mu.Lock()
-	cells, ok := s.commCells[c.ID]
-	s.mu.Unlock()
+	s.comm.mu.Lock()
+	cells, ok := s.comm.cells[c.ID]
+	s.comm.mu.Unlock()
 	if ok {
 		return cells, nil
 	}
@@ -340,17 +369,17 @@ func (s *snapshot) communityCells(c store.Community) ([]geo.CellShare, error) {
 	if err != nil {
 		return nil, fmt.Errorf("community %d: %w", c.ID, err)
 	}
-	s.mu.Lock()
-	s.commCells[c.ID] = cells
-	s.mu.Unlock()
+	s.comm.mu.Lock()
+	s.comm.cells[c.ID] = cells
+	s.comm.mu.Unlock()
 	return cells, nil
 }
 
 // cellPopulation returns the residents per res-10 cell over every community.
 func (s *snapshot) cellPopulation() (map[h3.Cell]int, error) {
-	s.mu.Lock()
-	pop := s.cellPop
-	s.mu.Unlock()
+	s.comm.mu.Lock()
+	pop := s.comm.pop
+	s.comm.mu.Unlock()
 	if pop != nil {
 		return pop, nil
 	}
@@ -364,9 +393,9 @@ func (s *snapshot) cellPopulation() (map[h3.Cell]int, error) {
 			pop[c.Cell] += c.People
 		}
 	}
-	s.mu.Lock()
-	s.cellPop = pop
-	s.mu.Unlock()
+	s.comm.mu.Lock()
+	s.comm.pop = pop
+	s.comm.mu.Unlock()
 	return pop, nil
 }
 

@@ -53,7 +53,7 @@ func (s *snapshot) surface(category string, budgetM float64) (*catSurface, error
 func (s *snapshot) buildSurface(category string, budgetM float64, added []orb.Point, removed map[int64]bool) *catSurface {
 	sources := map[*areaNet][]orb.Point{}
 	for _, a := range s.areas {
-		for _, so := range a.outlets {
+		for _, so := range s.placed[a].outlets {
 			if so.outlet.Category == category && !removed[so.outlet.ID] {
 				sources[a] = append(sources[a], so.outlet.Point)
 			}
