@@ -146,7 +146,7 @@ func (s *Server) ImportOutlets(ctx context.Context, r io.Reader, req OutletImpor
 		rep.Warnings = append(rep.Warnings, "the file is not UTF-8; it was read as GBK (GB18030)")
 	}
 	if req.Source == "amap" && req.CRS == geo.WGS84 {
-		rep.Warnings = append(rep.Warnings, "Amap (高德) exports are GCJ-02; crs=wgs84 is right only if the coordinates were converted before this import")
+		rep.Warnings = append(rep.Warnings, "Amap (高德) exports are GCJ-02; declaring WGS-84 is right only if the coordinates were converted before this import")
 	}
 	im, err := s.newOutletImporter(ctx, req)
 	if err != nil {
@@ -316,6 +316,7 @@ func aliasesOf(col string) string {
 type outletImporter struct {
 	s        *Server
 	req      OutletImport
+	catSet   map[string]store.Category
 	cats     categoryResolver
 	counties *countyIndex
 	existing map[string]store.Outlet // by SourceRef
@@ -323,9 +324,9 @@ type outletImporter struct {
 }
 
 func (s *Server) newOutletImporter(ctx context.Context, req OutletImport) (*outletImporter, error) {
-	cs, err := s.store.ListCategories(ctx)
+	cats, err := s.categorySet(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("import outlets: categories: %w", err)
+		return nil, fmt.Errorf("import outlets: %w", err)
 	}
 	ix, err := s.countyIndex(ctx)
 	if err != nil {
@@ -339,8 +340,8 @@ func (s *Server) newOutletImporter(ctx context.Context, req OutletImport) (*outl
 	for _, o := range old {
 		existing[o.SourceRef] = o
 	}
-	return &outletImporter{s: s, req: req, cats: newCategoryResolver(cs), counties: ix, existing: existing,
-		refRows: map[string]int{}}, nil
+	return &outletImporter{s: s, req: req, catSet: cats, cats: newCategoryResolver(cats), counties: ix,
+		existing: existing, refRows: map[string]int{}}, nil
 }
 
 // outlet turns one record into an outlet, or says why it is rejected.
@@ -436,7 +437,7 @@ func (im *outletImporter) outlet(ctx context.Context, row int, rec []string, col
 		return reject(colRef, "outlet %s/%s belongs to district %s, not %s", im.req.Source, ref, old.District, im.req.District)
 	}
 	o.District = district
-	if err := im.s.validateOutlet(ctx, &o); err != nil {
+	if err := im.s.checkOutlet(ctx, &o, im.catSet); err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
 			return store.Outlet{}, nil, err
@@ -575,7 +576,7 @@ type categoryResolver struct {
 	byTypecode map[string]string // 6-digit Amap typecode
 }
 
-func newCategoryResolver(cs []store.Category) categoryResolver {
+func newCategoryResolver(cs map[string]store.Category) categoryResolver {
 	r := categoryResolver{byName: map[string]string{}, byTypecode: map[string]string{}}
 	for _, c := range cs {
 		r.byName[c.Code] = c.Code

@@ -555,3 +555,24 @@ func TestImports_ListIsForAdminsAndReviewers(t *testing.T) {
 	f.wantError(t, http.MethodGet, "/api/v1/imports", "", nil, http.StatusUnauthorized, "")
 	f.wantError(t, http.MethodGet, "/api/v1/imports?limit=0", "admin", nil, http.StatusBadRequest, "limit")
 }
+
+// BenchmarkImportOutlets_DryRun measures checking a register of 1,000
+// GCJ-02 rows spread over central Jining.
+func BenchmarkImportOutlets_DryRun(b *testing.B) {
+	f := sqliteAPI(&testing.T{})
+	var body strings.Builder
+	body.WriteString(shortHeader)
+	for i := range 1000 {
+		p := orb.Point{116.50 + float64(i%40)*0.005, 35.33 + float64(i/40)*0.0045}
+		body.WriteString(gcjRow(fmt.Sprintf("BENCH-%d", i), fmt.Sprintf("网点%d", i), "便利店", p))
+	}
+	data := []byte(body.String())
+	req := OutletImport{CRS: geo.GCJ02, Source: "csv", File: "bench.csv", DryRun: true}
+	b.ResetTimer()
+	for b.Loop() {
+		rep, err := f.api.ImportOutlets(context.Background(), bytes.NewReader(data), req)
+		if err != nil || rep.RowsOK+rep.RowsRejected != 1000 {
+			b.Fatalf("%v %+v", err, rep)
+		}
+	}
+}

@@ -150,13 +150,19 @@ var knownSources = []string{"manual", "osm", "amap", "demo", "csv"}
 // validateOutlet checks o and fills what the server derives: trimmed name,
 // default status and source, the district from the point, the H3 cell.
 func (s *Server) validateOutlet(ctx context.Context, o *store.Outlet) error {
-	o.Name = strings.TrimSpace(o.Name)
-	if o.Name == "" {
-		return badRequest("name", "name is required")
-	}
 	cats, err := s.categorySet(ctx)
 	if err != nil {
 		return err
+	}
+	return s.checkOutlet(ctx, o, cats)
+}
+
+// checkOutlet is validateOutlet with the categories loaded once, for
+// checking many outlets.
+func (s *Server) checkOutlet(ctx context.Context, o *store.Outlet, cats map[string]store.Category) error {
+	o.Name = strings.TrimSpace(o.Name)
+	if o.Name == "" {
+		return badRequest("name", "name is required")
 	}
 	if o.Category == "" {
 		return badRequest("category", "category is required")
