@@ -44,6 +44,17 @@ type DemoParams struct {
 	// ServiceM2Per100HouseholdsMin and Max bound community service facility
 	// area (the 2025 national goal is 30 m² per 100 households).
 	ServiceM2Per100HouseholdsMin, ServiceM2Per100HouseholdsMax float64
+	// WalkM is the 15-minute walk (4.0 km/h) that population coverage counts.
+	WalkM float64
+	// BasicCoverageMin and BasicCoverageMax bound the share of a basic
+	// circle's residents living within WalkM of its centres: each also serves
+	// a community outside its tile whose far end lies beyond the walk.
+	BasicCoverageMin, BasicCoverageMax float64
+	// FarCoverageMin and FarCoverageMax bound that share for every other
+	// short circle, which serves a community FarWalkMinM-FarWalkMaxM away on
+	// foot (at its median resident), often across the river from a bridge.
+	FarCoverageMin, FarCoverageMax float64
+	FarWalkMinM, FarWalkMaxM       float64
 	// Outlets is the total number of outlets to generate.
 	Outlets int
 	// PlaceRadiusM: the outlets a circle brings lie within this walk of a centre.
@@ -104,6 +115,13 @@ func DefaultDemoParams() DemoParams {
 		NewShare:                     0.3,
 		ServiceM2Per100HouseholdsMin: 12,
 		ServiceM2Per100HouseholdsMax: 45,
+		WalkM:                        1000,
+		BasicCoverageMin:             0.62,
+		BasicCoverageMax:             0.9,
+		FarCoverageMin:               0.3,
+		FarCoverageMax:               0.55,
+		FarWalkMinM:                  1250,
+		FarWalkMaxM:                  1900,
 		Outlets:                      3000,
 		PlaceRadiusM:                 550,
 		FallbackRadiusM:              900,
@@ -180,6 +198,9 @@ type demoArea struct {
 	polygon  orb.MultiPolygon
 	outletN  int
 	mainName func(vertical bool, k int) string
+	names    [][]store.Region // unused 社区 rows per town
+	nextName int              // town to take the next name from
+	used     map[plot]bool    // plots holding a community
 }
 
 func generateDemo(seed int64, p DemoParams) (*demo, error) {
@@ -215,7 +236,7 @@ func generateDemo(seed int64, p DemoParams) (*demo, error) {
 		if err := d.addCommunities(ar, p, rng, regions); err != nil {
 			return nil, err
 		}
-		if err := d.addCircles(ar, rng); err != nil {
+		if err := d.addCircles(ar, p, rng); err != nil {
 			return nil, err
 		}
 		d.areas = append(d.areas, ar)

@@ -20,8 +20,9 @@ const (
 type demoCircle struct {
 	profile     byte
 	tile        tile
-	communities []int // indexes into Bundle.Communities
-	centers     []int // node indexes in the area network
+	communities []int  // indexes into Bundle.Communities
+	plots       []plot // the land of each community
+	centers     []int  // node indexes in the area network
 	dist        []float64
 	// missing are the categories kept out of reach of the centres: the gap
 	// types of a short circle, the absent quality types of a basic one.
@@ -29,8 +30,11 @@ type demoCircle struct {
 	radius  float64
 }
 
-// addCircles creates one circle per tile of the area.
-func (d *demo) addCircles(a *demoArea, rng *rand.Rand) error {
+// addCircles creates one circle per tile of the area. Basic and short
+// circles also serve a community outside their tile (see addOutlying); every
+// other short circle serves a far one.
+func (d *demo) addCircles(a *demoArea, p DemoParams, rng *rand.Rand) error {
+	shortN := 0
 	for _, c := range a.circles {
 		layout, offsets := circleLayout(c.profile, c.tile, rng)
 		for _, off := range offsets {
@@ -42,6 +46,12 @@ func (d *demo) addCircles(a *demoArea, rng *rand.Rand) error {
 			c.centers = append(c.centers, k)
 		}
 		c.dist = a.net.walk(c.centers)
+		if err := d.addOutlying(a, c, p, rng, c.profile == profileShort && shortN%2 == 0); err != nil {
+			return err
+		}
+		if c.profile == profileShort {
+			shortN++
+		}
 		status, planned, completed := circleStatus(c.profile, rng)
 		first := d.bundle.Communities[c.communities[0]]
 		circle := store.Circle{

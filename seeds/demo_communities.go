@@ -77,24 +77,12 @@ func communityNames(towns []string, regions []store.Region) [][]store.Region {
 // least one per tile, always the first block of an excellent tile) and records them per
 // tile for the circles.
 func (d *demo) addCommunities(a *demoArea, p DemoParams, rng *rand.Rand, regions []store.Region) error {
-	names := communityNames(a.Towns, regions)
+	a.names = communityNames(a.Towns, regions)
+	a.used = map[plot]bool{}
 	tiles := a.tiles()
 	prof := a.profiles()
 	if len(prof) != len(tiles) {
 		return fmt.Errorf("demo area %s: %d profiles for %d tiles", a.Zone, len(prof), len(tiles))
-	}
-	next := 0
-	take := func() (store.Region, bool) {
-		for tries := 0; tries < len(names); tries++ {
-			t := next % len(names)
-			next++
-			if len(names[t]) > 0 {
-				r := names[t][0]
-				names[t] = names[t][1:]
-				return r, true
-			}
-		}
-		return store.Region{}, false
 	}
 	for ti, t := range tiles {
 		c := &demoCircle{profile: prof[ti], tile: t}
@@ -111,29 +99,82 @@ func (d *demo) addCommunities(a *demoArea, p DemoParams, rng *rand.Rand, regions
 			if !chosen[b] {
 				continue
 			}
-			reg, ok := take()
-			if !ok {
-				return fmt.Errorf("demo area %s: towns %v have too few 社区 for its communities", a.Zone, a.Towns)
+			pop := p.PopulationMin + rng.IntN(p.PopulationMax-p.PopulationMin+1)
+			if err := d.addCommunity(a, c, p, rng, plot{blk[0], blk[1], plotBlock}, pop); err != nil {
+				return err
 			}
-			c.communities = append(c.communities, len(d.bundle.Communities))
-			d.bundle.Communities = append(d.bundle.Communities, newCommunity(a, p, rng, blk, reg))
 		}
 		a.circles = append(a.circles, c)
 	}
 	return nil
 }
 
-// newCommunity fills block blk with a community named after reg.
-func newCommunity(a *demoArea, p DemoParams, rng *rand.Rand, blk [2]int, reg store.Region) store.Community {
+// addCommunity creates a community of pop residents on plot pl, named after
+// the next free 社区 of the area's towns, and lets circle c serve it.
+func (d *demo) addCommunity(a *demoArea, c *demoCircle, p DemoParams, rng *rand.Rand, pl plot, pop int) error {
+	reg, ok := a.takeName()
+	if !ok {
+		return fmt.Errorf("demo area %s: towns %v have too few 社区 for its communities", a.Zone, a.Towns)
+	}
+	a.used[pl] = true
+	c.plots = append(c.plots, pl)
+	c.communities = append(c.communities, len(d.bundle.Communities))
+	d.bundle.Communities = append(d.bundle.Communities, newCommunity(a, p, rng, pl, reg, pop))
+	return nil
+}
+
+// takeName returns the next unused 社区 row, taking the towns in turn.
+func (a *demoArea) takeName() (store.Region, bool) {
+	for tries := 0; tries < len(a.names); tries++ {
+		t := a.nextName % len(a.names)
+		a.nextName++
+		if len(a.names[t]) > 0 {
+			r := a.names[t][0]
+			a.names[t] = a.names[t][1:]
+			return r, true
+		}
+	}
+	return store.Region{}, false
+}
+
+// plotKind is the part of a block a community fills.
+type plotKind int
+
+const (
+	plotBlock     plotKind = iota // the whole block
+	plotSouthBank                 // river block row: between the main road and the south promenade
+	plotNorthBank                 // river block row: between the north promenade and the main road
+)
+
+// plot is a piece of land a community can fill: a block (bx, by) or one
+// bank of the river block row.
+type plot struct {
+	bx, by int
+	kind   plotKind
+}
+
+// rect returns the plot's fence in grid metres: inset from the centre lines
+// of the streets (or promenades) around it.
+func (pl plot) rect(a *demoArea, p DemoParams) (x0, y0, x1, y1 float64) {
 	const inset = 12.0 // metres between the street centre line and the community fence
-	block := 8 * p.LatticeM
-	x0, y0 := float64(blk[0])*block+inset, float64(blk[1])*block+inset
-	x1, y1 := x0+block-2*inset, y0+block-2*inset
+	x0, x1 = float64(8*pl.bx)*p.LatticeM+inset, float64(8*pl.bx+8)*p.LatticeM-inset
+	lo, hi := 8*pl.by, 8*pl.by+8
+	switch pl.kind {
+	case plotSouthBank:
+		hi = 8*a.RiverRow + 3
+	case plotNorthBank:
+		lo = 8*a.RiverRow + 5
+	}
+	return x0, float64(lo)*p.LatticeM + inset, x1, float64(hi)*p.LatticeM - inset
+}
+
+// newCommunity fills plot pl with a community of pop residents named after reg.
+func newCommunity(a *demoArea, p DemoParams, rng *rand.Rand, pl plot, reg store.Region, pop int) store.Community {
+	x0, y0, x1, y1 := pl.rect(a, p)
 	ring := orb.Ring{
 		a.frame.point(x0, y0), a.frame.point(x1, y0), a.frame.point(x1, y1),
 		a.frame.point(x0, y1), a.frame.point(x0, y0),
 	}
-	pop := p.PopulationMin + rng.IntN(p.PopulationMax-p.PopulationMin+1)
 	households := int(math.Round(float64(pop) / p.PersonsPerHousehold))
 	building := math.Round(float64(pop) * uniform(rng, p.BuildingM2PerPersonMin, p.BuildingM2PerPersonMax))
 	isNew := rng.Float64() < p.NewShare

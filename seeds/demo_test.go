@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"math"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -95,8 +96,8 @@ func TestDemo_SameSeedGivesIdenticalBytes(t *testing.T) {
 
 func TestDemo_CountsAndFlags(t *testing.T) {
 	b := testDemo(t).bundle
-	if n := len(b.Communities); n < 40 || n > 70 {
-		t.Errorf("communities = %d, want 40-70", n)
+	if n := len(b.Communities); n < 60 || n > 100 {
+		t.Errorf("communities = %d, want 60-100", n)
 	}
 	if n := len(b.Circles); n < 40 {
 		t.Errorf("circles = %d, want at least 40", n)
@@ -519,5 +520,120 @@ func TestCommunityName_StripsCommitteeSuffix(t *testing.T) {
 		if got := communityName(nbs); got != want {
 			t.Errorf("communityName(%q) = %q, want %q", nbs, got, want)
 		}
+	}
+}
+
+// gridXY returns the metres east and north (on the grid) of the area's
+// south-west corner of WGS-84 point p: the inverse of localFrame.point.
+func gridXY(f localFrame, p orb.Point) (x, y float64) {
+	e := (p.Lon() - f.center.Lon()) * f.mPerDegLon
+	n := (p.Lat() - f.center.Lat()) * f.mPerDegLat
+	return e*f.cos + n*f.sin + f.halfW, -e*f.sin + n*f.cos + f.halfH
+}
+
+// walkFrom returns the walk to grid point (x, y) from the sources of dist:
+// straight to the nearest point of the nearest edge, then along the edge to
+// the better of its ends. Only edges at nodes within three lattice steps are
+// searched; +Inf when there are none.
+func walkFrom(n *areaNetwork, dist []float64, x, y float64) float64 {
+	i0, j0 := int(math.Round(x/n.step)), int(math.Round(y/n.step))
+	bestOff, walk := math.Inf(1), math.Inf(1)
+	for i := i0 - 3; i <= i0+3; i++ {
+		for j := j0 - 3; j <= j0+3; j++ {
+			u, ok := n.index[[2]int{i, j}]
+			if !ok {
+				continue
+			}
+			ax, ay := n.xy(u)
+			for _, h := range n.adj[u] {
+				bx, by := n.xy(h.to)
+				dx, dy := bx-ax, by-ay
+				t := math.Max(0, math.Min(1, ((x-ax)*dx+(y-ay)*dy)/(dx*dx+dy*dy)))
+				off := math.Hypot(x-ax-t*dx, y-ay-t*dy)
+				if off < bestOff {
+					bestOff = off
+					walk = off + math.Min(dist[u]+t*h.m, dist[h.to]+(1-t)*h.m)
+				}
+			}
+		}
+	}
+	return walk
+}
+
+// communityWalks samples community com every 25 m inside its fence and
+// returns the sorted walks from the sources of dist.
+func communityWalks(a *demoArea, com store.Community, dist []float64) []float64 {
+	x0, y0 := math.Inf(1), math.Inf(1)
+	x1, y1 := math.Inf(-1), math.Inf(-1)
+	for _, p := range com.Polygon[0][0] {
+		x, y := gridXY(a.frame, p)
+		x0, y0, x1, y1 = math.Min(x0, x), math.Min(y0, y), math.Max(x1, x), math.Max(y1, y)
+	}
+	var walks []float64
+	for y := y0 + 12.5; y < y1; y += 25 {
+		for x := x0 + 12.5; x < x1; x += 25 {
+			walks = append(walks, walkFrom(a.net, dist, x, y))
+		}
+	}
+	sort.Float64s(walks)
+	return walks
+}
+
+// Population coverage (B1) decides something only when served communities
+// reach beyond the 15-minute walk: excellent circles keep nearly every
+// resident within 1,000 m of a centre, basic ones about 60-90%, and in every
+// area a short circle serves a community 1.2-2 km away on foot, leaving
+// fewer than 60% of its residents within the walk.
+func TestDemo_ServedCommunitiesWalkFromCentresVaries(t *testing.T) {
+	const walkM = 1000
+	d := testDemo(t)
+	var basic []float64
+	for _, a := range d.areas {
+		farShort := 0
+		for _, c := range a.circles {
+			served, covered := 0.0, 0.0
+			farthest := 0.0 // largest median walk of a served community
+			for _, ci := range c.communities {
+				com := d.bundle.Communities[ci]
+				walks := communityWalks(a, com, c.dist)
+				if len(walks) == 0 || math.IsInf(walks[len(walks)-1], 1) {
+					t.Fatalf("%s: community %s has no walk from its circle's centres", a.Zone, com.Name)
+				}
+				in := sort.SearchFloat64s(walks, walkM+1e-9)
+				served += float64(com.Population)
+				covered += float64(com.Population) * float64(in) / float64(len(walks))
+				farthest = math.Max(farthest, walks[len(walks)/2])
+			}
+			share := covered / served
+			switch c.profile {
+			case profileExcellent:
+				if share < 0.9 {
+					t.Errorf("%s excellent circle at %v: %.2f of residents within %d m, want >= 0.9",
+						a.Zone, c.tile.center, share, walkM)
+				}
+			case profileBasic:
+				basic = append(basic, share)
+				if share < 0.55 || share > 0.97 {
+					t.Errorf("%s basic circle at %v: %.2f of residents within %d m, want 0.55-0.97",
+						a.Zone, c.tile.center, share, walkM)
+				}
+			case profileShort:
+				if share < 0.6 && farthest >= 1200 && farthest <= 2000 {
+					farShort++
+				}
+			}
+		}
+		if farShort == 0 {
+			t.Errorf("%s: no short circle with under 60%% of residents within %d m and a community 1.2-2 km away",
+				a.Zone, walkM)
+		}
+	}
+	sort.Float64s(basic)
+	if len(basic) == 0 {
+		t.Fatal("no basic circles")
+	}
+	if lo, mid, hi := basic[0], basic[len(basic)/2], basic[len(basic)-1]; mid < 0.6 || mid > 0.9 || hi-lo < 0.15 {
+		t.Errorf("basic circles' share within %d m: min %.2f median %.2f max %.2f, want a median of 0.6-0.9 and a spread of 0.15",
+			walkM, lo, mid, hi)
 	}
 }

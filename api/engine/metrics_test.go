@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -201,6 +202,8 @@ func TestCircleMetrics_DemoYieldsEveryTierPerDistrict(t *testing.T) {
 		t.Fatal(err)
 	}
 	tiers := map[string]map[string][]string{}
+	var b1Gated []string // circles held below a tier by the B1 gate, named in the reason
+	partial := 0         // circles with B1 in [0.6, 0.9)
 	for _, c := range cs {
 		m, err := e.CircleMetrics(ctx, c, s)
 		if err != nil {
@@ -211,10 +214,28 @@ func TestCircleMetrics_DemoYieldsEveryTierPerDistrict(t *testing.T) {
 			tiers[c.District] = map[string][]string{}
 		}
 		tiers[c.District][r.Tier] = append(tiers[c.District][r.Tier], c.Name)
+		if b1 := m.Values[scoring.MetricPopulationCoverage]; b1 >= 0.6 && b1 < 0.9 {
+			partial++
+		}
+		for _, g := range r.Gates {
+			if !g.Held && strings.HasPrefix(g.Condition, scoring.MetricPopulationCoverage+" ") &&
+				strings.Contains(r.TierReasonEN, g.MessageEN) {
+				b1Gated = append(b1Gated, c.Name)
+				break
+			}
+		}
 		t.Logf("%s %-24s total %5.1f tier %-12s B1 %.2f B2 %.2f A3 %.2f basic %v quality %v: %s",
 			c.District, c.Name, r.Total, r.Tier, m.Values[scoring.MetricPopulationCoverage],
 			m.Values[scoring.MetricBasicNeedsCoverage], m.Values[scoring.MetricDoorstepBasicsShare],
 			m.Values[scoring.MetricBasicTypesPresent], m.Values[scoring.MetricQualityTypesPresent], r.TierReasonEN)
+	}
+	// Served communities beyond the walk make B1 decide: some circles miss
+	// the basic tier's 60% gate and say so, others fall short of full marks.
+	if len(b1Gated) == 0 {
+		t.Error("no circle's tier reason names a failed population coverage (B1) gate")
+	}
+	if partial < 5 {
+		t.Errorf("%d circles with B1 in [0.6, 0.9), want at least 5", partial)
 	}
 	districts := []string{"370811", "370812", "370871"}
 	sort.Strings(districts)
