@@ -11,7 +11,7 @@ import { formatNumber, formatYuan } from '../format';
 import { enumLabel, lang, pick, t, type Key } from '../i18n';
 import { Layers, maplibregl } from '../map';
 import { viewFromQuery } from '../place';
-import { boundsOf, records, toCollection } from '../shapes';
+import { boundsOf, hasSynthetic, records, toCollection } from '../shapes';
 import type { Context, View } from './view';
 
 interface Circle {
@@ -106,6 +106,7 @@ export class CirclesView implements View {
     this.centerMarker?.remove();
     this.centerMarker = null;
     this.layers.removeAll();
+    this.ctx.demoData(false);
   }
 
   private onClick = (e: MapMouseEvent): void => {
@@ -121,6 +122,7 @@ export class CirclesView implements View {
       this.circles = records(data) as unknown as Circle[];
       this.circlesError = '';
       this.layers.source('my-circles', toCollection(data));
+      this.ctx.demoData(hasSynthetic(data));
     } catch (e) {
       this.circles = null;
       this.circlesError = describeError(e);
