@@ -3,11 +3,17 @@ package api
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
+
+	"github.com/quarterhour/quarterhour/api/engine"
+	"github.com/quarterhour/quarterhour/store/postgres"
 )
 
 // uncoveredSite returns the centre of a populated cell of community id
@@ -107,4 +113,72 @@ func TestOutletWrites_AreSeenByTheWalkingRoutesAtOnce(t *testing.T) {
 	if g := laundryGap(t, f, gap.ID); g.Uncovered != before.Uncovered {
 		t.Errorf("laundry gap after deleting: %d uncovered, want %d as before", g.Uncovered, before.Uncovered)
 	}
+}
+
+// engineSees polls eng for up to five seconds until outlet id's presence
+// within the walk from p is want.
+func engineSees(t *testing.T, eng *engine.Engine, p orb.Point, id int64, want bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		hits, err := eng.OutletsWithin(context.Background(), []orb.Point{p}, engine.DefaultBudgetM)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, h := range hits {
+			found = found || h.Outlet.ID == id
+		}
+		if found == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 5 s the replica's engine lists outlet %d: %v, want %v", id, found, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestPostgres_ReplicaEngineFollowsWritesMadeThroughAnother(t *testing.T) {
+	ctx := context.Background()
+	url := throwawayDatabase(t)
+	st, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatalf("open postgres store: %v", err)
+	}
+	f, err := newFixture(st, Config{})
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	defer func() {
+		f.srv.Close()
+		st.Close()
+	}()
+	// The replica: its own pool and engine, as a second server process.
+	st2, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	replica := engine.New(st2, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := replica.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fctx, stop := context.WithCancel(ctx)
+	followed := make(chan error, 1)
+	go func() { followed <- replica.Follow(fctx, st2) }()
+	defer func() {
+		stop()
+		if err := <-followed; err != nil {
+			t.Errorf("Follow: %v", err)
+		}
+	}()
+
+	gap := laundryGapCommunity(t, f)
+	site := uncoveredSite(t, f, gap.ID, "laundry")
+	o := createOutlet(t, f, "rencheng", site, map[string]any{"name": "新开洗衣店", "category": "laundry", "district": "370811"})
+	engineSees(t, replica, site, o.ID, true)
+	f.do(t, http.MethodDelete, fmt.Sprintf("/api/v1/outlets/%d?version=%d", o.ID, o.Properties.Version), "rencheng", nil, http.StatusNoContent, nil)
+	engineSees(t, replica, site, o.ID, false)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/quarterhour/quarterhour/api"
 	"github.com/quarterhour/quarterhour/api/engine"
 	"github.com/quarterhour/quarterhour/frontend"
+	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/open"
 )
 
@@ -48,6 +49,19 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	eng := engine.New(st, log)
 	if err := eng.Reload(ctx); err != nil {
 		log.Error("walking engine not loaded; access routes answer 503 until POST /api/v1/admin/reload succeeds", "err", err)
+	}
+	if n, ok := st.(store.Notifier); ok {
+		// Replicas on one database learn of each other's writes.
+		fctx, stop := context.WithCancel(ctx)
+		followed := make(chan error, 1)
+		go func() { followed <- eng.Follow(fctx, n) }()
+		defer func() {
+			stop()
+			if err := <-followed; err != nil {
+				log.Error("following store changes", "err", err)
+			}
+		}()
+		log.Info("following changes made by other servers on this database")
 	}
 	handler, err := api.New(api.Config{Store: st, Logger: log, SecureCookie: *secure, Frontend: frontend.Handler(), Engine: eng})
 	if err != nil {
