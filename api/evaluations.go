@@ -589,7 +589,7 @@ var evaluationOperations = []operation{
 		{name: "code", in: "path", typ: "string", required: true, desc: "scheme code, e.g. jining-2023"},
 	}},
 	{method: "POST", path: "/api/v1/schemes", summary: "Load a scheme document (YAML or JSON) after validation (admin); refused with the reason", tag: "evaluation", body: "SchemeDocument", ok: 201, result: "Scheme", write: true},
-	{method: "GET", path: "/api/v1/circles/{id}/evaluation", summary: "Live scoring of a circle: metrics now, submitted values of its evaluation if any", tag: "evaluation", ok: 200, result: "EvaluationResult", params: []param{
+	{method: "GET", path: "/api/v1/circles/{id}/evaluation", summary: "Live scoring of a circle: metrics now, submitted values of its evaluation if any; district users only for their own district", tag: "evaluation", ok: 200, result: "EvaluationResult", write: true, params: []param{
 		pID,
 		{name: "scheme", in: "query", typ: "string", desc: "scheme code, default jining-2023"},
 		{name: "year", in: "query", typ: "integer", desc: "evaluation year, default the scheme's first"},

@@ -266,7 +266,7 @@ func TestEvaluationWorkflow_SecondAwardForACircleRefused(t *testing.T) {
 		t.Errorf("after refused second award: %+v, want approved without award", got)
 	}
 	var res scoring.Result
-	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/circles/%d/evaluation?scheme=%s&year=2024", circle, code), "", nil, http.StatusOK, &res)
+	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/circles/%d/evaluation?scheme=%s&year=2024", circle, code), "reviewer", nil, http.StatusOK, &res)
 	if res.Award.Eligible {
 		t.Errorf("preview of an awarded circle says eligible: %+v", res.Award)
 	}

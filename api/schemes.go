@@ -122,11 +122,27 @@ func (s *Server) handleLoadScheme(w http.ResponseWriter, r *http.Request) {
 
 // handlePreviewEvaluation scores a circle live: metrics computed now, the
 // submitted values of the circle's evaluation under the scheme for that
-// year (or its latest one under the scheme) if any.
+// year (or its latest one under the scheme) if any. Those values may be a
+// draft, so the preview is read like the evaluation itself: a login, and
+// district users only for circles of their own district.
 func (s *Server) handlePreviewEvaluation(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	p := principalFrom(ctx)
+	if p == nil {
+		s.writeError(w, r, errUnauthenticated)
+		return
+	}
 	id, err := pathID(r)
 	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	c, err := s.store.GetCircle(ctx, id)
+	if err != nil {
+		s.writeError(w, r, fmt.Errorf("get circle %d: %w", id, err))
+		return
+	}
+	if err := canRead(p, c.District); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

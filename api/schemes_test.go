@@ -66,7 +66,7 @@ func TestPreview_ShapeAndExplanations(t *testing.T) {
 	for _, tier := range []string{"none", "basic", "high_quality"} {
 		id := tiers["370812"][tier][len(tiers["370812"][tier])-1]
 		var raw map[string]json.RawMessage
-		f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/circles/%d/evaluation?scheme=jining-2023&year=2023", id), "", nil, http.StatusOK, &raw)
+		f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/circles/%d/evaluation?scheme=jining-2023&year=2023", id), "reviewer", nil, http.StatusOK, &raw)
 		for _, k := range []string{"scheme", "year", "total", "tier", "indicators", "gates", "award"} {
 			if _, ok := raw[k]; !ok {
 				t.Errorf("circle %d: preview lacks %q", id, k)
@@ -99,8 +99,8 @@ func TestPreview_ShapeAndExplanations(t *testing.T) {
 			t.Errorf("circle %d with nothing submitted rated %s", id, got)
 		}
 	}
-	f.wantError(t, http.MethodGet, "/api/v1/circles/999999/evaluation", "", nil, http.StatusNotFound, "")
-	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/circles/%d/evaluation?year=1999", tiers["370812"]["none"][0]), "", nil, http.StatusBadRequest, "year")
+	f.wantError(t, http.MethodGet, "/api/v1/circles/999999/evaluation", "reviewer", nil, http.StatusNotFound, "")
+	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/circles/%d/evaluation?year=1999", tiers["370812"]["none"][0]), "reviewer", nil, http.StatusBadRequest, "year")
 }
 
 // The preview takes the submitted values of the circle's evaluation.
@@ -112,8 +112,22 @@ func TestPreview_UsesTheCirclesSubmittedValues(t *testing.T) {
 		Tier  string  `json:"tier"`
 		Total float64 `json:"total"`
 	}
-	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/circles/%d/evaluation", id), "", nil, http.StatusOK, &res)
+	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/circles/%d/evaluation", id), "gaoxin", nil, http.StatusOK, &res)
 	if res.Tier != "high_quality" || res.Total != e.Total {
 		t.Errorf("preview %+v, want the draft's high_quality %v", res, e.Total)
+	}
+}
+
+// The preview carries the submitted values of a possibly draft evaluation,
+// so it is read like the evaluation: a login, and district users only for
+// their own district's circles.
+func TestPreview_NeedsALoginAndTheCirclesDistrict(t *testing.T) {
+	f := sqliteAPI(t)
+	id := pickCircle(t, f, "370812", "basic", 0)
+	path := fmt.Sprintf("/api/v1/circles/%d/evaluation", id)
+	f.wantError(t, http.MethodGet, path, "", nil, http.StatusUnauthorized, "")
+	f.wantError(t, http.MethodGet, path, "rencheng", nil, http.StatusForbidden, "district")
+	for _, user := range []string{"yanzhou", "reviewer", "admin"} {
+		f.do(t, http.MethodGet, path, user, nil, http.StatusOK, nil)
 	}
 }
