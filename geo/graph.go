@@ -37,11 +37,18 @@ type Graph struct {
 	grid segGrid
 
 	pool sync.Pool // *searchState
+
+	cellTables [maxIsoRes - minIsoRes + 1]struct { // per isochrone resolution
+		once sync.Once
+		t    *isoCells
+		err  error
+	}
 }
 
 // NewGraph builds a Graph from undirected edges. Every edge endpoint must be a
 // listed node; node IDs must be unique; lengths must be finite and not
-// negative. An edge without usable geometry is drawn as a straight line
+// negative. The isochrone cells of DefaultRes are precomputed here, those of
+// other resolutions on first use. An edge without usable geometry is drawn as a straight line
 // between its nodes, and geometry drawn from Target to Source is reversed.
 func NewGraph(nodes []NetNode, edges []NetEdge) (*Graph, error) {
 	if len(nodes) == 0 || len(edges) == 0 {
@@ -118,6 +125,9 @@ func NewGraph(nodes []NetNode, edges []NetEdge) (*Graph, error) {
 	}
 	g.labelComponents()
 	g.buildGrid()
+	if _, err := g.isoCellTable(DefaultRes); err != nil {
+		return nil, fmt.Errorf("new graph: isochrone cells: %w", err)
+	}
 	return g, nil
 }
 

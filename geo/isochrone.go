@@ -3,7 +3,6 @@ package geo
 import (
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
@@ -13,11 +12,18 @@ import (
 // it is below half the edge of a res-10 cell so no crossed cell is skipped.
 const sampleStepM = 30
 
+// The resolutions an isochrone can be drawn at.
+const (
+	minIsoRes = 9
+	maxIsoRes = 11
+)
+
 // IsochroneOptions configures Graph.Isochrone.
 type IsochroneOptions struct {
 	BudgetM  float64 // walking budget in metres, e.g. 1,000 for 15 min at 4 km/h
 	Res      int     // H3 resolution 9-11; 0 means DefaultRes
 	MaxSnapM float64 // off-network threshold; 0 means DefaultMaxSnapM
+	Pieces   bool    // also list the reached edge pieces in Isochrone.Pieces
 }
 
 // Isochrone is the area reachable on foot from an origin within a budget.
@@ -26,7 +32,7 @@ type Isochrone struct {
 	BudgetM float64
 	Res     int
 	Nodes   []Reached   // reached nodes by walking distance
-	Pieces  []EdgePiece // reached edge pieces, partial edges clipped
+	Pieces  []EdgePiece // reached edge pieces, partial edges clipped; only if asked for
 	Cells   []h3.Cell   // sorted
 	Polygon orb.MultiPolygon
 	AreaM2  float64 // sum of the cells' areas
@@ -43,8 +49,8 @@ func (g *Graph) Isochrone(origin orb.Point, opt IsochroneOptions) (*Isochrone, e
 	if opt.Res == 0 {
 		opt.Res = DefaultRes
 	}
-	if opt.Res < 9 || opt.Res > 11 {
-		return nil, fmt.Errorf("isochrone: resolution %d outside 9-11", opt.Res)
+	if opt.Res < minIsoRes || opt.Res > maxIsoRes {
+		return nil, fmt.Errorf("isochrone: resolution %d outside %d-%d", opt.Res, minIsoRes, maxIsoRes)
 	}
 	if !(opt.BudgetM > 0) || math.IsInf(opt.BudgetM, 0) {
 		return nil, fmt.Errorf("isochrone: invalid budget %v m", opt.BudgetM)
@@ -53,41 +59,23 @@ func (g *Graph) Isochrone(origin orb.Point, opt IsochroneOptions) (*Isochrone, e
 	if err != nil {
 		return nil, fmt.Errorf("isochrone: %w", err)
 	}
-	r := g.Reach(s, opt.BudgetM)
-	iso := &Isochrone{Snap: s, BudgetM: opt.BudgetM, Res: opt.Res, Nodes: r.Nodes, Pieces: r.Pieces}
-
-	cs, err := newCellSet(opt.Res)
+	t, err := g.isoCellTable(opt.Res)
 	if err != nil {
 		return nil, fmt.Errorf("isochrone: %w", err)
 	}
-	if err := cs.addPoint(origin, 0); err != nil {
-		return nil, fmt.Errorf("isochrone origin: %w", err)
+	st := g.getState()
+	defer g.putState(st)
+	g.seedSnap(st, s, opt.BudgetM, 0)
+	g.run(st, opt.BudgetM)
+	iso := &Isochrone{Snap: s, BudgetM: opt.BudgetM, Res: opt.Res, Nodes: g.reachedNodes(st)}
+	if opt.Pieces {
+		iso.Pieces = g.pieces(st, &s, opt.BudgetM)
 	}
-	// Reached nodes are sampled once here, not once per incident piece.
-	for _, n := range r.Nodes {
-		if err := cs.addPoint(g.NodePoint(n.Node), opt.BudgetM-n.DistM); err != nil {
-			return nil, fmt.Errorf("isochrone node %d: %w", n.ID, err)
-		}
+	iso.Cells, iso.AreaM2, err = g.isochroneCells(t, st, &s, origin, opt.BudgetM)
+	if err != nil {
+		return nil, fmt.Errorf("isochrone: %w", err)
 	}
-	for _, p := range r.Pieces {
-		skipFrom := p.From == 0 && p.costs.source <= opt.BudgetM
-		skipTo := p.To == 1 && p.costs.target <= opt.BudgetM
-		err := g.samplePiece(p, func(pt orb.Point, x float64) error {
-			if (x == p.From && skipFrom) || (x == p.To && skipTo) {
-				return nil
-			}
-			return cs.addPoint(pt, math.Max(0, opt.BudgetM-p.costs.at(x)))
-		})
-		if err != nil {
-			return nil, fmt.Errorf("isochrone edge %d: %w", p.EdgeID, err)
-		}
-	}
-	iso.Cells = cs.sorted()
 	iso.Polygon, err = CellsPolygon(iso.Cells)
-	if err != nil {
-		return nil, fmt.Errorf("isochrone: %w", err)
-	}
-	iso.AreaM2, err = CellsAreaM2(iso.Cells)
 	if err != nil {
 		return nil, fmt.Errorf("isochrone: %w", err)
 	}
@@ -105,15 +93,17 @@ func (g *Graph) samplePiece(p EdgePiece, fn func(pt orb.Point, x float64) error)
 	}
 	n := max(1, int(math.Ceil((p.To-p.From)*total/sampleStepM)))
 	k, walked := a, 0.0 // walked: length of the segments before k
+	l := g.segLen(k)
 	for i := 0; i <= n; i++ {
 		x := p.From + (p.To-p.From)*float64(i)/float64(n)
 		want := x * total
-		for k+2 < b && walked+g.segLen(k) < want {
-			walked += g.segLen(k)
+		for k+2 < b && walked+l < want {
+			walked += l
 			k++
+			l = g.segLen(k)
 		}
 		t := 0.0
-		if l := g.segLen(k); l > 0 {
+		if l > 0 {
 			t = math.Max(0, math.Min(1, (want-walked)/l))
 		}
 		pt := orb.Point{g.geomSlab[2*k] + t*(g.geomSlab[2*k+2]-g.geomSlab[2*k]),
@@ -123,73 +113,6 @@ func (g *Graph) samplePiece(p EdgePiece, fn func(pt orb.Point, x float64) error)
 		}
 	}
 	return nil
-}
-
-// cellSet collects cells for an isochrone, caching each cell's neighbours
-// and centres.
-type cellSet struct {
-	res     int
-	edgeM   float64
-	cells   map[h3.Cell]struct{}
-	centres map[h3.Cell]orb.Point
-	rings   map[h3.Cell][]h3.Cell
-}
-
-func newCellSet(res int) (*cellSet, error) {
-	edge, err := h3.HexagonEdgeLengthAvgM(res)
-	if err != nil {
-		return nil, fmt.Errorf("cell edge length at res %d: %w", res, err)
-	}
-	return &cellSet{res: res, edgeM: edge, cells: map[h3.Cell]struct{}{},
-		centres: map[h3.Cell]orb.Point{}, rings: map[h3.Cell][]h3.Cell{}}, nil
-}
-
-// addPoint adds the cell of pt and, with remainM metres of walking left, the
-// neighbouring cells whose centre lies within min(remainM, cell edge) of pt.
-func (cs *cellSet) addPoint(pt orb.Point, remainM float64) error {
-	c, err := CellOf(pt, cs.res)
-	if err != nil {
-		return fmt.Errorf("cell of %v: %w", pt, err)
-	}
-	cs.cells[c] = struct{}{}
-	allow := math.Min(remainM, cs.edgeM)
-	if allow <= 0 {
-		return nil
-	}
-	ring, ok := cs.rings[c]
-	if !ok {
-		if ring, err = h3.GridDisk(c, 1); err != nil {
-			return fmt.Errorf("neighbours of %v: %w", c, err)
-		}
-		cs.rings[c] = ring
-	}
-	for _, n := range ring {
-		if _, in := cs.cells[n]; in {
-			continue
-		}
-		centre, ok := cs.centres[n]
-		if !ok {
-			ll, err := h3.CellToLatLng(n)
-			if err != nil {
-				return fmt.Errorf("centre of %v: %w", n, err)
-			}
-			centre = orb.Point{ll.Lng, ll.Lat}
-			cs.centres[n] = centre
-		}
-		if shortDistanceM(pt, centre) <= allow {
-			cs.cells[n] = struct{}{}
-		}
-	}
-	return nil
-}
-
-func (cs *cellSet) sorted() []h3.Cell {
-	out := make([]h3.Cell, 0, len(cs.cells))
-	for c := range cs.cells {
-		out = append(out, c)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // CellsPolygon merges cells of one resolution, without duplicates, into a

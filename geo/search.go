@@ -17,8 +17,6 @@ type EdgePiece struct {
 	EdgeID int64
 	From   float64
 	To     float64
-
-	costs edgeCosts
 }
 
 // Reachable is the result of a bounded search from one snapped origin.
@@ -40,7 +38,7 @@ type edgeCosts struct {
 }
 
 // at returns the walking distance to fraction x of the edge.
-func (c edgeCosts) at(x float64) float64 {
+func (c *edgeCosts) at(x float64) float64 {
 	d := math.Min(c.source+x*c.length, c.target+(1-x)*c.length)
 	if !math.IsNaN(c.originFrac) {
 		d = math.Min(d, c.originLeg+math.Abs(x-c.originFrac)*c.length)
@@ -48,8 +46,18 @@ func (c edgeCosts) at(x float64) float64 {
 	return d
 }
 
-// heapItem and nodeHeap form a binary min-heap keyed on distance; stale
-// entries are skipped when popped instead of being decreased in place.
+// costsOf prices edge e from the distances of a finished search.
+func (g *Graph) costsOf(st *searchState, e int32, origin *Snap) edgeCosts {
+	c := edgeCosts{length: float64(g.edgeLen[e]), source: st.dist[g.edgeSrc[e]], target: st.dist[g.edgeDst[e]], originFrac: math.NaN()}
+	if origin != nil && e == origin.Edge {
+		c.originFrac, c.originLeg = origin.Frac, origin.DistanceM
+	}
+	return c
+}
+
+// heapItem and nodeHeap form a 4-ary min-heap keyed on distance, shallower
+// than a binary heap for the same pushes; stale entries are skipped when
+// popped instead of being decreased in place.
 type heapItem struct {
 	d float64
 	v int32
@@ -58,11 +66,10 @@ type heapItem struct {
 type nodeHeap []heapItem
 
 func (h *nodeHeap) push(it heapItem) {
-	*h = append(*h, it)
-	a := *h
+	a := append(*h, it)
 	i := len(a) - 1
 	for i > 0 {
-		p := (i - 1) / 2
+		p := (i - 1) >> 2
 		if a[p].d <= it.d {
 			break
 		}
@@ -70,32 +77,36 @@ func (h *nodeHeap) push(it heapItem) {
 		i = p
 	}
 	a[i] = it
+	*h = a
 }
 
 func (h *nodeHeap) pop() heapItem {
 	a := *h
 	top := a[0]
-	last := a[len(a)-1]
-	a = a[:len(a)-1]
+	n := len(a) - 1
+	last := a[n]
+	a = a[:n]
 	*h = a
-	n := len(a)
 	if n == 0 {
 		return top
 	}
 	i := 0
 	for {
-		c := 2*i + 1
+		c := 4*i + 1
 		if c >= n {
 			break
 		}
-		if c+1 < n && a[c+1].d < a[c].d {
-			c++
+		m, md := c, a[c].d
+		for k := c + 1; k < min(c+4, n); k++ {
+			if a[k].d < md {
+				m, md = k, a[k].d
+			}
 		}
-		if last.d <= a[c].d {
+		if last.d <= md {
 			break
 		}
-		a[i] = a[c]
-		i = c
+		a[i] = a[m]
+		i = m
 	}
 	a[i] = last
 	return top
@@ -114,6 +125,7 @@ type searchState struct {
 
 	edgeMark []uint32 // edge e was listed in this round if edgeMark[e] == edgeGen
 	edgeGen  uint32
+	pieces   []EdgePiece // scratch for collecting pieces
 }
 
 // markEdge reports whether edge e is seen for the first time this round.
@@ -191,16 +203,42 @@ func (g *Graph) seedSnap(st *searchState, s Snap, budget float64, label int32) {
 // run settles every node within budget, improving on the distances already
 // in st; settled nodes are appended to st.settled in order of distance.
 func (g *Graph) run(st *searchState, budget float64) {
+	if st.label != nil {
+		g.runLabelled(st, budget)
+		return
+	}
+	dist, offsets, adjNode, adjEdge, edgeLen := st.dist, g.offsets, g.adjNode, g.adjEdge, g.edgeLen
+	for len(st.heap) > 0 {
+		it := st.heap.pop()
+		if it.d > dist[it.v] {
+			continue
+		}
+		st.settled = append(st.settled, it.v)
+		lo, hi := offsets[it.v], offsets[it.v+1]
+		for i, w := range adjNode[lo:hi] {
+			d := it.d + float64(edgeLen[adjEdge[lo+int32(i)]])
+			if d > budget || d >= dist[w] {
+				continue
+			}
+			if st.track && math.IsInf(dist[w], 1) {
+				st.touched = append(st.touched, w)
+			}
+			dist[w] = d
+			st.heap.push(heapItem{d: d, v: w})
+		}
+	}
+}
+
+// runLabelled is run that also hands each node the label of the node it
+// was reached from.
+func (g *Graph) runLabelled(st *searchState, budget float64) {
 	for len(st.heap) > 0 {
 		it := st.heap.pop()
 		if it.d > st.dist[it.v] {
 			continue
 		}
 		st.settled = append(st.settled, it.v)
-		var label int32
-		if st.label != nil {
-			label = st.label[it.v]
-		}
+		label := st.label[it.v]
 		for i := g.offsets[it.v]; i < g.offsets[it.v+1]; i++ {
 			st.offer(g.adjNode[i], it.d+float64(g.edgeLen[g.adjEdge[i]]), budget, label)
 		}
@@ -215,44 +253,54 @@ func (g *Graph) Reach(s Snap, budgetM float64) *Reachable {
 	defer g.putState(st)
 	g.seedSnap(st, s, budgetM, 0)
 	g.run(st, budgetM)
+	return &Reachable{Origin: s, BudgetM: budgetM, Nodes: g.reachedNodes(st), Pieces: g.pieces(st, &s, budgetM)}
+}
 
-	r := &Reachable{Origin: s, BudgetM: budgetM, Nodes: make([]Reached, len(st.settled))}
+// ReachNodes is Reach without the edge pieces: the nodes within budgetM
+// metres of a snapped origin, sorted by distance.
+func (g *Graph) ReachNodes(s Snap, budgetM float64) []Reached {
+	st := g.getState()
+	defer g.putState(st)
+	g.seedSnap(st, s, budgetM, 0)
+	g.run(st, budgetM)
+	return g.reachedNodes(st)
+}
+
+// reachedNodes lists the settled nodes of a finished search.
+func (g *Graph) reachedNodes(st *searchState) []Reached {
+	out := make([]Reached, len(st.settled))
 	for i, v := range st.settled {
-		r.Nodes[i] = Reached{Node: v, ID: g.nodeIDs[v], DistM: st.dist[v]}
+		out[i] = Reached{Node: v, ID: g.nodeIDs[v], DistM: st.dist[v]}
 	}
-	r.Pieces = g.pieces(st, &s, budgetM)
-	return r
+	return out
 }
 
 // pieces lists the within-budget parts of every edge touching a settled
 // node, plus the origin's own edge.
 func (g *Graph) pieces(st *searchState, origin *Snap, budget float64) []EdgePiece {
 	st.newEdgeRound(len(g.edgeIDs))
-	var out []EdgePiece
+	out := st.pieces[:0]
 	add := func(e int32) {
-		if !st.markEdge(e) {
-			return
+		if st.markEdge(e) {
+			c := g.costsOf(st, e, origin)
+			out = appendPieces(out, e, g.edgeIDs[e], &c, budget)
 		}
-		c := edgeCosts{length: float64(g.edgeLen[e]), source: st.dist[g.edgeSrc[e]], target: st.dist[g.edgeDst[e]], originFrac: math.NaN()}
-		if origin != nil && e == origin.Edge {
-			c.originFrac, c.originLeg = origin.Frac, origin.DistanceM
-		}
-		out = appendPieces(out, e, g.edgeIDs[e], c, budget)
 	}
 	if origin != nil {
 		add(origin.Edge)
 	}
 	for _, v := range st.settled {
-		for i := g.offsets[v]; i < g.offsets[v+1]; i++ {
-			add(g.adjEdge[i])
+		for _, e := range g.adjEdge[g.offsets[v]:g.offsets[v+1]] {
+			add(e)
 		}
 	}
-	return out
+	st.pieces = out
+	return append([]EdgePiece(nil), out...)
 }
 
 // appendPieces adds the union of the three within-budget intervals of an
 // edge: from its source, from its target and around the origin.
-func appendPieces(out []EdgePiece, e int32, id int64, c edgeCosts, budget float64) []EdgePiece {
+func appendPieces(out []EdgePiece, e int32, id int64, c *edgeCosts, budget float64) []EdgePiece {
 	type span struct{ a, b float64 }
 	var spans [3]span
 	n := 0
@@ -287,7 +335,7 @@ func appendPieces(out []EdgePiece, e int32, id int64, c edgeCosts, budget float6
 			cur.b = math.Max(cur.b, s[i+1].b)
 			i++
 		}
-		out = append(out, EdgePiece{Edge: e, EdgeID: id, From: cur.a, To: cur.b, costs: c})
+		out = append(out, EdgePiece{Edge: e, EdgeID: id, From: cur.a, To: cur.b})
 	}
 	return out
 }
