@@ -242,7 +242,7 @@ func (s *Store) UpsertOutletsBySource(ctx context.Context, os []store.Outlet, im
 			return err
 		}
 		defer upd.Close()
-		find, err := tx.PrepareContext(ctx, `SELECT `+outletColumns+` FROM outlets WHERE source = ? AND source_ref = ?`)
+		find, err := tx.PrepareContext(ctx, `SELECT `+outletColumns+` FROM outlets WHERE source = ? AND source_ref = ? AND source_ref <> ''`)
 		if err != nil {
 			return err
 		}
