@@ -236,6 +236,23 @@ type EvaluationEvent struct {
 	Comment      string    `json:"comment,omitempty"`
 }
 
+// Evidence is a file attached to an evaluation as proof for an indicator
+// (a survey report, the published complaint channel). Data is left out of
+// lists.
+type Evidence struct {
+	ID           int64     `json:"id"`
+	EvaluationID int64     `json:"evaluation_id"`
+	Indicator    string    `json:"indicator,omitempty"` // indicator id, e.g. "E2"; empty when not tied to one
+	Name         string    `json:"name"`                // file name as uploaded
+	ContentType  string    `json:"content_type"`
+	Size         int64     `json:"size"`
+	SHA256       string    `json:"sha256"` // hex
+	Note         string    `json:"note,omitempty"`
+	Data         []byte    `json:"-"`
+	UploadedBy   string    `json:"uploaded_by"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
 // Target is a yearly goal; District "370800" is the whole city.
 type Target struct {
 	Year        int    `json:"year"`
@@ -429,6 +446,15 @@ type Store interface {
 	// award returns ErrConflict.
 	UpdateEvaluation(ctx context.Context, e *Evaluation, ev EvaluationEvent) error
 	ListEvaluationEvents(ctx context.Context, evaluationID int64) ([]EvaluationEvent, error)
+
+	// AddEvidence stores ev and sets its ID and CreatedAt; an unknown
+	// evaluation gives ErrNotFound.
+	AddEvidence(ctx context.Context, ev *Evidence) error
+	// ListEvidence returns an evaluation's evidence, oldest first, without
+	// Data.
+	ListEvidence(ctx context.Context, evaluationID int64) ([]Evidence, error)
+	// GetEvidence returns one evidence file with its Data.
+	GetEvidence(ctx context.Context, id int64) (Evidence, error)
 
 	UpsertTargets(ctx context.Context, ts []Target) error
 	ListTargets(ctx context.Context) ([]Target, error)

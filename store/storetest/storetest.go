@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Evaluations_RacingUpdatesOneWins", testEvaluationRace},
 		{"Evaluations_OneAwardPerCircle", testOneAward},
 		{"Evaluations_CertifiedAreImmutable", testCertifiedImmutable},
+		{"Evidence_AddListGet", testEvidence},
 		{"Targets_Upsert", testTargets},
 		{"Imports_LatestFirst", testImports},
 		{"Feedback_ByCircle", testFeedback},
