@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour/store/postgres"
 )
 
 const registerFixture = "testdata/jining_register_gcj02.csv"
@@ -153,6 +155,7 @@ func TestImportOutlets_GCJ02RegisterLandsOnTheDerivedWGS84Positions(t *testing.T
 		t.Fatal(err)
 	}
 	stored := sourceOutlets(t, f.st, "amap")
+	worst := 0.0
 	for _, r := range rows[1:] {
 		o, ok := stored[r[0]]
 		if !ok {
@@ -165,13 +168,16 @@ func TestImportOutlets_GCJ02RegisterLandsOnTheDerivedWGS84Positions(t *testing.T
 		if !ok {
 			t.Fatalf("row %s: %v,%v is not an anchor point", r[0], lon, lat)
 		}
-		if d := geo.DistanceM(o.Point, want); d > 2 {
+		d := geo.DistanceM(o.Point, want)
+		if d > 2 {
 			t.Errorf("%s %s stored at %v, %.2f m from the derived WGS-84 %v", r[0], o.Name, o.Point, d, want)
 		}
+		worst = max(worst, d)
 		if o.OriginalCRS != "gcj02" || o.Source != "amap" || o.District == "" || o.H3 == "" {
 			t.Errorf("%s: crs %q source %q district %q h3 %q", r[0], o.OriginalCRS, o.Source, o.District, o.H3)
 		}
 	}
+	t.Logf("largest distance from the derived WGS-84 positions: %.3f m", worst)
 	wantCategory := map[string]string{
 		"QH-T-0001": "convenience_store", "QH-T-0002": "pharmacy",
 		"QH-T-0003": "supermarket", // from Amap typecode 060400
@@ -574,5 +580,52 @@ func BenchmarkImportOutlets_DryRun(b *testing.B) {
 		if err != nil || rep.RowsOK+rep.RowsRejected != 1000 {
 			b.Fatalf("%v %+v", err, rep)
 		}
+	}
+}
+
+// TestPostgres_OutletImportRoundTrip imports the GCJ-02 register into
+// PostgreSQL twice and checks positions, the second pass's counts and the
+// recorded batches.
+func TestPostgres_OutletImportRoundTrip(t *testing.T) {
+	st, err := postgres.Open(context.Background(), throwawayDatabase(t))
+	if err != nil {
+		t.Fatalf("open postgres store: %v", err)
+	}
+	f, err := newFixture(st, Config{})
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	defer func() {
+		f.srv.Close()
+		st.Close()
+	}()
+	data := readFixture(t, registerFixture)
+	rep := importCSV(t, f, "admin", "crs=gcj02&source=amap", data)
+	if rep.Inserted != 6 || rep.ImportID == 0 {
+		t.Fatalf("first import %+v, want 6 inserted", rep)
+	}
+	rep = importCSV(t, f, "admin", "crs=gcj02&source=amap", data)
+	if rep.Unchanged != 6 || rep.Inserted+rep.Updated != 0 {
+		t.Errorf("second import %+v, want 6 unchanged", rep)
+	}
+	anchors := anchorWGS84(t)
+	stored := sourceOutlets(t, st, "amap")
+	if len(stored) != 6 {
+		t.Errorf("%d amap outlets stored, want 6", len(stored))
+	}
+	for _, o := range stored {
+		g := geo.WGS84ToGCJ02(o.Point)
+		best := math.Inf(1)
+		for _, want := range anchors {
+			best = min(best, geo.DistanceM(o.Point, want))
+		}
+		if best > 2 || o.OriginalCRS != "gcj02" {
+			t.Errorf("%s at %v (gcj02 %v) is %.2f m from the nearest derived anchor, crs %q", o.SourceRef, o.Point, g, best, o.OriginalCRS)
+		}
+	}
+	imps, err := st.ListImports(context.Background(), 2)
+	if err != nil || len(imps) != 2 || imps[0].Kind != ImportKindOutletsCSV || imps[0].RowsOK != 6 {
+		t.Errorf("recorded imports %+v (%v)", imps, err)
 	}
 }
