@@ -334,6 +334,10 @@ func (s *Server) updateEvaluation(r *http.Request, req updateEvaluationRequest) 
 	if err := validateSubmitted(req.Submitted); err != nil {
 		return e, err
 	}
+	sub, err := s.storedEvidenceRefs(ctx, e, req.Submitted)
+	if err != nil {
+		return e, err
+	}
 	sch, c, err := s.schemeAndCircle(ctx, e)
 	if err != nil {
 		return e, err
@@ -342,7 +346,7 @@ func (s *Server) updateEvaluation(r *http.Request, req updateEvaluationRequest) 
 	if err != nil {
 		return e, err
 	}
-	if _, err := s.score(ctx, &e, sch, m, req.Submitted); err != nil {
+	if _, err := s.score(ctx, &e, sch, m, sub); err != nil {
 		return e, err
 	}
 	ev := store.EvaluationEvent{Actor: p.User.Username, From: e.Status, To: e.Status, Comment: "submitted values changed"}

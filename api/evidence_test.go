@@ -1,0 +1,207 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/quarterhour/quarterhour/scoring"
+	"github.com/quarterhour/quarterhour/store"
+)
+
+// A minimal PDF and PNG: their first bytes are what the type sniffing reads.
+var (
+	pdfFile = append([]byte("%PDF-1.4\n1 0 obj <<>> endobj\n"), bytes.Repeat([]byte("stream data "), 50)...)
+	pngFile = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{0}, 64)...)
+)
+
+// upload posts a multipart evidence upload as user and returns the status
+// and body.
+func (f *fixture) upload(t *testing.T, evalID int64, user, name string, data []byte, fields map[string]string) (int, []byte) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		if err := mw.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	req, err := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/api/v1/evaluations/%d/evidence", f.srv.URL, evalID), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if user != "" {
+		req.Header.Set("Authorization", "Bearer "+f.tokens[user])
+	}
+	resp, err := f.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, out
+}
+
+// indicatorPoints reads an indicator's points from an evaluation's result.
+func indicatorPoints(t *testing.T, e store.Evaluation, id string) float64 {
+	t.Helper()
+	var res scoring.Result
+	decodeRaw(t, e.Result, &res)
+	for _, ind := range res.Indicators {
+		if ind.ID == id {
+			return ind.Points
+		}
+	}
+	t.Fatalf("no indicator %s in the result of evaluation %d", id, e.ID)
+	return 0
+}
+
+// withoutEvidenceFor is the realistic submission lacking the evidence of
+// indicator id.
+func withoutEvidenceFor(id string) map[string]any {
+	sub := realistic()
+	var kept []map[string]string
+	for _, e := range sub["evidence"].([]map[string]string) {
+		if e["indicator"] != id {
+			kept = append(kept, e)
+		}
+	}
+	sub["evidence"] = kept
+	return sub
+}
+
+func TestEvidence_UploadMeetsTheRequirementAndDownloadsAsAttachment(t *testing.T) {
+	f := sqliteAPI(t)
+	circle := pickCircle(t, f, "370811", "basic", 0)
+	var e store.Evaluation
+	f.do(t, http.MethodPost, "/api/v1/evaluations", "rencheng",
+		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": 2025, "submitted": withoutEvidenceFor("E2")},
+		http.StatusCreated, &e)
+	if p := indicatorPoints(t, e, "E2"); p != 0 {
+		t.Fatalf("E2 scores %v without evidence; the scheme requires it", p)
+	}
+
+	status, body := f.upload(t, e.ID, "rencheng", `C:\文件\管理制度.pdf`, pdfFile, map[string]string{"indicator": "E2", "note": "公示栏照片见附件"})
+	if status != http.StatusCreated {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	var up evidenceUpload
+	if err := json.Unmarshal(body, &up); err != nil {
+		t.Fatal(err)
+	}
+	ev := up.Evidence
+	if ev.Name != "管理制度.pdf" || ev.ContentType != "application/pdf" || ev.Size != int64(len(pdfFile)) ||
+		len(ev.SHA256) != 64 || ev.Indicator != "E2" || ev.UploadedBy != "rencheng" || ev.URL != fmt.Sprintf("/api/v1/evidence/%d", ev.ID) {
+		t.Errorf("uploaded evidence %+v", ev)
+	}
+	if p := indicatorPoints(t, up.Evaluation, "E2"); p != 2 {
+		t.Errorf("E2 scores %v after the evidence, want its 2 points", p)
+	}
+	if up.Evaluation.Total != e.Total+2 || up.Evaluation.Version != e.Version+1 {
+		t.Errorf("evaluation after upload: total %v version %d, want %v and %d", up.Evaluation.Total, up.Evaluation.Version, e.Total+2, e.Version+1)
+	}
+
+	// Replacing the submitted values keeps the uploaded file referenced.
+	var put store.Evaluation
+	f.do(t, http.MethodPut, fmt.Sprintf("/api/v1/evaluations/%d", e.ID), "rencheng",
+		map[string]any{"version": up.Evaluation.Version, "submitted": withoutEvidenceFor("E2")}, http.StatusOK, &put)
+	if p := indicatorPoints(t, put, "E2"); p != 2 {
+		t.Errorf("E2 scores %v after a PUT without the reference, want 2", p)
+	}
+
+	var list evidenceList
+	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/evidence", e.ID), "reviewer", nil, http.StatusOK, &list)
+	if len(list.Evidence) != 1 || list.Evidence[0].ID != ev.ID {
+		t.Errorf("evidence list %+v, want the one file", list.Evidence)
+	}
+	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/evidence", e.ID), "yanzhou", nil, http.StatusForbidden, "district")
+	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/evidence", e.ID), "", nil, http.StatusUnauthorized, "")
+
+	req, _ := http.NewRequest(http.MethodGet, f.srv.URL+ev.URL, nil)
+	req.Header.Set("Authorization", "Bearer "+f.tokens["reviewer"])
+	resp, err := f.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Equal(data, pdfFile) {
+		t.Fatalf("download: %d, %d bytes", resp.StatusCode, len(data))
+	}
+	h := resp.Header
+	if h.Get("Content-Type") != "application/pdf" || h.Get("X-Content-Type-Options") != "nosniff" ||
+		!strings.HasPrefix(h.Get("Content-Disposition"), "attachment;") || !strings.Contains(h.Get("Content-Disposition"), "filename") {
+		t.Errorf("download headers %v", h)
+	}
+	f.wantError(t, http.MethodGet, ev.URL, "yanzhou", nil, http.StatusForbidden, "district")
+	f.wantError(t, http.MethodGet, ev.URL, "", nil, http.StatusUnauthorized, "")
+	f.wantError(t, http.MethodGet, "/api/v1/evidence/999999", "admin", nil, http.StatusNotFound, "")
+
+	// Once submitted, nothing more is attached.
+	move(t, f, "rencheng", put, "submit", nil, http.StatusOK)
+	if status, body := f.upload(t, e.ID, "rencheng", "late.pdf", pdfFile, nil); status != http.StatusConflict {
+		t.Errorf("upload to a submitted evaluation: %d %s, want 409", status, body)
+	}
+}
+
+func TestEvidence_RefusesWrongUsersTypesSizesAndIndicators(t *testing.T) {
+	f := sqliteAPI(t)
+	circle := pickCircle(t, f, "370811", "basic", 1)
+	var e store.Evaluation
+	f.do(t, http.MethodPost, "/api/v1/evaluations", "rencheng",
+		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": 2025, "submitted": realistic()}, http.StatusCreated, &e)
+
+	cases := []struct {
+		name   string
+		user   string
+		file   string
+		data   []byte
+		fields map[string]string
+		status int
+	}{
+		{"anonymous", "", "a.pdf", pdfFile, nil, http.StatusUnauthorized},
+		{"another district", "yanzhou", "a.pdf", pdfFile, nil, http.StatusForbidden},
+		{"a reviewer", "reviewer", "a.pdf", pdfFile, nil, http.StatusForbidden},
+		{"HTML named .pdf", "rencheng", "a.pdf", []byte("<html><script>alert(1)</script></html>"), nil, http.StatusUnsupportedMediaType},
+		{"a Word file", "rencheng", "a.docx", []byte("PK\x03\x04\x14\x00\x06\x00word/document.xml"), nil, http.StatusUnsupportedMediaType},
+		{"over 5 MB", "rencheng", "big.pdf", append(append([]byte{}, pdfFile...), make([]byte, MaxEvidenceBytes)...), nil, http.StatusRequestEntityTooLarge},
+		{"an empty file", "rencheng", "a.pdf", nil, nil, http.StatusBadRequest},
+		{"an unknown indicator", "rencheng", "a.pdf", pdfFile, map[string]string{"indicator": "Z9"}, http.StatusBadRequest},
+	}
+	for _, c := range cases {
+		if status, body := f.upload(t, e.ID, c.user, c.file, c.data, c.fields); status != c.status {
+			t.Errorf("%s: %d %s, want %d", c.name, status, body, c.status)
+		}
+	}
+	var list evidenceList
+	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/evidence", e.ID), "admin", nil, http.StatusOK, &list)
+	if len(list.Evidence) != 0 {
+		t.Errorf("refused uploads stored %d files", len(list.Evidence))
+	}
+
+	// The type is what the content is, whatever the name says; admins may
+	// attach to any district's evaluation.
+	status, body := f.upload(t, e.ID, "admin", "photo.pdf", pngFile, nil)
+	if status != http.StatusCreated {
+		t.Fatalf("admin PNG upload: %d %s", status, body)
+	}
+	var up evidenceUpload
+	if err := json.Unmarshal(body, &up); err != nil {
+		t.Fatal(err)
+	}
+	if up.Evidence.ContentType != "image/png" {
+		t.Errorf("a PNG named .pdf stored as %s", up.Evidence.ContentType)
+	}
+}
