@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
@@ -55,6 +57,28 @@ func (g *Graph) Surface(sources []orb.Point, budgetM, maxSnapM float64) *Surface
 	}
 	g.run(st, budgetM)
 	return s
+}
+
+// Surfaces builds the surfaces of independent source sets (one per
+// category, say), as Surface does for each, spreading the sets over
+// GOMAXPROCS goroutines. The result is in the order of sets.
+func (g *Graph) Surfaces(sets [][]orb.Point, budgetM, maxSnapM float64) []*Surface {
+	out := make([]*Surface, len(sets))
+	next := make(chan int, len(sets))
+	for i := range sets {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(sets)) {
+		wg.Go(func() {
+			for i := range next {
+				out[i] = g.Surface(sets[i], budgetM, maxSnapM)
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 func (s *Surface) state() *searchState {

@@ -113,3 +113,24 @@ func TestSurface_CellMinutes(t *testing.T) {
 		t.Fatalf("minutes = %v, want 5-10 then +Inf", mins)
 	}
 }
+
+func TestSurfaces_EqualSurfaceOfEachSet(t *testing.T) {
+	g := randomNetwork(6, 400, 3000).build(t)
+	rng := rand.New(rand.NewPCG(6, 6))
+	sets := make([][]orb.Point, 7)
+	for i := range sets {
+		sets[i] = randomPoints(rng, 1+i, 3000)
+	}
+	got := g.Surfaces(sets, 700, 300)
+	if len(got) != len(sets) {
+		t.Fatalf("%d surfaces for %d sets", len(got), len(sets))
+	}
+	for i, pts := range sets {
+		want := g.Surface(pts, 700, 300)
+		for v := range g.NodeCount() {
+			if got[i].NodeDistance(int32(v)) != want.NodeDistance(int32(v)) {
+				t.Fatalf("set %d node %d: %v, alone %v", i, v, got[i].NodeDistance(int32(v)), want.NodeDistance(int32(v)))
+			}
+		}
+	}
+}
