@@ -13,7 +13,6 @@ import (
 	"math"
 	"mime"
 	"net/http"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -201,7 +200,7 @@ func (s *Server) ImportOutlets(ctx context.Context, r io.Reader, req OutletImpor
 			switch {
 			case !ok:
 				rep.Inserted++
-			case sameOutletValues(old, o):
+			case old.SameValues(o):
 				rep.Unchanged++
 			default:
 				rep.Updated++
@@ -623,18 +622,6 @@ func (r categoryResolver) resolve(category, typecode string) (string, string, er
 		}
 	}
 	return "", colTypecode, fmt.Errorf("Amap typecode %q maps to no category", typecode)
-}
-
-// sameOutletValues reports whether storing b over a would change nothing,
-// ignoring the store's bookkeeping (ID, version, update time).
-func sameOutletValues(a, b store.Outlet) bool {
-	if !slices.Equal(a.Services, b.Services) {
-		return false
-	}
-	a.Services, b.Services = nil, nil
-	a.ID, a.Version, a.UpdatedAt = 0, 0, b.UpdatedAt
-	b.ID, b.Version = 0, 0
-	return reflect.DeepEqual(a, b)
 }
 
 // importsResponse is the body of GET /api/v1/imports.

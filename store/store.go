@@ -10,6 +10,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
+	"slices"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -113,6 +115,24 @@ type Outlet struct {
 	Synthetic    bool      `json:"synthetic"`
 	Version      int       `json:"version"`
 	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// SameValues reports whether storing b over o would change nothing: the
+// fields compare equal apart from the store's bookkeeping (ID, Version,
+// UpdatedAt), nil and empty service lists alike, and an empty Status in b
+// counting as open, as the stores write it.
+func (o Outlet) SameValues(b Outlet) bool {
+	a := o
+	if b.Status == "" {
+		b.Status = OutletOpen
+	}
+	if !slices.Equal(a.Services, b.Services) {
+		return false
+	}
+	a.Services, b.Services = nil, nil
+	a.ID, a.Version, a.UpdatedAt = 0, 0, b.UpdatedAt
+	b.ID, b.Version = 0, 0
+	return reflect.DeepEqual(a, b)
 }
 
 // Outlet services (plan §四(五)).

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"reflect"
-	"slices"
 	"strings"
 
 	"github.com/quarterhour/quarterhour/store"
@@ -261,7 +259,7 @@ func (s *Store) UpsertOutletsBySource(ctx context.Context, os []store.Outlet, im
 				stats.Inserted++
 			case err != nil:
 				return fmt.Errorf("row %d (%s %s): %w", i, o.Source, o.SourceRef, err)
-			case sameOutlet(old, *o):
+			case old.SameValues(*o):
 				*o = old
 				stats.Unchanged++
 			default:
@@ -281,21 +279,6 @@ func (s *Store) UpsertOutletsBySource(ctx context.Context, os []store.Outlet, im
 		return store.UpsertStats{}, fmt.Errorf("sqlite: upsert outlets by source: %w", err)
 	}
 	return stats, nil
-}
-
-// sameOutlet reports whether a and b hold the same stored values, ignoring
-// ID, Version and UpdatedAt.
-func sameOutlet(a, b store.Outlet) bool {
-	if b.Status == "" {
-		b.Status = store.OutletOpen
-	}
-	if !slices.Equal(a.Services, b.Services) {
-		return false
-	}
-	a.Services, b.Services = nil, nil
-	a.ID, a.Version, a.UpdatedAt = 0, 0, b.UpdatedAt
-	b.ID, b.Version = 0, 0
-	return reflect.DeepEqual(a, b)
 }
 
 func scanOutlet(sc scanner) (store.Outlet, error) {
