@@ -16,6 +16,8 @@ type operation struct {
 	bodyMedia                  map[string]string // media type -> schema, for bodies other than JSON
 	ok                         int               // success status
 	result                     string            // component schema of the success body, "" for none
+	resultMedia                string            // media type of a success body that is not JSON (schema: binary)
+	alsoOK                     map[int]string    // further success statuses and what they mean
 	write                      bool              // needs a logged-in user with the right role
 }
 
@@ -174,7 +176,7 @@ func errorResponse(desc string) map[string]any {
 // OpenAPI returns the OpenAPI 3.0 document of the API.
 func OpenAPI() map[string]any {
 	paths := map[string]any{}
-	for _, op := range slices.Concat(operations, geoOperations, evaluationOperations, evidenceOperations, exportOperations, importOperations, feedbackOperations) {
+	for _, op := range slices.Concat(operations, geoOperations, evaluationOperations, evidenceOperations, exportOperations, importOperations, feedbackOperations, tileOperations) {
 		item, _ := paths[op.path].(map[string]any)
 		if item == nil {
 			item = map[string]any{}
@@ -189,7 +191,13 @@ func OpenAPI() map[string]any {
 			}
 			okResp["content"] = map[string]any{mime: map[string]any{"schema": ref(op.result)}}
 		}
+		if op.resultMedia != "" {
+			okResp["content"] = map[string]any{op.resultMedia: map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
+		}
 		responses[strconv.Itoa(op.ok)] = okResp
+		for status, desc := range op.alsoOK {
+			responses[strconv.Itoa(status)] = map[string]any{"description": desc}
+		}
 		responses["400"] = errorResponse("bad input; field names the culprit")
 		if op.write {
 			responses["401"] = errorResponse("not logged in")
@@ -243,7 +251,7 @@ func OpenAPI() map[string]any {
 		},
 		"paths": paths,
 		"components": map[string]any{
-			"schemas": withFeedbackSchemas(withImportSchemas(withEvidenceSchemas(withEvaluationSchemas(withGeoSchemas(schemas()))))),
+			"schemas": withTileSchemas(withFeedbackSchemas(withImportSchemas(withEvidenceSchemas(withEvaluationSchemas(withGeoSchemas(schemas())))))),
 			"securitySchemes": map[string]any{
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},

@@ -404,3 +404,34 @@ func baseURL(r *http.Request) string {
 	}
 	return scheme + "://" + r.Host
 }
+
+var pTileLayer = param{name: "layer", in: "path", typ: "string", required: true, desc: "communities | network | outlets | regions"}
+
+// tileOperations documents the vector tile routes, which live outside
+// /api/v1 so map clients can cache them by URL.
+var tileOperations = []operation{
+	{method: "GET", path: "/tiles/{layer}.json", summary: "TileJSON 3.0 of a vector tile layer, usable as a MapLibre vector source URL", tag: "tiles", ok: 200, result: "TileJSON", params: []param{pTileLayer}},
+	{method: "GET", path: "/tiles/{layer}/{z}/{x}/{y}.mvt", summary: "One gzipped Mapbox Vector Tile (XYZ scheme, Web Mercator); 204 when the tile holds nothing", tag: "tiles",
+		ok: 200, resultMedia: "application/vnd.mapbox-vector-tile", alsoOK: map[int]string{204: "empty tile"}, params: []param{
+			pTileLayer,
+			{name: "z", in: "path", typ: "integer", required: true, desc: fmt.Sprintf("zoom, 0..%d", MaxTileZoom)},
+			{name: "x", in: "path", typ: "integer", required: true, desc: "column, 0..2^z-1"},
+			{name: "y", in: "path", typ: "integer", required: true, desc: "row, 0..2^z-1"},
+		}},
+}
+
+// withTileSchemas adds the TileJSON schema to s.
+func withTileSchemas(s map[string]any) map[string]any {
+	s["TileJSON"] = obj(map[string]any{
+		"tilejson": tString, "name": tString, "description": tString, "version": tString, "attribution": tString,
+		"scheme": tString, "tiles": map[string]any{"type": "array", "items": tString},
+		"minzoom": tInt, "maxzoom": tInt,
+		"bounds": map[string]any{"type": "array", "items": map[string]any{"type": "number"}, "minItems": 4, "maxItems": 4},
+		"center": map[string]any{"type": "array", "items": map[string]any{"type": "number"}, "minItems": 3, "maxItems": 3},
+		"vector_layers": map[string]any{"type": "array", "items": obj(map[string]any{
+			"id": tString, "description": tString, "minzoom": tInt, "maxzoom": tInt,
+			"fields": map[string]any{"type": "object", "additionalProperties": tString},
+		})},
+	}, "tilejson", "tiles")
+	return s
+}
