@@ -162,7 +162,7 @@ func (e evaluator) indicator(ind Indicator) IndicatorResult {
 	shown := formatValue(v, r.Unit)
 
 	for _, c := range ind.Requires {
-		if held, zh, en := e.condition(c); !held {
+		if held, zh, en := e.condition(c, c.MessageZH != ""); !held {
 			r.Explanation = fmt.Sprintf("%s，未满足（%s）：0 分", c.MessageZH, zh)
 			r.ExplanationEN = fmt.Sprintf("%s not met (%s): 0 points", c.MessageEN, en)
 			return r
@@ -193,7 +193,7 @@ func (e evaluator) checks(ind Indicator, r *IndicatorResult) {
 	held := 0.0
 	var metZH, metEN, notZH, notEN []string
 	for _, c := range ind.Rule.Checks {
-		ok, zh, en := e.condition(c.Condition)
+		ok, zh, en := e.condition(c.Condition, c.MessageZH != "")
 		if ok {
 			held++
 			r.Points += c.Points
@@ -234,19 +234,31 @@ func (e evaluator) lacksEvidence(ind Indicator, r *IndicatorResult) bool {
 	return true
 }
 
-// condition tests c; when it fails, zh and en say why ("80 < 100",
-// "缺少：洗染店", "not available").
-func (e evaluator) condition(c Condition) (held bool, zh, en string) {
+// condition tests c; when it fails, zh and en say why as a sentence naming
+// what is missing ("缺少：洗染店", "居民满意度为 80%，低于 90%"). A named
+// condition comes with its own message naming the input, so the reason
+// only gives the value ("现为 80%，低于 90%").
+func (e evaluator) condition(c Condition, named bool) (held bool, zh, en string) {
+	held, sf := e.shortfall(c)
+	if held {
+		return true, "", ""
+	}
+	zh, en = sf.text(named)
+	return false, zh, en
+}
+
+// shortfall tests c and, when it fails, tells what falls short.
+func (e evaluator) shortfall(c Condition) (bool, shortfall) {
 	if len(c.AnyOf) > 0 {
-		var zs, es []string
+		var alts []shortfall
 		for _, alt := range c.AnyOf {
-			ok, z, en := e.condition(alt)
+			ok, sf := e.shortfall(alt)
 			if ok {
-				return true, "", ""
+				return true, shortfall{}
 			}
-			zs, es = append(zs, z), append(es, en)
+			alts = append(alts, sf)
 		}
-		return false, strings.Join(zs, "；"), strings.Join(es, "; ")
+		return false, anyOfShortfall(alts)
 	}
 	kind, name := sourceMetric, c.Metric
 	if c.Submitted != "" {
@@ -254,22 +266,20 @@ func (e evaluator) condition(c Condition) (held bool, zh, en string) {
 	}
 	v, ok := e.input(kind, name)
 	if !ok {
-		return false, name + " 未提供", name + " not available"
+		return false, notAvailable(kind, name)
 	}
 	if compare(v, c.Op, c.Value) {
-		return true, "", ""
+		return true, shortfall{}
 	}
 	if miss := e.missing(kind, name); len(miss) > 0 {
 		z, en := e.s.typeNames(miss)
-		return false, "缺少：" + strings.Join(z, "、"), "missing: " + strings.Join(en, ", ")
+		return false, shortfall{missingZH: z, missingEN: en}
 	}
-	unit := inputUnit(name)
-	rel := fmt.Sprintf("%s %s %s", formatValue(v, unit), negate(c.Op), formatValue(c.Value, unit))
-	return false, rel, rel
+	return false, compared(name, v, c.Op, c.Value)
 }
 
 func (e evaluator) gate(tier string, g Condition) GateResult {
-	held, zh, en := e.condition(g)
+	held, zh, en := e.condition(g, g.MessageZH != "")
 	gr := GateResult{Tier: tier, Condition: conditionText(g), Held: held, Message: g.MessageZH, MessageEN: g.MessageEN}
 	if !held {
 		gr.Message += "；" + zh
@@ -288,8 +298,8 @@ func (e evaluator) tier(res *Result, gatesHeld []bool, failed [][]GateResult) {
 		t := s.Tiers[i]
 		var zh, en []string
 		if res.Total < t.MinTotal-epsilon {
-			zh = append(zh, fmt.Sprintf("总分 %s < %s", num(res.Total), num(t.MinTotal)))
-			en = append(en, fmt.Sprintf("total %s < %s", num(res.Total), num(t.MinTotal)))
+			zh = append(zh, fmt.Sprintf("总分 %s，低于 %s", num(res.Total), num(t.MinTotal)))
+			en = append(en, fmt.Sprintf("total %s is below %s", num(res.Total), num(t.MinTotal)))
 		}
 		if !gatesHeld[i] {
 			for _, g := range failed[i] {
@@ -370,16 +380,6 @@ func compare(v float64, op string, want float64) bool {
 		return math.Abs(v-want) <= epsilon
 	}
 	return false
-}
-
-func negate(op string) string {
-	switch op {
-	case OpGE:
-		return "<"
-	case OpLE:
-		return ">"
-	}
-	return "≠"
 }
 
 // conditionText renders a condition for reading: "basic_types_share >= 1".

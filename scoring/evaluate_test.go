@@ -132,7 +132,7 @@ func TestEvaluate_SmallSurveySampleScoresZeroWithReason(t *testing.T) {
 	sub := excellentSubmitted()
 	sub.SurveySampleSize = ptrI(80)
 	e1 := indicatorOf(t, Evaluate(jining(t), excellentMetrics(), sub, EvalContext{Year: 2023}), "E1")
-	if e1.Points != 0 || !strings.Contains(e1.ExplanationEN, "satisfaction sample >= 100 not met (80 < 100): 0 points") {
+	if e1.Points != 0 || !strings.Contains(e1.ExplanationEN, "satisfaction sample >= 100 not met (now 80, below 100): 0 points") {
 		t.Errorf("E1 = %v, %q", e1.Points, e1.ExplanationEN)
 	}
 }
@@ -177,7 +177,7 @@ func TestEvaluate_ChecksRuleNamesWhatIsNotMet(t *testing.T) {
 	if d3.Points != 1 {
 		t.Errorf("D3 = %v, want 1 (bill payment only)", d3.Points)
 	}
-	for _, want := range []string{"met: bill payment at >= 3 outlets", "payment agency at >= 3 outlets (1 < 3)", "home visits at >= 3 outlets (2 < 3)"} {
+	for _, want := range []string{"met: bill payment at >= 3 outlets", "payment agency at >= 3 outlets (now 1, below 3)", "home visits at >= 3 outlets (now 2, below 3)"} {
 		if !strings.Contains(d3.ExplanationEN, want) {
 			t.Errorf("D3 explanation %q lacks %q", d3.ExplanationEN, want)
 		}
@@ -221,7 +221,7 @@ func TestEvaluate_TierBoundaryAt85(t *testing.T) {
 		}
 	}
 	res := Evaluate(s, NewMetrics().Set(MetricChainRate, 0.8499), Submitted{}, EvalContext{Year: 2023})
-	if res.TierReasonEN != "not high quality: total 84.99 < 85" {
+	if res.TierReasonEN != "not high quality: total 84.99 is below 85" {
 		t.Errorf("reason %q", res.TierReasonEN)
 	}
 }
@@ -244,22 +244,22 @@ func TestEvaluate_EachFailedGateAloneCapsTheTier(t *testing.T) {
 		}, "basic", "高品质需具备 7 类品质提升业态中至少 5 类；缺少：保健养生、幼儿托管、休闲娱乐"},
 		{"no elderly care of either kind", func(m *Metrics, _ *Submitted) {
 			m.Values[MetricElderlyCarePresent], m.Values[MetricElderlyDaycarePresent] = 0, 0
-		}, "basic", "高品质需有养老服务中心（日间照料）或老年康护"},
+		}, "basic", "高品质需有养老服务中心（日间照料）或老年康护；缺少：养老服务中心（日间照料）、老年康护"},
 		{"coverage 84%", func(m *Metrics, _ *Submitted) {
 			m.Values[MetricPopulationCoverage] = 0.84
-		}, "basic", "高品质需 85% 以上居民 15 分钟步行可达；84% < 85%"},
+		}, "basic", "高品质需 85% 以上居民 15 分钟步行可达；现为 84%，低于 85%"},
 		{"satisfaction 89%", func(_ *Metrics, s *Submitted) {
 			s.SatisfactionRate = ptrF(0.89)
-		}, "basic", "高品质需居民满意度不低于 90%；89% < 90%"},
+		}, "basic", "高品质需居民满意度不低于 90%；现为 89%，低于 90%"},
 		{"seven basic types", func(m *Metrics, _ *Submitted) {
 			m.Values[MetricBasicTypesPresent] = 7
 		}, "none", "达标需具备 12 类基本保障业态中至少 8 类"},
 		{"coverage 59%", func(m *Metrics, _ *Submitted) {
 			m.Values[MetricPopulationCoverage] = 0.59
-		}, "none", "达标需 60% 以上居民 15 分钟步行可达；59% < 60%"},
+		}, "none", "达标需 60% 以上居民 15 分钟步行可达；现为 59%，低于 60%"},
 		{"satisfaction 69%", func(_ *Metrics, s *Submitted) {
 			s.SatisfactionRate = ptrF(0.69)
-		}, "none", "达标需居民满意度不低于 70%；69% < 70%"},
+		}, "none", "达标需居民满意度不低于 70%；现为 69%，低于 70%"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
