@@ -58,6 +58,20 @@ describe('Client', () => {
     expect(s.calls[1].init?.body).toBe('{"version":2,"comment":""}');
   });
 
+  it('uploads a form as multipart, leaving the content type to the browser', async () => {
+    const s = server(200, '{"rows_ok":1}');
+    const c = new Client(s.fetch);
+    c.csrfToken = 'tok';
+    const form = new FormData();
+    form.append('file', new Blob(['name,lon,lat\n'], { type: 'text/csv' }), 'r.csv');
+    expect(await c.upload('/api/v1/imports/outlets?crs=gcj02', form)).toEqual({ rows_ok: 1 });
+    const headers = s.calls[0].init?.headers as Record<string, string>;
+    expect(headers['Content-Type']).toBeUndefined();
+    expect(headers['X-CSRF-Token']).toBe('tok');
+    expect(s.calls[0].init?.body).toBe(form);
+    expect(s.calls[0].init?.method).toBe('POST');
+  });
+
   it('reports a missing endpoint (plain-text 404) as unavailable', async () => {
     const e = await failure(new Client(server(404, '404 page not found', 'text/plain').fetch).get('/api/v1/access'));
     expect(e.kind).toBe('unavailable');

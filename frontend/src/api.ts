@@ -60,16 +60,22 @@ export class Client {
     return this.request<T>('POST', path, body);
   }
 
+  /** upload posts form as multipart/form-data (the browser sets the boundary). */
+  upload<T>(path: string, form: FormData): Promise<T> {
+    return this.request<T>('POST', path, form);
+  }
+
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const multipart = typeof FormData !== 'undefined' && body instanceof FormData;
+    if (body !== undefined && !multipart) headers['Content-Type'] = 'application/json';
     if (unsafe.has(method) && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
     let res: Response;
     try {
       res = await this.fetchFn(this.base + path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : multipart ? (body as FormData) : JSON.stringify(body),
         credentials: 'same-origin',
       });
     } catch (e) {

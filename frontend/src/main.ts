@@ -12,6 +12,7 @@ import { toCollection } from './shapes';
 import { CirclesView } from './views/circles';
 import { LoginView } from './views/login';
 import { PlannerView } from './views/planner';
+import { ProgressView } from './views/progress';
 import { ResidentView } from './views/resident';
 import type { Context, View } from './views/view';
 
@@ -31,6 +32,7 @@ const routes: Record<string, { view: View; nav?: Key }> = {
   '#/': { view: new ResidentView(), nav: 'nav.resident' },
   '#/planner': { view: new PlannerView(), nav: 'nav.planner' },
   '#/circles': { view: new CirclesView(), nav: 'nav.circles' },
+  '#/progress': { view: new ProgressView(), nav: 'nav.progress' },
   '#/login': { view: login },
 };
 let current: View | null = null;

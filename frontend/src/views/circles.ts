@@ -12,6 +12,8 @@ import { enumLabel, lang, pick, t, type Key } from '../i18n';
 import { Layers, maplibregl } from '../map';
 import { viewFromQuery } from '../place';
 import { boundsOf, hasSynthetic, records, toCollection } from '../shapes';
+import { CircleCoverage } from '../tools/circle-coverage';
+import { EvaluationFiles } from '../tools/evaluation-files';
 import type { Context, View } from './view';
 
 interface Circle {
@@ -27,6 +29,7 @@ interface Community {
   id: number;
   name: string;
   district?: string;
+  geometry?: GeoJSON.Geometry;
 }
 
 interface Evaluation {
@@ -64,6 +67,9 @@ export class CirclesView implements View {
   private queueMessage = '';
   private comments = new Map<number, string>();
   private awards = new Map<number, number>();
+  private selected = 0;
+  private coverage!: CircleCoverage;
+  private files = new EvaluationFiles(scheme, year, () => user()?.role !== 'reviewer');
 
   enter(ctx: Context): void {
     this.ctx = ctx;
@@ -83,6 +89,7 @@ export class CirclesView implements View {
         'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 9, 1.5, 14, 3],
       },
     });
+    this.coverage = new CircleCoverage({ map: ctx.map, layers: this.layers }, (id) => this.communities.find((c) => c.id === id)?.geometry);
     ctx.map.on('click', this.onClick);
     this.loadCircles();
     this.loadCommunities();
@@ -159,13 +166,17 @@ export class CirclesView implements View {
     this.render();
   }
 
+  /** evaluate selects a circle: its walking area and served communities on the map, and its evaluation. */
   private async evaluate(c: Circle): Promise<void> {
     this.preview = { circle: c };
+    this.selected = c.id;
     this.submitMessage = null;
     this.render();
+    this.coverage.show(c.id, c.name);
     try {
       const data = await api.get<EvaluationPreview>(`/api/v1/circles/${c.id}/evaluation`, { scheme, year });
       this.preview = { circle: c, data };
+      this.files.show(c.id, data.indicators);
     } catch (e) {
       this.preview = { circle: c, error: describeError(e) };
     }
@@ -220,6 +231,7 @@ export class CirclesView implements View {
       }
       await api.post(`/api/v1/evaluations/${ev.id}/submit`, { version: ev.version, comment: '' });
       this.submitMessage = message(t('eval.submittedOk', { name: c.name }));
+      this.files.load();
       if (canReview(user())) await this.loadQueue();
     } catch (e) {
       const detail = e instanceof ApiError && e.kind === 'http' ? e.message : describeError(e);
@@ -276,11 +288,14 @@ export class CirclesView implements View {
       this.ctx.panel,
       h('h2', {}, t('circles.title')),
       this.circlesList(),
+      this.coverage.el,
       this.previewSection(),
       this.registerForm(),
       canReview(user()) ? this.queueSection() : null,
     );
     restoreForms(this.ctx.panel, typed);
+    this.coverage.render();
+    this.files.relabel();
   }
 
   private circlesList(): HTMLElement {
@@ -297,7 +312,7 @@ export class CirclesView implements View {
         this.circles.map((c) =>
           h(
             'tr',
-            {},
+            { class: c.id === this.selected ? 'selected' : undefined },
             h('td', {}, c.name),
             h('td', { class: 'col-district' }, (c as Circle & { pilot_zone?: string }).pilot_zone || this.districtName(c.district)),
             h('td', {}, enumLabel('circles.layout', c.layout)),
@@ -371,6 +386,7 @@ export class CirclesView implements View {
             d.award.reason ? ` (${pick(d.award.reason, d.award.reason_en, l)})` : '',
           )
         : null,
+      this.files.el,
       user()?.role === 'reviewer' ? null : this.submitForm(p.circle),
     );
   }
@@ -442,7 +458,15 @@ export class CirclesView implements View {
         h(
           'div',
           { class: 'review-item', 'data-evaluation': String(ev.id) },
-          h('div', {}, h('strong', {}, this.circleName(ev.circle_id)), ` · ${ev.year} · `, enumLabel('review.status', ev.status), ` · ${formatNumber(ev.total)} · ${enumLabel('eval.tier', ev.tier)}`),
+          h(
+            'div',
+            {},
+            h('strong', {}, this.circleName(ev.circle_id)),
+            ` · ${ev.year} · `,
+            enumLabel('review.status', ev.status),
+            ` · ${formatNumber(ev.total)} · ${enumLabel('eval.tier', ev.tier)} · `,
+            h('a', { class: 'download', href: `/api/v1/evaluations/${ev.id}/report.xlsx`, download: '' }, t('eval.report')),
+          ),
           h('input', {
             'aria-label': t('review.comment'),
             placeholder: t('review.comment'),

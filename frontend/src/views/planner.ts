@@ -1,17 +1,24 @@
-// 规划 Planner view: outlets by category, communities, circles and the gap
-// layer (walking minutes to the nearest outlet of a basic category).
+// 规划 Planner view: outlets by category (vector tiles), communities with
+// their coverage, circles, the gap layer (walking minutes to the nearest
+// outlet of a basic category) with suggested sites, what-if outlets, and the
+// outlet register import.
 
 import type { MapMouseEvent } from 'maplibre-gl';
 import { api } from '../api';
-import { categories, categoryName, tierColorExpression, type Category } from '../categories';
+import { categories, categoryName, tierColors, type Category } from '../categories';
 import { fill, h, message } from '../dom';
 import { describeError } from '../errors';
 import { bboxParam, formatMinutes, formatNumber } from '../format';
 import { enumLabel, t, type Key } from '../i18n';
 import { bbox, Layers, maplibregl } from '../map';
+import { CoveragePanel } from '../tools/coverage';
+import { ImportTool } from '../tools/importer';
+import { outletPopup } from '../tools/outlet';
+import { ScenarioTool } from '../tools/scenario';
+import { SuggestTool } from '../tools/suggest';
 import { viewFromQuery } from '../place';
 import { legendClasses, stepExpression } from '../ramp';
-import { boundsOf, hasSynthetic, toCollection } from '../shapes';
+import { boundsOf, hasSynthetic, records, toCollection } from '../shapes';
 import type { Context, View } from './view';
 
 type LayerName = 'outlets' | 'communities' | 'circles' | 'access';
@@ -19,10 +26,11 @@ type LayerName = 'outlets' | 'communities' | 'circles' | 'access';
 interface LayerState {
   on: boolean;
   count: number | null;
-  /** total matching features when the server sent only a page of them */
-  total?: number;
   error: string;
 }
+
+/** Below this zoom the outlet tiles are thinned (api/tiles.go). */
+const outletsFullZoom = 15;
 
 /** Below this zoom the gap layer (H3 res-10 cells) would be too many cells to fetch. */
 const accessMinZoom = 11;
@@ -45,11 +53,19 @@ export class PlannerView implements View {
   private popup: maplibregl.Popup | null = null;
   private fitted = false;
   private seq: Partial<Record<LayerName, number>> = {};
+  private districts: { code: string; name: string }[] = [];
+  private tilesVersion = 0;
+  private sections = new Map<string, HTMLDetailsElement>();
+  private coverage = new CoveragePanel();
+  private suggest!: SuggestTool;
+  private scenario!: ScenarioTool;
+  private importer!: ImportTool;
 
   enter(ctx: Context): void {
     this.ctx = ctx;
     const L = (this.layers = new Layers(ctx.map));
-    for (const id of ['access', 'communities', 'circles', 'outlets']) L.source(id);
+    for (const id of ['access', 'communities', 'circles']) L.source(id);
+    if (!ctx.map.getSource('outlets')) ctx.map.addSource('outlets', { type: 'vector', url: `${location.origin}/tiles/outlets.json` });
     L.layer({ id: 'access-fill', type: 'fill', source: 'access', paint: { 'fill-color': stepExpression('minutes') as never, 'fill-opacity': 0.55 } });
     L.layer({ id: 'communities-fill', type: 'fill', source: 'communities', paint: { 'fill-color': '#9ecae1', 'fill-opacity': 0.3 } });
     L.layer({ id: 'communities-line', type: 'line', source: 'communities', paint: { 'line-color': '#3182bd', 'line-width': 1 } });
@@ -57,9 +73,10 @@ export class PlannerView implements View {
       id: 'outlets-points',
       type: 'circle',
       source: 'outlets',
+      'source-layer': 'outlets',
       paint: {
         'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 2, 14, 5],
-        'circle-color': '#d95f02',
+        'circle-color': ['match', ['get', 'tier'], 'basic', tierColors.basic, 'quality', tierColors.quality, 'public', tierColors.public, '#666666'],
         'circle-stroke-color': '#ffffff',
         'circle-stroke-width': 0.8,
       },
@@ -75,14 +92,18 @@ export class PlannerView implements View {
         'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 9, 1.5, 14, 3],
       },
     });
+    const host = { map: ctx.map, layers: L };
+    this.suggest = new SuggestTool(host, () => this.districts, (cat, lon, lat) => this.scenario.addSite(cat, lon, lat));
+    this.scenario = new ScenarioTool(host, () => this.cats);
+    this.importer = new ImportTool(() => this.refreshOutlets());
     this.applyVisibility();
     ctx.map.on('moveend', this.onMove);
     ctx.map.on('click', this.onClick);
+    ctx.map.on('idle', this.countOutlets);
     categories()
       .then((c) => {
         this.cats = c;
         this.accessCategory ||= c.find((x) => x.tier === 'basic')?.code ?? '';
-        ctx.map.setPaintProperty('outlets-points', 'circle-color', tierColorExpression(c) as never);
         this.render();
         if (this.state.access.on) this.load('access');
       })
@@ -92,58 +113,99 @@ export class PlannerView implements View {
       });
     this.load('communities');
     this.load('circles');
-    this.load('outlets');
+    this.loadDistricts();
     this.render();
+  }
+
+  /** loadDistricts names the districts that have communities, for the suggested sites. */
+  private async loadDistricts(): Promise<void> {
+    try {
+      const [regions, communities] = await Promise.all([api.get<unknown>('/api/v1/regions', { level: 'county' }), api.get<unknown>('/api/v1/communities')]);
+      const names = new Map(records(regions).map((r) => [String(r.county || String(r.code).slice(0, 6)), String(r.name)]));
+      const codes = [...new Set(records(communities).map((c) => String(c.district ?? '')).filter(Boolean))].sort();
+      this.districts = codes.map((code) => ({ code, name: names.get(code) ?? code }));
+    } catch (e) {
+      this.districts = [];
+      this.state.access.error = describeError(e);
+    }
+    this.render();
+  }
+
+  /** countOutlets counts the outlets drawn in view, once the map has settled. */
+  private countOutlets = (): void => {
+    const st = this.state.outlets;
+    if (!st.on || !this.ctx.map.getLayer('outlets-points')) return;
+    const ids = new Set(this.ctx.map.queryRenderedFeatures({ layers: ['outlets-points'] }).map((f) => f.properties?.id));
+    if (ids.size !== st.count) {
+      st.count = ids.size;
+      st.error = '';
+      this.render();
+    }
+  };
+
+  /** refreshOutlets asks for fresh tiles after an import changed the outlets. */
+  private refreshOutlets(): void {
+    const src = this.ctx.map.getSource('outlets') as maplibregl.VectorTileSource | undefined;
+    if (!src?.tiles) return;
+    this.tilesVersion++;
+    src.setTiles(src.tiles.map((u) => `${u.split('?')[0]}?v=${this.tilesVersion}`));
   }
 
   leave(): void {
     this.ctx.map.off('moveend', this.onMove);
     this.ctx.map.off('click', this.onClick);
+    this.ctx.map.off('idle', this.countOutlets);
     this.popup?.remove();
+    this.suggest.leave();
+    this.scenario.leave();
     this.layers.removeAll();
+    if (this.ctx.map.getSource('outlets')) this.ctx.map.removeSource('outlets');
     this.ctx.demoData(false);
   }
 
   private onMove = (): void => {
-    this.load('outlets');
     if (this.state.access.on) this.load('access');
   };
 
   private onClick = (e: MapMouseEvent): void => {
+    if (this.scenario.click(e)) return;
     const layers = ['outlets-points', 'circles-points', 'communities-fill', 'access-fill'].filter((id) => this.ctx.map.getLayer(id));
     const f = this.ctx.map.queryRenderedFeatures(e.point, { layers })[0];
     if (!f) return;
     const p = f.properties ?? {};
-    let body: HTMLElement;
+    const show = (body: HTMLElement) => {
+      this.popup?.remove();
+      this.popup = new maplibregl.Popup({ offset: 8, maxWidth: '280px' }).setLngLat(e.lngLat).setDOMContent(body).addTo(this.ctx.map);
+    };
     switch (f.layer.id) {
       case 'outlets-points':
-        body = h('div', {}, h('strong', {}, String(p.name ?? '')), h('div', {}, categoryName(String(p.category ?? ''), this.cats)), p.opening_hours ? h('div', {}, String(p.opening_hours)) : null);
+        show(h('div', {}, h('strong', {}, String(p.name ?? '')), h('div', {}, categoryName(String(p.category ?? ''), this.cats))));
+        outletPopup(Number(p.id)).then((body) => this.popup?.isOpen() && this.popup.setDOMContent(body));
         break;
       case 'circles-points':
-        body = h('div', {}, h('strong', {}, String(p.name ?? '')), h('div', {}, enumLabel('circles.status', String(p.status ?? ''))));
+        show(h('div', {}, h('strong', {}, String(p.name ?? '')), h('div', {}, enumLabel('circles.status', String(p.status ?? '')))));
         break;
-      case 'communities-fill':
-        body = h('div', {}, h('strong', {}, String(p.name ?? '')), p.population != null ? h('div', {}, `${t('planner.population')}: ${formatNumber(Number(p.population))}`) : null);
+      case 'communities-fill': {
+        show(h('div', {}, h('strong', {}, String(p.name ?? '')), p.population != null ? h('div', {}, `${t('planner.population')}: ${formatNumber(Number(p.population))}`) : null));
+        const popup = this.popup;
+        this.coverage.show(Number(p.id), String(p.name ?? '')).then((body) => popup?.isOpen() && popup.setDOMContent(body));
+        this.render();
         break;
+      }
       default:
-        body = h('div', {}, t('planner.legend'), ': ', formatMinutes(Number(p.minutes)));
+        show(h('div', {}, t('planner.legend'), ': ', formatMinutes(Number(p.minutes))));
     }
-    this.popup?.remove();
-    this.popup = new maplibregl.Popup({ offset: 8, maxWidth: '260px' }).setLngLat(e.lngLat).setDOMContent(body).addTo(this.ctx.map);
   };
 
   /** load fetches one layer; an older answer arriving after a newer request is dropped. */
   private async load(name: LayerName): Promise<void> {
     const st = this.state[name];
-    if (!st.on) return;
+    if (!st.on || name === 'outlets') return;
     const n = (this.seq[name] = (this.seq[name] ?? 0) + 1);
     const map = this.ctx.map;
     try {
       let data: unknown;
       switch (name) {
-        case 'outlets':
-          data = await api.get('/api/v1/outlets', { bbox: bboxParam(bbox(map)), category: this.outletCategory });
-          break;
         case 'communities':
           data = await api.get('/api/v1/communities');
           break;
@@ -165,8 +227,6 @@ export class PlannerView implements View {
       const fc = toCollection(data);
       this.layers.source(name, fc);
       st.count = fc.features.length;
-      const total = (data as { total?: unknown }).total;
-      st.total = typeof total === 'number' && total > st.count ? total : undefined;
       st.error = '';
       this.synthetic[name] = hasSynthetic(fc);
       if (name === 'communities' && !this.fitted && !viewFromQuery(location.search)) {
@@ -215,9 +275,7 @@ export class PlannerView implements View {
             ? h(
                 'span',
                 { class: 'count' },
-                st.total
-                  ? t('planner.countOf', { count: formatNumber(st.count), total: formatNumber(st.total) })
-                  : t('planner.count', { count: formatNumber(st.count) }),
+                name === 'outlets' ? t('planner.tiles', { count: formatNumber(st.count) }) : t('planner.count', { count: formatNumber(st.count) }),
               )
             : null,
         ),
@@ -240,10 +298,11 @@ export class PlannerView implements View {
 
     const outletSelect = select(this.outletCategory, this.cats, 'planner.allCategories', (v) => {
       this.outletCategory = v;
-      this.load('outlets');
+      this.ctx.map.setFilter('outlets-points', v ? ['==', ['get', 'category'], v] : null);
     }, 'planner.category');
     const accessSelect = select(this.accessCategory, this.cats.filter((c) => c.tier === 'basic'), null, (v) => {
       this.accessCategory = v;
+      this.suggest.clear();
       this.load('access');
     }, 'planner.accessCategory');
     const legend = h(
@@ -257,10 +316,29 @@ export class PlannerView implements View {
       this.ctx.panel,
       h('h2', {}, t('planner.title')),
       this.catsError ? message(this.catsError, 'error') : null,
-      row('outlets', 'planner.outlets', this.cats.length ? outletSelect : null),
+      row('outlets', 'planner.outlets', h('div', {}, this.cats.length ? outletSelect : null, this.ctx.map.getZoom() < outletsFullZoom ? h('p', { class: 'hint small' }, t('planner.tilesThinned')) : null)),
       row('communities', 'planner.communities'),
+      this.coverage.el,
       row('circles', 'planner.circles'),
       row('access', 'planner.access', h('div', {}, this.cats.length ? accessSelect : null, legend)),
+      this.toolSection('suggest', t('suggest.title'), this.suggest.el),
+      this.toolSection('scenario', t('scenario.title'), this.scenario.el),
+      this.toolSection('import', t('import.title'), this.importer.el),
     );
+    this.coverage.render();
+    this.suggest.render(this.accessCategory);
+    this.scenario.render();
+    this.importer.render();
+  }
+
+  /** toolSection wraps a tool in a collapsible section that keeps its open state across redraws. */
+  private toolSection(name: string, title: string, body: HTMLElement): HTMLElement {
+    let d = this.sections.get(name);
+    if (!d) {
+      d = h('details', { class: 'tool-section', 'data-tool': name });
+      this.sections.set(name, d);
+    }
+    d.replaceChildren(h('summary', {}, title), body);
+    return d;
   }
 }

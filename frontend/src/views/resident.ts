@@ -7,6 +7,7 @@ import { fill, h, message } from '../dom';
 import { describeError } from '../errors';
 import { formatArea, formatDistance, formatMinutes } from '../format';
 import { t } from '../i18n';
+import { feedbackForm } from '../tools/feedback';
 import { Layers, maplibregl } from '../map';
 import { viewFromQuery } from '../place';
 import { boundsOf, hasSynthetic, toCollection, type FeatureCollection } from '../shapes';
@@ -29,11 +30,14 @@ export interface NearbyOutlet {
 
 interface Isochrone {
   snap?: { distance_m?: number };
+  walk?: { speed_kmh?: number; budget_m?: number };
   polygon: GeoJSON.MultiPolygon | GeoJSON.Polygon;
   area_m2?: number;
 }
 
 const minutes = 15;
+/** The slower pace asked for with "elderly pace": 15 minutes are then about 750 m. */
+const elderlySpeedKmh = 3;
 
 /** sortByWalk orders outlets by walking time, then distance, then name. */
 export function sortByWalk(list: NearbyOutlet[]): NearbyOutlet[] {
@@ -56,6 +60,9 @@ export class ResidentView implements View {
   private loading = false;
   private cats: Category[] = [];
   private filter = { category: '', openNow: false, cash: false, card: false };
+  private elderly = false;
+  /** the open feedback forms by outlet id, kept across redraws */
+  private feedback = new Map<number, HTMLElement>();
   private request = 0;
   private fitted = false;
 
@@ -158,7 +165,8 @@ export class ResidentView implements View {
     this.isoError = '';
     this.render();
     const n = ++this.request;
-    const q = { lon: p[0].toFixed(6), lat: p[1].toFixed(6), minutes };
+    this.feedback.clear();
+    const q = { lon: p[0].toFixed(6), lat: p[1].toFixed(6), minutes, speed_kmh: this.speed() };
     const [iso] = await Promise.allSettled([api.get<Isochrone>('/api/v1/isochrone', q), this.loadNearby(n)]);
     if (n !== this.request) return;
     this.loading = false;
@@ -185,6 +193,7 @@ export class ResidentView implements View {
       lon: this.origin[0].toFixed(6),
       lat: this.origin[1].toFixed(6),
       minutes,
+      speed_kmh: this.speed(),
       category: this.filter.category,
       open_now: this.filter.openNow,
       cash: this.filter.cash,
@@ -201,6 +210,10 @@ export class ResidentView implements View {
       this.nearbyError = e instanceof ApiError && e.status === 422 ? '' : describeError(e);
     }
     this.layers.source('nearby', toCollection(this.outlets));
+  }
+
+  private speed(): number | undefined {
+    return this.elderly ? elderlySpeedKmh : undefined;
   }
 
   private async refilter(): Promise<void> {
@@ -255,12 +268,31 @@ export class ResidentView implements View {
       ? h(
           'p',
           { class: 'summary' },
+          this.iso.walk?.budget_m
+            ? h('span', { class: 'budget' }, t('resident.budget', { distance: formatDistance(this.iso.walk.budget_m), speed: this.iso.walk.speed_kmh ?? '' }), h('br'))
+            : null,
           t('resident.summary', {
             area: formatArea(this.iso.area_m2 ?? 0),
             snap: formatDistance(this.iso.snap?.distance_m ?? 0),
           }),
         )
       : null;
+    const elderly = h(
+      'label',
+      { class: 'toggle elderly' },
+      h('input', {
+        type: 'checkbox',
+        name: 'elderly',
+        checked: this.elderly,
+        onchange: (e: Event) => {
+          this.elderly = (e.target as HTMLInputElement).checked;
+          if (this.origin) this.locate(this.origin);
+          else this.render();
+        },
+      }),
+      t('resident.elderly'),
+      h('span', { class: 'hint-inline' }, t('resident.elderlyHint')),
+    );
 
     let list: HTMLElement | null = null;
     if (this.origin && !this.loading) {
@@ -286,6 +318,21 @@ export class ResidentView implements View {
                     },
                     outletCard(o, this.cats),
                   ),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'link feedback-open',
+                      'aria-expanded': String(this.feedback.has(o.id)),
+                      onclick: () => {
+                        if (this.feedback.has(o.id)) this.feedback.delete(o.id);
+                        else this.feedback.set(o.id, feedbackForm(o));
+                        this.render();
+                      },
+                    },
+                    t('feedback.open'),
+                  ),
+                  this.feedback.get(o.id) ?? null,
                 ),
               ),
             )
@@ -307,6 +354,7 @@ export class ResidentView implements View {
           chipCodes.map((c) => chip(c, categoryName(c, this.cats))),
         ),
         h('div', { class: 'toggles' }, toggle('openNow', t('resident.openNow')), toggle('cash', t('resident.cash')), toggle('card', t('resident.card'))),
+        elderly,
       ),
       this.loading ? message(t('resident.loading')) : null,
       this.isoError ? message(this.isoError, 'error') : null,
