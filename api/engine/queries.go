@@ -134,7 +134,9 @@ func (e *Engine) CommunityAccess(ctx context.Context, communityID int64, cats []
 		nearest := math.Inf(1)
 		cov, unc := geo.Coverage(cells, func(c h3.Cell) bool {
 			d, ok := sf.cellDistance(c)
-			nearest = math.Min(nearest, d)
+			if ok {
+				nearest = math.Min(nearest, d)
+			}
 			return ok
 		})
 		out = append(out, CategoryAccess{Category: code, CommunityCoverage: newCoverage(comms[0], cov, unc), NearestWalkM: nearest})
