@@ -613,7 +613,7 @@ var evaluationOperations = []operation{
 	}},
 	{method: "GET", path: "/api/v1/evaluations/{id}/events", summary: "The evaluation's audit trail", tag: "evaluation", ok: 200, result: "EvaluationEvents", write: true, params: []param{pEvalID}},
 	{method: "GET", path: "/api/v1/evaluations/{id}/report.xlsx", summary: "The evaluation as an Excel workbook (indicators, gates, tier, award, events)", tag: "evaluation", ok: 200, write: true, params: []param{pEvalID}},
-	{method: "GET", path: "/api/v1/progress", summary: "Circles built and certified high-quality and awards committed per year and district, against the targets", tag: "evaluation", ok: 200, result: "Progress", write: true},
+	{method: "GET", path: "/api/v1/progress", summary: "Circles built and certified high-quality and awards committed per year and district, against the targets and the yearly award budget", tag: "evaluation", ok: 200, result: "Progress", write: true},
 	{method: "GET", path: "/api/v1/reports/progress.xlsx", summary: "Progress as an Excel workbook: a 全市 sheet and one per district", tag: "evaluation", ok: 200, write: true},
 }
 
@@ -631,7 +631,8 @@ func withEvaluationSchemas(s map[string]any) map[string]any {
 	progressYear := obj(map[string]any{"year": tInt, "circles_built": tInt, "circles_built_to_date": tInt,
 		"high_quality_certified": tInt, "high_quality_certified_to_date": tInt,
 		"target_circles": tInt, "target_high_quality": tInt, "target_circles_to_date": tInt, "target_high_quality_to_date": tInt,
-		"award_committed_yuan": tInt, "award_committed_yuan_to_date": tInt})
+		"award_committed_yuan": tInt, "award_committed_yuan_to_date": tInt,
+		"award_budget_yuan": tInt, "award_budget_yuan_to_date": tInt})
 	progressDistrict := obj(map[string]any{"district": tString, "name": tString, "years": arr(progressYear)})
 	evaluation := obj(map[string]any{
 		"id": tInt, "circle_id": tInt, "district": tString, "scheme": tString, "year": tInt,

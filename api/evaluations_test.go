@@ -216,6 +216,13 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 	if after.TargetCircles == nil || *after.TargetCircles != 10 || cityAfter.TargetCircles == nil || *cityAfter.TargetCircles != 40 {
 		t.Errorf("targets: district %v city %v, want 10 and 40 from seeds/targets.yaml", after.TargetCircles, cityAfter.TargetCircles)
 	}
+	// The money committed is set against the city's 2023 award budget.
+	if b := cityAfter.AwardBudgetYuan; b == nil || *b != 3_300_000 || after.AwardBudgetYuan != nil {
+		t.Errorf("2023 award budget: city %v, district %v; want 3300000 from seeds/targets.yaml and none", b, after.AwardBudgetYuan)
+	}
+	if cityAfter.AwardCommittedYuan > *cityAfter.AwardBudgetYuan {
+		t.Errorf("committed %d over the budget %d", cityAfter.AwardCommittedYuan, *cityAfter.AwardBudgetYuan)
+	}
 }
 
 // jiningWithYears is jining-2023 under another code with the award open

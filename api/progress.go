@@ -36,6 +36,11 @@ type progressYear struct {
 	// that year.
 	AwardCommittedYuan       int64 `json:"award_committed_yuan"`
 	AwardCommittedYuanToDate int64 `json:"award_committed_yuan_to_date"`
+	// AwardBudgetYuan is the award money set aside for the year by the
+	// yearly target row (configuration, not from the plan), and its sum
+	// over the years so far; nil when no row sets a budget.
+	AwardBudgetYuan       *int64 `json:"award_budget_yuan"`
+	AwardBudgetYuanToDate *int64 `json:"award_budget_yuan_to_date"`
 }
 
 // progressDistrict is one district's (or the whole city's) progress.
@@ -186,7 +191,8 @@ func (s *Server) progressOf(ctx context.Context, district string, years []int, t
 	var built, hq int
 	var awarded int64
 	var sumCircles, sumHQ int
-	anyYearly := false
+	var sumBudget int64
+	anyYearly, anyBudget := false, false
 	for _, y := range years {
 		py := progressYear{Year: y, CirclesBuilt: f.built[district][y], HighQuality: f.hq[district][y],
 			AwardCommittedYuan: f.awarded[district][y]}
@@ -202,6 +208,14 @@ func (s *Server) progressOf(ctx context.Context, district string, years []int, t
 			py.TargetCircles, py.TargetHighQuality = ptr(t.Circles), ptr(t.HighQuality)
 			sumCircles += t.Circles
 			sumHQ += t.HighQuality
+			if t.AwardBudgetYuan > 0 {
+				anyBudget = true
+				py.AwardBudgetYuan = ptr(t.AwardBudgetYuan)
+				sumBudget += t.AwardBudgetYuan
+			}
+		}
+		if anyBudget {
+			py.AwardBudgetYuanToDate = ptr(sumBudget)
 		}
 		if anyYearly {
 			py.TargetCirclesToDate, py.TargetHighQualityToDate = ptr(sumCircles), ptr(sumHQ)
@@ -229,4 +243,4 @@ func (s *Server) districtName(ctx context.Context, code string) (string, error) 
 	return r.Name, nil
 }
 
-func ptr(v int) *int { return &v }
+func ptr[T any](v T) *T { return &v }

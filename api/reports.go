@@ -19,7 +19,8 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 // progressHeaders head every sheet of the progress workbook.
 var progressHeaders = []any{"年度", "建成生活圈（当年）", "建成生活圈（累计）", "建设目标（当年）", "建设目标（累计）",
-	"认定高品质（当年）", "认定高品质（累计）", "高品质目标（当年）", "高品质目标（累计）", "已承诺奖励（元，当年）", "已承诺奖励（元，累计）"}
+	"认定高品质（当年）", "认定高品质（累计）", "高品质目标（当年）", "高品质目标（累计）", "已承诺奖励（元，当年）", "已承诺奖励（元，累计）",
+	"奖励预算（元，当年，可配置）", "奖励预算（元，累计）"}
 
 // Sheet titles of the evaluation workbook.
 const (
@@ -76,13 +77,21 @@ func progressSheet(f *excelize.File, sheet string, d progressDistrict) error {
 	for _, y := range d.Years {
 		rows = append(rows, []any{y.Year, y.CirclesBuilt, y.CirclesBuiltToDate, intCell(y.TargetCircles), intCell(y.TargetCirclesToDate),
 			y.HighQuality, y.HighQualityToDate, intCell(y.TargetHighQuality), intCell(y.TargetHighQualityToDate),
-			y.AwardCommittedYuan, y.AwardCommittedYuanToDate})
+			y.AwardCommittedYuan, y.AwardCommittedYuanToDate, int64Cell(y.AwardBudgetYuan), int64Cell(y.AwardBudgetYuanToDate)})
 	}
 	return writeRows(f, sheet, rows)
 }
 
 // intCell is an optional count: empty when not set.
 func intCell(v *int) any {
+	if v == nil {
+		return ""
+	}
+	return *v
+}
+
+// int64Cell is an optional amount: empty when not set.
+func int64Cell(v *int64) any {
 	if v == nil {
 		return ""
 	}

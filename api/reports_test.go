@@ -96,6 +96,15 @@ func TestReports_ProgressWorkbookHasCityAndDistrictSheets(t *testing.T) {
 	if got := sheetCell(t, x, sheetCity, "I6"); got != "60" {
 		t.Errorf("全市 high-quality target to date 2025 %q, want 60", got)
 	}
+	if got := sheetCell(t, x, sheetCity, "L3"); got != "奖励预算（元，当年，可配置）" {
+		t.Errorf("全市!L3 = %q, want the award budget header", got)
+	}
+	if got := sheetCell(t, x, sheetCity, "L4"); got != "3300000" {
+		t.Errorf("全市 2023 award budget %q, want 3300000", got)
+	}
+	if got := sheetCell(t, x, sheetCity, "M6"); got != "3300000" {
+		t.Errorf("全市 award budget to date 2025 %q, want 3300000", got)
+	}
 	if !slices.ContainsFunc(sheets, func(s string) bool { return s == "任城区 370811" }) {
 		t.Errorf("no 任城区 sheet in %v", sheets)
 	}

@@ -95,6 +95,7 @@ type targetFile struct {
 		Circles     int    `yaml:"circles"`
 		HighQuality int    `yaml:"high_quality"`
 		Cumulative  bool   `yaml:"cumulative"`
+		AwardBudget int64  `yaml:"award_budget_yuan"`
 		Source      string `yaml:"source"`
 	} `yaml:"targets"`
 }
@@ -115,9 +116,12 @@ func Targets() ([]store.Target, error) {
 		if t.Year < 2000 || len(t.District) != 6 {
 			return nil, fmt.Errorf("targets.yaml entry %d: bad year %d or district %q", i+1, t.Year, t.District)
 		}
+		if t.AwardBudget < 0 {
+			return nil, fmt.Errorf("targets.yaml entry %d: negative award budget %d", i+1, t.AwardBudget)
+		}
 		out = append(out, store.Target{
-			Year: t.Year, District: t.District, Circles: t.Circles,
-			HighQuality: t.HighQuality, Cumulative: t.Cumulative, Source: t.Source,
+			Year: t.Year, District: t.District, Circles: t.Circles, HighQuality: t.HighQuality,
+			Cumulative: t.Cumulative, AwardBudgetYuan: t.AwardBudget, Source: t.Source,
 		})
 	}
 	return out, nil

@@ -80,7 +80,13 @@ type Community struct {
 	ServiceFacilityAreaM2 float64          `json:"service_facility_area_m2"` // community comprehensive service facilities
 	IsNew                 bool             `json:"is_new"`
 	Synthetic             bool             `json:"synthetic"`
-	Version               int              `json:"version"`
+	// PopulationEstimated marks a population (and households) estimated
+	// from building footprints rather than counted by a census or register.
+	PopulationEstimated bool   `json:"population_estimated"`
+	Source              string `json:"source,omitempty"`     // manual | register | osm | demo
+	SourceRef           string `json:"source_ref,omitempty"` // register 编号, OSM "way/123"
+	OriginalCRS         string `json:"original_crs,omitempty"`
+	Version             int    `json:"version"`
 }
 
 // Outlet statuses.
@@ -280,7 +286,11 @@ type Target struct {
 	Circles     int    `json:"circles"`      // circles to build or upgrade that year
 	HighQuality int    `json:"high_quality"` // high-quality circles that year
 	Cumulative  bool   `json:"cumulative"`   // the figures are totals to date ("120 by end of 2025")
-	Source      string `json:"source,omitempty"`
+	// AwardBudgetYuan is the award money the city sets aside for the year,
+	// 0 when none is set. The plan names no budget: it is configuration
+	// (seeds/targets.yaml).
+	AwardBudgetYuan int64  `json:"award_budget_yuan"`
+	Source          string `json:"source,omitempty"`
 }
 
 // User roles.
@@ -434,6 +444,10 @@ type Store interface {
 	GetCommunity(ctx context.Context, id int64) (Community, error)
 	CreateCommunity(ctx context.Context, c *Community) error
 	UpdateCommunity(ctx context.Context, c *Community) error
+	// UpsertCommunities inserts or updates communities keyed by (Source,
+	// SourceRef) in one transaction and records the import batch; a
+	// community without Source or SourceRef rejects the whole batch.
+	UpsertCommunities(ctx context.Context, cs []Community, imp *Import) (UpsertStats, error)
 
 	ListCircles(ctx context.Context, f CircleFilter) ([]Circle, error)
 	GetCircle(ctx context.Context, id int64) (Circle, error)

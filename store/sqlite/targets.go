@@ -18,17 +18,18 @@ func (s *Store) UpsertTargets(ctx context.Context, ts []store.Target) error {
 }
 
 func upsertTargets(ctx context.Context, q querier, ts []store.Target) error {
-	stmt, err := q.PrepareContext(ctx, `INSERT INTO targets (year, district, circles, high_quality, cumulative, source)
-		VALUES (?, ?, ?, ?, ?, ?)
+	stmt, err := q.PrepareContext(ctx, `INSERT INTO targets (year, district, circles, high_quality, cumulative,
+		award_budget_yuan, source) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (year, district, cumulative) DO UPDATE SET circles = excluded.circles,
-			high_quality = excluded.high_quality, source = excluded.source`)
+			high_quality = excluded.high_quality, award_budget_yuan = excluded.award_budget_yuan,
+			source = excluded.source`)
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for _, t := range ts {
 		if _, err := stmt.ExecContext(ctx, t.Year, t.District, t.Circles, t.HighQuality,
-			boolInt(t.Cumulative), t.Source); err != nil {
+			boolInt(t.Cumulative), t.AwardBudgetYuan, t.Source); err != nil {
 			return fmt.Errorf("target %d/%s: %w", t.Year, t.District, mapErr(err))
 		}
 	}
@@ -38,8 +39,8 @@ func upsertTargets(ctx context.Context, q querier, ts []store.Target) error {
 // ListTargets returns every target ordered by year, district, then yearly
 // before cumulative.
 func (s *Store) ListTargets(ctx context.Context) ([]store.Target, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT year, district, circles, high_quality, cumulative, source
-		FROM targets ORDER BY year, district, cumulative`)
+	rows, err := s.r.QueryContext(ctx, `SELECT year, district, circles, high_quality, cumulative, award_budget_yuan,
+		source FROM targets ORDER BY year, district, cumulative`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list targets: %w", err)
 	}
@@ -47,7 +48,7 @@ func (s *Store) ListTargets(ctx context.Context) ([]store.Target, error) {
 	var out []store.Target
 	for rows.Next() {
 		var t store.Target
-		if err := rows.Scan(&t.Year, &t.District, &t.Circles, &t.HighQuality, &t.Cumulative, &t.Source); err != nil {
+		if err := rows.Scan(&t.Year, &t.District, &t.Circles, &t.HighQuality, &t.Cumulative, &t.AwardBudgetYuan, &t.Source); err != nil {
 			return nil, fmt.Errorf("sqlite: list targets: %w", err)
 		}
 		out = append(out, t)

@@ -279,11 +279,11 @@ func testTargets(t *testing.T, s store.Store) {
 	ts := []store.Target{
 		{Year: 2025, District: "370800", Circles: 120, HighQuality: 60, Cumulative: true, Source: "plan"},
 		{Year: 2023, District: "370811", Circles: 8},
-		{Year: 2023, District: "370800", Circles: 40, Source: "plan"},
+		{Year: 2023, District: "370800", Circles: 40, AwardBudgetYuan: 3_300_000, Source: "plan"},
 		{Year: 2025, District: "370800", Circles: 40, Source: "plan"},
 	}
 	must(t, s.UpsertTargets(ctx(t), ts), "upsert")
-	ts[1].Circles = 9
+	ts[1].Circles, ts[1].AwardBudgetYuan = 9, 600_000
 	must(t, s.UpsertTargets(ctx(t), ts[1:2]), "upsert again")
 	got, err := s.ListTargets(ctx(t))
 	must(t, err, "list")
