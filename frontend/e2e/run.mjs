@@ -7,7 +7,7 @@
 //   QH_CHROMIUM=/path/to/chrome npm run e2e
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -65,6 +65,20 @@ async function waitHealthy(base, server, ms = 90_000) {
   }
   throw new Error(`${base}/healthz did not answer within ${ms / 1000}s`);
 }
+
+/** pixel is where lon/lat lands on a map of box showing centre at zoom (web Mercator, 512 px tiles). */
+function pixel(box, centre, zoom, lon, lat) {
+  const scale = 512 * 2 ** zoom;
+  const x = (l) => ((l + 180) / 360) * scale;
+  const y = (la) => {
+    const s = Math.sin((la * Math.PI) / 180);
+    return (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * scale;
+  };
+  return [box.x + box.width / 2 + x(lon) - x(centre[0]), box.y + box.height / 2 + y(lat) - y(centre[1])];
+}
+
+/** number reads the first whole number in a text, ignoring thousands separators. */
+const number = (text) => Number((text.replace(/,/g, '').match(/-?\d+/) ?? ['NaN'])[0]);
 
 function expect(cond, what) {
   if (!cond) throw new Error(what);
@@ -244,6 +258,202 @@ async function main() {
     const overflow = await m.evaluate(() => document.documentElement.scrollWidth - innerWidth);
     expect(overflow <= 0, `page is ${overflow}px wider than the screen`);
     await shot('07-resident-mobile', m);
+    await m.close();
+  });
+
+  test('progress dashboard: targets to date, per year and district, Excel download', async () => {
+    await page.goto(`${base}/#/progress`);
+    await page.waitForSelector('.cards .bar', { timeout: 15_000 });
+    const cards = await page.textContent('.cards');
+    expect(cards.includes('120'), `no target of 120 circles: ${cards}`);
+    expect(cards.includes('60'), `no target of 60 high-quality circles: ${cards}`);
+    const years = await page.locator('table.progress-years tbody tr').count();
+    expect(years === 3, `${years} year rows`);
+    const districts = await page.locator('table.progress-districts tbody tr').count();
+    expect(districts >= 3, `${districts} district rows`);
+    const href = await page.getAttribute('a.download', 'href');
+    const xlsx = await page.evaluate(async (u) => {
+      const r = await fetch(u);
+      return { status: r.status, type: r.headers.get('Content-Type'), size: (await r.arrayBuffer()).byteLength };
+    }, href);
+    expect(xlsx.status === 200 && xlsx.type.includes('spreadsheet') && xlsx.size > 1000, `progress.xlsx: ${JSON.stringify(xlsx)}`);
+    await shot('08-progress');
+  });
+
+  test('planner: outlets from vector tiles, outlet popup, community coverage', async () => {
+    const outletRequests = [];
+    const onRequest = (r) => {
+      if (r.url().includes('/tiles/outlets') || r.url().includes('/api/v1/outlets?')) outletRequests.push(new URL(r.url()).pathname);
+    };
+    page.on('request', onRequest);
+    await page.goto(`${base}/${at}#/planner`);
+    await mapReady();
+    await page.waitForFunction(() => Number(document.querySelector('fieldset[data-layer=outlets] .count')?.textContent?.replace(/\D/g, '')) > 0, null, { timeout: 20_000 });
+    page.off('request', onRequest);
+    expect(outletRequests.some((u) => u.endsWith('.mvt')), `no outlet tiles requested: ${outletRequests.join(' ')}`);
+    expect(!outletRequests.includes('/api/v1/outlets'), 'the planner still asks for the outlets as GeoJSON');
+    const box = await page.locator('.map').boundingBox();
+    // The nearest outlet to the centre, clicked where the map draws it.
+    const near = await (await fetch(`${base}/api/v1/nearby?lon=${centre[0]}&lat=${centre[1]}&minutes=5`)).json();
+    const o = near.outlets[0];
+    expect(o, 'no outlet near the centre');
+    const [ox, oy] = pixel(box, centre, 15, o.lon, o.lat);
+    await page.mouse.click(ox, oy);
+    await page.waitForSelector('.maplibregl-popup .outlet-popup', { timeout: 10_000 });
+    const popup = await page.textContent('.maplibregl-popup .outlet-popup');
+    expect(popup.includes(o.name), `popup shows ${popup}, not ${o.name}`);
+    // A community clicked with the outlets hidden shows its coverage.
+    await page.uncheck('fieldset[data-layer=outlets] input[type=checkbox]');
+    await page.uncheck('fieldset[data-layer=circles] input[type=checkbox]');
+    const communities = await (await fetch(`${base}/api/v1/communities`)).json();
+    const inView = communities.features.find((f) => {
+      const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0];
+      const [cx, cy] = ring.reduce((a, p) => [a[0] + p[0] / ring.length, a[1] + p[1] / ring.length], [0, 0]);
+      const [px, py] = pixel(box, centre, 15, cx, cy);
+      f.at = [px, py];
+      return px > box.x + 40 && px < box.x + box.width - 60 && py > box.y + 40 && py < box.y + box.height - 40;
+    });
+    expect(inView, 'no community in view');
+    await page.mouse.click(inView.at[0], inView.at[1]);
+    await page.waitForSelector('.coverage table.coverage-table tbody tr', { timeout: 15_000 });
+    const title = await page.textContent('.coverage h3');
+    expect(title.includes(inView.properties.name), `coverage of ${title}, clicked ${inView.properties.name}`);
+    const rows = await page.locator('.coverage table.coverage-table tbody tr').count();
+    expect(rows >= 13, `${rows} categories in the coverage table`);
+    await page.waitForSelector('.maplibregl-popup .coverage-popup', { timeout: 10_000 });
+    await page.check('fieldset[data-layer=outlets] input[type=checkbox]');
+    await page.check('fieldset[data-layer=circles] input[type=checkbox]');
+    await page.waitForTimeout(800);
+    await shot('09-planner-coverage');
+  });
+
+  test('planner: suggested sites for the gap category, then what if one opened', async () => {
+    await page.click('details[data-tool=suggest] summary');
+    await page.selectOption('fieldset[data-layer=access] select', 'housekeeping');
+    await page.click('details[data-tool=suggest] button.run-suggest');
+    await page.waitForSelector('details[data-tool=suggest] ol.sites li, details[data-tool=suggest] .msg', { timeout: 30_000 });
+    const sites = await page.locator('details[data-tool=suggest] ol.sites li').count();
+    expect(sites === 5, `${sites} suggested sites`);
+    expect((await page.locator('.site-marker').count()) === 5, 'not 5 numbered markers');
+    const first = number(await page.textContent('ol.sites li[data-rank="1"]'));
+    const last = number(await page.textContent('ol.sites li[data-rank="5"]'));
+    expect(first > 0 && first >= last, `site 1 adds ${first}, site 5 adds ${last}`);
+    await page.waitForTimeout(800);
+    await shot('10-planner-suggest');
+
+    await page.locator('ol.sites li[data-rank="1"] button').click();
+    await page.waitForSelector('details[data-tool=scenario][open] .scenario-sites li.add');
+    // A second hypothetical outlet placed by clicking the map.
+    await page.click('details[data-tool=scenario] button[data-mode=add]');
+    const box = await page.locator('.map').boundingBox();
+    await page.mouse.click(box.x + box.width * 0.4, box.y + box.height * 0.6);
+    expect((await page.locator('.scenario-sites li.add').count()) === 2, 'the map click placed no outlet');
+    await page.click('details[data-tool=scenario] button[data-mode=add]');
+    await page.click('details[data-tool=scenario] button.run-scenario');
+    await page.waitForSelector('.scenario-result, details[data-tool=scenario] .msg-error', { timeout: 30_000 });
+    expect(await page.isVisible('.scenario-result'), `what if: ${await page.textContent('details[data-tool=scenario]')}`);
+    const total = number(await page.textContent('.scenario-result .score'));
+    expect(total >= first, `the what-if covers ${total} more residents, the suggestion said ${first}`);
+    const changed = await page.locator('.scenario-table tbody tr.gain').count();
+    expect(changed > 0, 'no community gains coverage');
+    await shot('11-planner-whatif');
+  });
+
+  test('planner: outlet register import checks first, then imports', async () => {
+    const csv = join(tmp, '网点台账.csv');
+    writeFileSync(csv, '名称,类别,经度,纬度,编号\n测试便利店,convenience_store,116.5900,35.4100,t-1\n测试站,spaceport,116.59,35.41,t-2\n坏坐标,便利店,116.59,abc,t-3\n');
+    await page.click('details[data-tool=import] summary');
+    await page.setInputFiles('details[data-tool=import] input[type=file]', csv);
+    expect(await page.isDisabled('details[data-tool=import] button.run-import'), 'import allowed before a check');
+    await page.click('details[data-tool=import] button.dry-run');
+    const crsRequired = await page.evaluate(() => document.querySelector('.import-form select[name=crs]').validity.valueMissing);
+    expect(crsRequired, 'the coordinate system is not required');
+    await page.selectOption('details[data-tool=import] select[name=crs]', 'gcj02');
+    await page.click('details[data-tool=import] button.dry-run');
+    await page.waitForSelector('.import-result .msg', { timeout: 15_000 });
+    const checked = await page.textContent('.import-result .msg');
+    expect(checked.includes('可导入 1 行') && checked.includes('拒绝 2 行'), `dry run: ${checked}`);
+    const rejected = await page.locator('.import-result table.rejections tbody tr').allTextContents();
+    expect(rejected.length === 2 && rejected[0].startsWith('3category') && rejected[1].startsWith('4lat'), `rejections: ${rejected.join(' | ')}`);
+    await page.click('details[data-tool=import] button.run-import');
+    await page.waitForFunction(() => document.querySelector('.import-result .msg')?.textContent?.includes('已导入'), null, { timeout: 15_000 });
+    const done = await page.textContent('.import-result .msg');
+    expect(done.includes('新增 1'), `import: ${done}`);
+    await shot('12-planner-import');
+  });
+
+  test('district view: a circle\'s walking area, served communities, outlets, report and evidence', async () => {
+    await page.goto(`${base}/${at}#/circles`);
+    await page.waitForSelector('table.circles tbody tr', { timeout: 15_000 });
+    await page.click('table.circles tbody tr:first-child button');
+    await page.waitForSelector('.circle-coverage table.served tbody tr', { timeout: 20_000 });
+    const served = await page.locator('.circle-coverage table.served tbody tr').count();
+    expect(served > 0, 'no served communities');
+    expect((await page.locator('.circle-coverage .circle-outlets dt').count()) > 3, 'few outlet categories inside the circle');
+    await page.waitForSelector('.evaluation-files .start-draft, .evaluation-files .stored', { timeout: 20_000 });
+    if (await page.isVisible('.evaluation-files .start-draft')) await page.click('.evaluation-files .start-draft');
+    await page.waitForSelector('.evaluation-files .stored a.download', { timeout: 15_000 });
+    const report = await page.getAttribute('.evaluation-files .stored a.download', 'href');
+    const xlsx = await page.evaluate(async (u) => (await fetch(u)).status, report);
+    expect(xlsx === 200, `report.xlsx answered ${xlsx}`);
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    await page.setInputFiles('.evidence-form input[type=file]', { name: '满意度调查.png', mimeType: 'image/png', buffer: png });
+    await page.fill('.evidence-form input[name=note]', '2023 年居民满意度调查');
+    await page.click('.evidence-form button[type=submit]');
+    await page.waitForSelector('.evidence-list li', { timeout: 15_000 });
+    const listed = await page.textContent('.evidence-list');
+    expect(listed.includes('满意度调查'), `evidence: ${listed}`);
+    await page.locator('.circle-coverage').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(800);
+    await shot('13-circle-coverage');
+  });
+
+  test('resident: elderly pace asks for 750 m; rate an outlet', async () => {
+    await page.goto(`${base}/${at}#/`);
+    await mapReady();
+    await page.waitForTimeout(800);
+    const box = await page.locator('.map').boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForSelector('.panel ol.results li', { timeout: 30_000 });
+    const normal = await page.locator('.panel ol.results > li').count();
+    expect((await page.textContent('.summary .budget')).includes('1.0 公里'), 'the budget is not 1 km at the usual pace');
+    await page.check('input[name=elderly]');
+    await page.waitForFunction(() => document.querySelector('.summary .budget')?.textContent?.includes('750 米'), null, { timeout: 30_000 });
+    await page.waitForSelector('.panel ol.results li', { timeout: 15_000 });
+    const slow = await page.locator('.panel ol.results > li').count();
+    expect(slow <= normal, `${slow} outlets at the elderly pace, ${normal} at the usual one`);
+    await page.locator('.panel ol.results > li').first().locator('button.feedback-open').click();
+    await page.click('.feedback-form .star:nth-of-type(4)');
+    await page.click('.feedback-form button[type=submit]');
+    await page.waitForSelector('.feedback .msg', { timeout: 10_000 });
+    const thanks = await page.textContent('.feedback .msg');
+    expect(thanks.includes('感谢'), `feedback: ${thanks}`);
+    await shot('14-resident-elderly-feedback');
+  });
+
+  test('phone layout of the new views: progress, planner tools, feedback form', async () => {
+    const m = await context.newPage();
+    await m.setViewportSize({ width: 390, height: 844 });
+    for (const [hash, name, ready] of [
+      ['#/progress', '15-progress-mobile', '.cards .bar'],
+      ['#/planner', '16-planner-mobile', 'fieldset[data-layer=communities] .count'],
+      ['#/circles', '17-circles-mobile', 'table.circles tbody tr'],
+    ]) {
+      await m.goto(`${base}/${at}${hash}`);
+      await m.waitForSelector(ready, { timeout: 20_000 });
+      if (hash === '#/planner') await m.click('details[data-tool=scenario] summary');
+      if (hash === '#/circles') {
+        await m.click('table.circles tbody tr:first-child button');
+        await m.waitForSelector('.circle-coverage table.served tbody tr', { timeout: 20_000 });
+      }
+      await m.waitForTimeout(800);
+      const overflow = await m.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      expect(overflow <= 0, `${hash} is ${overflow}px wider than the screen`);
+      await shot(name, m);
+    }
     await m.close();
   });
 

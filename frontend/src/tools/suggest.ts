@@ -33,7 +33,8 @@ export class SuggestTool {
   readonly el = h('div', { class: 'tool suggest' });
   district = '';
   private list: Suggestion[] | null = null;
-  private category = '';
+  /** the category the current list is for */
+  private listCategory = '';
   private error = '';
   private busy = false;
   private markers: maplibregl.Marker[] = [];
@@ -41,6 +42,8 @@ export class SuggestTool {
   constructor(
     private readonly host: ToolHost,
     private readonly districts: () => { code: string; name: string }[],
+    /** category is the basic category chosen for the gap layer */
+    private readonly category: () => string,
     /** tryIt hands a suggested site to the what-if tool */
     private readonly tryIt: (category: string, lon: number, lat: number) => void,
   ) {
@@ -49,7 +52,7 @@ export class SuggestTool {
   }
 
   async run(category: string): Promise<void> {
-    this.category = category;
+    this.listCategory = category;
     this.busy = true;
     this.error = '';
     this.render();
@@ -92,7 +95,8 @@ export class SuggestTool {
     }
   }
 
-  render(category = this.category): void {
+  render(): void {
+    const category = this.category();
     const ds = this.districts();
     if (!this.district && ds.length) this.district = ds[0].code;
     fill(
@@ -119,14 +123,14 @@ export class SuggestTool {
       this.list?.length
         ? h(
             'ol',
-            { class: 'sites', 'aria-label': `${t('suggest.title')} · ${categoryName(this.category)}` },
+            { class: 'sites', 'aria-label': `${t('suggest.title')} · ${categoryName(this.listCategory)}` },
             this.list.map((s) =>
               h(
                 'li',
                 { 'data-rank': String(s.rank) },
                 h('span', { class: 'site-num' }, String(s.rank)),
-                h('span', {}, categoryName(this.category), ' · ', t('suggest.adds', { count: formatNumber(s.added_population) })),
-                h('button', { type: 'button', class: 'small secondary', onclick: () => this.tryIt(this.category, s.lon, s.lat) }, t('suggest.tryIt')),
+                h('span', {}, categoryName(this.listCategory), ' · ', t('suggest.adds', { count: formatNumber(s.added_population) })),
+                h('button', { type: 'button', class: 'small secondary', onclick: () => this.tryIt(this.listCategory, s.lon, s.lat) }, t('suggest.tryIt')),
               ),
             ),
           )

@@ -93,7 +93,7 @@ export class PlannerView implements View {
       },
     });
     const host = { map: ctx.map, layers: L };
-    this.suggest = new SuggestTool(host, () => this.districts, (cat, lon, lat) => this.scenario.addSite(cat, lon, lat));
+    this.suggest = new SuggestTool(host, () => this.districts, () => this.accessCategory, (cat, lon, lat) => this.scenario.addSite(cat, lon, lat));
     this.scenario = new ScenarioTool(host, () => this.cats);
     this.importer = new ImportTool(() => this.refreshOutlets());
     this.applyVisibility();
@@ -326,7 +326,7 @@ export class PlannerView implements View {
       this.toolSection('import', t('import.title'), this.importer.el),
     );
     this.coverage.render();
-    this.suggest.render(this.accessCategory);
+    this.suggest.render();
     this.scenario.render();
     this.importer.render();
   }
