@@ -80,13 +80,7 @@ type Community struct {
 	ServiceFacilityAreaM2 float64          `json:"service_facility_area_m2"` // community comprehensive service facilities
 	IsNew                 bool             `json:"is_new"`
 	Synthetic             bool             `json:"synthetic"`
-	// PopulationEstimated marks a population (and households) estimated
-	// from building footprints rather than counted by a census or register.
-	PopulationEstimated bool   `json:"population_estimated"`
-	Source              string `json:"source,omitempty"`     // manual | register | osm | demo
-	SourceRef           string `json:"source_ref,omitempty"` // register 编号, OSM "way/123"
-	OriginalCRS         string `json:"original_crs,omitempty"`
-	Version             int    `json:"version"`
+	Version               int              `json:"version"`
 }
 
 // Outlet statuses.
@@ -444,10 +438,6 @@ type Store interface {
 	GetCommunity(ctx context.Context, id int64) (Community, error)
 	CreateCommunity(ctx context.Context, c *Community) error
 	UpdateCommunity(ctx context.Context, c *Community) error
-	// UpsertCommunities inserts or updates communities keyed by (Source,
-	// SourceRef) in one transaction and records the import batch; a
-	// community without Source or SourceRef rejects the whole batch.
-	UpsertCommunities(ctx context.Context, cs []Community, imp *Import) (UpsertStats, error)
 
 	ListCircles(ctx context.Context, f CircleFilter) ([]Circle, error)
 	GetCircle(ctx context.Context, id int64) (Circle, error)
