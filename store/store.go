@@ -80,7 +80,22 @@ type Community struct {
 	ServiceFacilityAreaM2 float64          `json:"service_facility_area_m2"` // community comprehensive service facilities
 	IsNew                 bool             `json:"is_new"`
 	Synthetic             bool             `json:"synthetic"`
-	Version               int              `json:"version"`
+	// PopulationEstimated marks a population (and households) estimated
+	// from building footprints rather than counted by a census or register.
+	PopulationEstimated bool   `json:"population_estimated"`
+	Source              string `json:"source,omitempty"`     // manual | register | osm | demo
+	SourceRef           string `json:"source_ref,omitempty"` // register 编号, OSM "way/123"
+	OriginalCRS         string `json:"original_crs,omitempty"`
+	Version             int    `json:"version"`
+}
+
+// SameValues reports whether storing b over c would change nothing: the
+// fields compare equal apart from the store's bookkeeping (ID, Version).
+func (c Community) SameValues(b Community) bool {
+	a := c
+	a.ID, a.Version = 0, 0
+	b.ID, b.Version = 0, 0
+	return reflect.DeepEqual(a, b)
 }
 
 // Outlet statuses.
@@ -438,6 +453,10 @@ type Store interface {
 	GetCommunity(ctx context.Context, id int64) (Community, error)
 	CreateCommunity(ctx context.Context, c *Community) error
 	UpdateCommunity(ctx context.Context, c *Community) error
+	// UpsertCommunities inserts or updates communities keyed by (Source,
+	// SourceRef) in one transaction and records the import batch; a
+	// community without Source or SourceRef rejects the whole batch.
+	UpsertCommunities(ctx context.Context, cs []Community, imp *Import) (UpsertStats, error)
 
 	ListCircles(ctx context.Context, f CircleFilter) ([]Circle, error)
 	GetCircle(ctx context.Context, id int64) (Circle, error)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,7 +11,8 @@ import (
 )
 
 const communityColumns = `id, region_code, district, name, polygon, population, households,
-	building_area_m2, commercial_area_m2, service_facility_area_m2, is_new, synthetic, version`
+	building_area_m2, commercial_area_m2, service_facility_area_m2, is_new, synthetic,
+	population_estimated, source, source_ref, original_crs, version`
 
 // ListCommunities returns the communities matching f ordered by ID; a bbox
 // matches every community whose bounding box intersects it.
@@ -87,8 +89,9 @@ func (s *Store) CreateCommunity(ctx context.Context, c *store.Community) error {
 func prepareInsertCommunity(ctx context.Context, q querier) (*sql.Stmt, error) {
 	return q.PrepareContext(ctx, `INSERT INTO communities (region_code, district, name, polygon,
 		min_lon, min_lat, max_lon, max_lat, population, households, building_area_m2,
-		commercial_area_m2, service_facility_area_m2, is_new, synthetic, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`)
+		commercial_area_m2, service_facility_area_m2, is_new, synthetic, population_estimated,
+		source, source_ref, original_crs, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`)
 }
 
 func communityValues(c *store.Community) ([]any, error) {
@@ -102,7 +105,8 @@ func communityValues(c *store.Community) ([]any, error) {
 	}
 	return []any{c.RegionCode, c.District, c.Name, polygon, bb.minLon, bb.minLat, bb.maxLon, bb.maxLat,
 		c.Population, c.Households, c.BuildingAreaM2, c.CommercialAreaM2, c.ServiceFacilityAreaM2,
-		boolInt(c.IsNew), boolInt(c.Synthetic)}, nil
+		boolInt(c.IsNew), boolInt(c.Synthetic), boolInt(c.PopulationEstimated), c.Source, c.SourceRef,
+		c.OriginalCRS}, nil
 }
 
 func insertCommunity(ctx context.Context, stmt *sql.Stmt, c *store.Community) error {
@@ -121,26 +125,7 @@ func insertCommunity(ctx context.Context, stmt *sql.Stmt, c *store.Community) er
 // UpdateCommunity writes c when its stored version is still c.Version and
 // bumps c.Version.
 func (s *Store) UpdateCommunity(ctx context.Context, c *store.Community) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		vals, err := communityValues(c)
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE communities SET region_code = ?, district = ?, name = ?,
-			polygon = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?, population = ?,
-			households = ?, building_area_m2 = ?, commercial_area_m2 = ?, service_facility_area_m2 = ?,
-			is_new = ?, synthetic = ?, version = version + 1
-			WHERE id = ? AND version = ?`, append(vals, c.ID, c.Version)...)
-		if err != nil {
-			return mapErr(err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return versionMiss(ctx, tx, "communities", c.ID)
-		}
-		return nil
-	})
+	err := s.inTx(ctx, func(tx *sql.Tx) error { return updateCommunity(ctx, tx, c) })
 	if err != nil {
 		return fmt.Errorf("sqlite: update community %d: %w", c.ID, err)
 	}
@@ -148,12 +133,93 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *store.Community) error {
 	return nil
 }
 
+// updateCommunity writes c when its stored version is still c.Version; the
+// caller bumps c.Version after the transaction commits.
+func updateCommunity(ctx context.Context, tx *sql.Tx, c *store.Community) error {
+	vals, err := communityValues(c)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE communities SET region_code = ?, district = ?, name = ?,
+		polygon = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?, population = ?,
+		households = ?, building_area_m2 = ?, commercial_area_m2 = ?, service_facility_area_m2 = ?,
+		is_new = ?, synthetic = ?, population_estimated = ?, source = ?, source_ref = ?,
+		original_crs = ?, version = version + 1
+		WHERE id = ? AND version = ?`, append(vals, c.ID, c.Version)...)
+	if err != nil {
+		return mapErr(err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return versionMiss(ctx, tx, "communities", c.ID)
+	}
+	return nil
+}
+
+// UpsertCommunities inserts or updates communities keyed by (Source,
+// SourceRef) in one transaction; a community whose stored copy already
+// holds the same values is left alone. It sets ID and Version on each
+// element of cs and, when imp is not nil, records imp as an import batch.
+// A community without Source or SourceRef fails the whole batch.
+func (s *Store) UpsertCommunities(ctx context.Context, cs []store.Community, imp *store.Import) (store.UpsertStats, error) {
+	var stats store.UpsertStats
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		stats = store.UpsertStats{}
+		ins, err := prepareInsertCommunity(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		find, err := tx.PrepareContext(ctx, `SELECT `+communityColumns+` FROM communities
+			WHERE source = ? AND source_ref = ? AND source_ref <> ''`)
+		if err != nil {
+			return err
+		}
+		defer find.Close()
+		for i := range cs {
+			c := &cs[i]
+			if c.Source == "" || c.SourceRef == "" {
+				return fmt.Errorf("row %d (%q): source and source_ref are required", i, c.Name)
+			}
+			old, err := scanCommunity(find.QueryRowContext(ctx, c.Source, c.SourceRef))
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				if err := insertCommunity(ctx, ins, c); err != nil {
+					return fmt.Errorf("row %d (%s %s): %w", i, c.Source, c.SourceRef, err)
+				}
+				stats.Inserted++
+			case err != nil:
+				return fmt.Errorf("row %d (%s %s): %w", i, c.Source, c.SourceRef, err)
+			case old.SameValues(*c):
+				*c = old
+				stats.Unchanged++
+			default:
+				c.ID, c.Version = old.ID, old.Version
+				if err := updateCommunity(ctx, tx, c); err != nil {
+					return fmt.Errorf("row %d (%s %s): %w", i, c.Source, c.SourceRef, err)
+				}
+				c.Version++
+				stats.Updated++
+			}
+		}
+		if imp != nil {
+			return insertImport(ctx, tx, imp)
+		}
+		return nil
+	})
+	if err != nil {
+		return store.UpsertStats{}, fmt.Errorf("sqlite: upsert communities: %w", err)
+	}
+	return stats, nil
+}
+
 func scanCommunity(sc scanner) (store.Community, error) {
 	var c store.Community
 	var polygon []byte
 	if err := sc.Scan(&c.ID, &c.RegionCode, &c.District, &c.Name, &polygon, &c.Population, &c.Households,
 		&c.BuildingAreaM2, &c.CommercialAreaM2, &c.ServiceFacilityAreaM2, &c.IsNew, &c.Synthetic,
-		&c.Version); err != nil {
+		&c.PopulationEstimated, &c.Source, &c.SourceRef, &c.OriginalCRS, &c.Version); err != nil {
 		return c, err
 	}
 	mp, err := decodeMultiPolygon(polygon)

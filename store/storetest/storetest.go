@@ -9,7 +9,7 @@
 //   - JSON documents compare by value, not by text; string lists compare
 //     nil and empty alike; times compare as instants (microsecond precision);
 //   - UpsertOutletsBySource rejects a row without Source or SourceRef and
-//     then writes nothing of its batch;
+//     then writes nothing of its batch; UpsertCommunities likewise;
 //   - one evaluation per circle, scheme and year, one award per circle, and a
 //     certified evaluation can no longer be updated (all store.ErrConflict);
 //   - feedback ratings lie in 0..5 (0 = none).
@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Outlets_SourceRefIsUnique", testOutletSourceRefUnique},
 		{"Outlets_UpsertBySourceNeverDuplicates", testUpsertOutletsBySource},
 		{"Communities_CRUD", testCommunities},
+		{"Communities_UpsertBySourceNeverDuplicates", testUpsertCommunities},
 		{"Circles_CRUD", testCircles},
 		{"Network_ReplacesOneAreaAtomically", testNetwork},
 		{"Users_AndSessions", testUsersSessions},
