@@ -74,6 +74,9 @@ func FuzzParseScheme(f *testing.F) {
 		}
 
 		res := Evaluate(s, m, sub, EvalContext{Year: 2024})
+		if !(res.MaxTotal >= 0) || math.IsInf(res.MaxTotal, 0) {
+			t.Fatalf("scheme %s validates with a total of %v points", s.Code, res.MaxTotal)
+		}
 		const tol = 0.005 + epsilon // Total is rounded to 0.01
 		if math.IsNaN(res.Total) || res.Total < 0 || res.Total > res.MaxTotal+tol {
 			t.Fatalf("total %v outside [0, %v] for metrics %v, submitted %+v (satisfaction %v)",
