@@ -53,10 +53,10 @@ func (b *builder) areas() []*area {
 	}
 	for _, r := range b.areaRels {
 		a := &area{relID: r.id, highway: r.highway}
-		for _, ring := range assembleRings(r.outer, b.ringWays) {
+		for _, ring := range AssembleRings(r.outer, b.ringWays) {
 			a.rings, a.inner = append(a.rings, ring), append(a.inner, false)
 		}
-		for _, ring := range assembleRings(r.inner, b.ringWays) {
+		for _, ring := range AssembleRings(r.inner, b.ringWays) {
 			a.rings, a.inner = append(a.rings, ring), append(a.inner, true)
 		}
 		if len(a.rings) > 0 {
@@ -72,9 +72,10 @@ func (b *builder) areas() []*area {
 	return ok
 }
 
-// assembleRings joins member ways end to end into closed rings; pieces that
+// AssembleRings joins the ways wayIDs (node lists in ways) end to end into
+// closed rings of node IDs, as multipolygon relations need; pieces that
 // do not close are dropped.
-func assembleRings(wayIDs []int64, ways map[int64][]int64) [][]int64 {
+func AssembleRings(wayIDs []int64, ways map[int64][]int64) [][]int64 {
 	var pending [][]int64
 	for _, id := range wayIDs {
 		if nodes := ways[id]; len(nodes) >= 2 {
