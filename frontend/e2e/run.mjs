@@ -331,12 +331,12 @@ async function main() {
     await page.click('details[data-tool=suggest] summary');
     await page.selectOption('fieldset[data-layer=access] select', 'housekeeping');
     await page.click('details[data-tool=suggest] button.run-suggest');
-    await page.waitForSelector('details[data-tool=suggest] ol.sites li, details[data-tool=suggest] .msg', { timeout: 30_000 });
+    await page.waitForSelector('details[data-tool=suggest] ol.sites li, details[data-tool=suggest] .msg-error', { timeout: 60_000 });
     const sites = await page.locator('details[data-tool=suggest] ol.sites li').count();
     expect(sites === 5, `${sites} suggested sites`);
     expect((await page.locator('.site-marker').count()) === 5, 'not 5 numbered markers');
-    const first = number(await page.textContent('ol.sites li[data-rank="1"]'));
-    const last = number(await page.textContent('ol.sites li[data-rank="5"]'));
+    const first = number(await page.textContent('ol.sites li[data-rank="1"] > span:nth-child(2)'));
+    const last = number(await page.textContent('ol.sites li[data-rank="5"] > span:nth-child(2)'));
     expect(first > 0 && first >= last, `site 1 adds ${first}, site 5 adds ${last}`);
     await page.waitForTimeout(800);
     await shot('10-planner-suggest');
@@ -345,8 +345,9 @@ async function main() {
     await page.waitForSelector('details[data-tool=scenario][open] .scenario-sites li.add');
     // A second hypothetical outlet placed by clicking the map.
     await page.click('details[data-tool=scenario] button[data-mode=add]');
-    const box = await page.locator('.map').boundingBox();
-    await page.mouse.click(box.x + box.width * 0.4, box.y + box.height * 0.6);
+    // Beside suggested site 2, which lies on the walking network.
+    const site2 = await page.locator('.site-marker', { hasText: /^2$/ }).boundingBox();
+    await page.mouse.click(site2.x + site2.width + 4, site2.y + site2.height / 2);
     expect((await page.locator('.scenario-sites li.add').count()) === 2, 'the map click placed no outlet');
     await page.click('details[data-tool=scenario] button[data-mode=add]');
     await page.click('details[data-tool=scenario] button.run-scenario');

@@ -3,11 +3,11 @@
 // /api/v1/scenarios/coverage). Nothing is stored.
 
 import type { MapMouseEvent } from 'maplibre-gl';
-import { api } from '../api';
+import { api, ApiError } from '../api';
 import { categoryName, type Category } from '../categories';
 import { fill, h, message } from '../dom';
 import { describeError } from '../errors';
-import { formatNumber } from '../format';
+import { formatDistance, formatNumber } from '../format';
 import { t } from '../i18n';
 import type { FeatureCollection } from '../shapes';
 import { percent, type ToolHost } from './tool';
@@ -131,7 +131,10 @@ export class ScenarioTool {
       this.result = await api.post<ScenarioResult>('/api/v1/scenarios/coverage', { add: this.adds, remove: this.removes.map((r) => r.id) });
     } catch (e) {
       this.result = null;
-      this.error = describeError(e);
+      this.error =
+        e instanceof ApiError && e.status === 422 && typeof e.body?.distance_m === 'number'
+          ? t('scenario.offNetwork', { distance: formatDistance(e.body.distance_m) })
+          : describeError(e);
     }
     this.busy = false;
     this.render();
