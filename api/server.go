@@ -197,6 +197,7 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 		r.Get("/reports/progress.xlsx", s.handleProgressReport)
 
 		r.Post("/imports/outlets", s.handleImportOutlets)
+		r.Post("/imports/communities", s.handleImportCommunities)
 		r.Get("/imports", s.handleListImports)
 		r.Post("/feedback", s.handleCreateFeedback)
 		r.Get("/feedback", s.handleListFeedback)
