@@ -476,17 +476,23 @@ func parseLonLat(row int, lonText, latText string) (orb.Point, *Rejection) {
 // crsHint says, for a point outside every county, which other coordinate
 // system would have put it inside one: only then can the mix-up be told.
 func (im *outletImporter) crsHint(raw, converted orb.Point) string {
-	if im.counties.locate(converted) != "" {
+	return crsHint(im.counties, im.req.CRS, raw, converted)
+}
+
+// crsHint is the hint for a point read as declared: raw as in the file,
+// converted to WGS-84.
+func crsHint(counties *countyIndex, declared geo.CRS, raw, converted orb.Point) string {
+	if counties.locate(converted) != "" {
 		return ""
 	}
 	for _, alt := range []geo.CRS{geo.WGS84, geo.GCJ02, geo.BD09} {
-		if alt == im.req.CRS {
+		if alt == declared {
 			continue
 		}
 		p, err := geo.Transform(raw, alt, geo.WGS84)
-		if err == nil && im.counties.locate(p) != "" {
+		if err == nil && counties.locate(p) != "" {
 			return fmt.Sprintf("; it would lie in %s if read as %s: the file looks like %s declared as %s",
-				im.counties.label(im.counties.locate(p)), alt, crsLabel(alt), crsLabel(im.req.CRS))
+				counties.label(counties.locate(p)), alt, crsLabel(alt), crsLabel(declared))
 		}
 	}
 	return ""
@@ -667,7 +673,7 @@ func (s *Server) handleImportOutlets(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	body, name, err := registerBody(r)
+	body, name, err := registerBody(r, "upload.csv", "text/csv", "application/csv", "text/plain", "application/octet-stream")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -686,8 +692,9 @@ func (s *Server) handleImportOutlets(w http.ResponseWriter, r *http.Request) {
 }
 
 // registerBody finds the uploaded file: the "file" part of a multipart
-// form, or the body itself.
-func registerBody(r *http.Request) (io.Reader, string, error) {
+// form, or the body itself when it has no Content-Type or one of media
+// (then named defaultName).
+func registerBody(r *http.Request, defaultName string, media ...string) (io.Reader, string, error) {
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if ct != "" && err != nil {
@@ -711,12 +718,14 @@ func registerBody(r *http.Request) (io.Reader, string, error) {
 				return part, part.FileName(), nil
 			}
 		}
-	case "", "text/csv", "application/csv", "text/plain", "application/octet-stream":
-		return r.Body, "upload.csv", nil
-	default:
-		return nil, "", &Error{Status: http.StatusUnsupportedMediaType, Field: "Content-Type",
-			Message: fmt.Sprintf("send the register as text/csv or multipart/form-data (field \"file\"), not %s", mt)}
+	case "":
+		return r.Body, defaultName, nil
 	}
+	if slices.Contains(media, mt) {
+		return r.Body, defaultName, nil
+	}
+	return nil, "", &Error{Status: http.StatusUnsupportedMediaType, Field: "Content-Type",
+		Message: fmt.Sprintf("send the register as %s or multipart/form-data (field \"file\"), not %s", media[0], mt)}
 }
 
 // queryBool reads a boolean query parameter, false when absent.
@@ -771,6 +780,16 @@ var importOperations = []operation{
 			{name: "dry_run", in: "query", typ: "string", desc: "1 to validate and report without writing"},
 			{name: "file", in: "query", typ: "string", desc: "file name recorded with a text/csv body"},
 		}},
+	{method: "POST", path: "/api/v1/imports/communities", tag: "imports", ok: 200, result: "ImportReport", write: true,
+		summary: "Import a community register (GeoJSON FeatureCollection of Polygon/MultiPolygon); bad features are rejected " +
+			"one by one (row = 1-based feature index), good ones upserted by source and ref in one transaction; district users only their district",
+		bodyMedia: map[string]string{"application/geo+json": "CommunityRegisterGeoJSON", "multipart/form-data": "OutletRegisterUpload"},
+		params: []param{
+			{name: "crs", in: "query", typ: "string", required: true, desc: "coordinate system of the file: wgs84 | gcj02 (Amap, Tencent) | bd09 (Baidu); converted to WGS-84"},
+			{name: "source", in: "query", typ: "string", required: true, desc: "register source, one of " + strings.Join(knownCommunitySources, ", ") + "; with each feature's ref it keys the communities"},
+			{name: "dry_run", in: "query", typ: "string", desc: "1 to validate and report without writing"},
+			{name: "file", in: "query", typ: "string", desc: "file name recorded with a GeoJSON body"},
+		}},
 	{method: "GET", path: "/api/v1/imports", tag: "imports", ok: 200, result: "ImportList", write: true,
 		summary: "Import batches, latest first (admin and reviewer)",
 		params:  []param{{name: "limit", in: "query", typ: "integer", desc: "default 100, at most 1000"}}},
@@ -787,6 +806,15 @@ func withImportSchemas(s map[string]any) map[string]any {
 		"Columns name, lon, lat and category (code or Chinese name) or amap_typecode are required; address, brand, is_chain, " +
 		"floor_area_m2, accepts_cash, accepts_card, opening_hours, services (codes or Chinese names separated by , or 、), " +
 		"ref (the source's id) and district are optional. Accepted headers: " + strings.Join(headers, ", ")}
+	var props []string
+	for alias := range communityPropAliases {
+		props = append(props, alias)
+	}
+	slices.Sort(props)
+	s["CommunityRegisterGeoJSON"] = map[string]any{"type": "object", "description": "GeoJSON FeatureCollection of Polygon or " +
+		"MultiPolygon features in the declared CRS. Property name is required; population, households, building_area_m2, " +
+		"is_new, region_code (12-digit NBS code; default: the county the polygon lies in), district and ref (the register's id) " +
+		"are optional. Accepted property names: " + strings.Join(props, ", ")}
 	s["OutletRegisterUpload"] = obj(map[string]any{"file": map[string]any{"type": "string", "format": "binary"}}, "file")
 	s["Rejection"] = obj(map[string]any{
 		"row":    map[string]any{"type": "integer", "description": "spreadsheet row: the header is row 1"},

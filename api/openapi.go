@@ -152,6 +152,7 @@ func schemas() map[string]any {
 			"id": tInt, "region_code": tString, "district": tString, "name": tString,
 			"population": tInt, "households": tInt, "building_area_m2": tNum, "commercial_area_m2": tNum,
 			"service_facility_area_m2": tNum, "is_new": tBool, "synthetic": tBool, "version": tInt,
+			"population_estimated": tBool, "source": tString, "source_ref": tString, "original_crs": tString,
 		}, "name", "region_code"),
 		"CommunityFeature": feature("Community"),
 		"Circle": obj(map[string]any{
