@@ -455,7 +455,8 @@ type gapsResponse struct {
 	Communities []gapCommunity `json:"communities"`
 }
 
-// queryKnownDistrict reads a required district code that must exist.
+// queryKnownDistrict reads a required district that must exist: a county
+// of the stored regions, or a label outside China that communities carry.
 func (s *Server) queryKnownDistrict(r *http.Request) (string, error) {
 	d, err := queryDistrict(r)
 	if err != nil {
@@ -468,7 +469,14 @@ func (s *Server) queryKnownDistrict(r *http.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, ok := ix.names[d]; !ok {
+	if _, ok := ix.names[d]; ok {
+		return d, nil
+	}
+	ok, err := s.labelledDistrict(r.Context(), d)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
 		return "", badRequest("district", "unknown district %q", d)
 	}
 	return d, nil

@@ -63,8 +63,8 @@ func queryInt(r *http.Request, name string, def int) (int, error) {
 
 func queryDistrict(r *http.Request) (string, error) {
 	d := r.URL.Query().Get("district")
-	if d != "" && !sixDigits.MatchString(d) {
-		return "", badRequest("district", "district %q is not a 6-digit county code", d)
+	if d != "" && !ValidDistrict(d) {
+		return "", badRequest("district", "district %q is neither a 6-digit county code nor a label such as PT1312", d)
 	}
 	return d, nil
 }
