@@ -209,24 +209,8 @@ func (s *Server) handleIsochrone(w http.ResponseWriter, r *http.Request) {
 		s.writeGeoError(w, r, "lon", err)
 		return
 	}
-	out := isochroneResponse{
-		Origin:    toLonLat(origin),
-		Snap:      snapJSON{DistanceM: round1(iso.Snap.DistanceM), Edge: iso.Snap.EdgeID, Point: toLonLat(iso.Snap.Point)},
-		Walk:      wk,
-		BudgetM:   wk.BudgetM,
-		Res:       iso.Res,
-		Polygon:   geojson.NewGeometry(iso.Polygon),
-		Cells:     cellStrings(iso.Cells),
-		AreaM2:    math.Round(iso.AreaM2),
-		ComputeMS: float64(took.Microseconds()) / 1000,
-	}
-	if detail == "nodes" {
-		out.Nodes = make([]nodeJSON, len(iso.Nodes))
-		for i, n := range iso.Nodes {
-			out.Nodes[i] = nodeJSON{ID: n.ID, DistM: n.DistM}
-		}
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeIsochrone(w, &isochroneBody{origin: origin, walk: wk, iso: iso,
+		computeMS: float64(took.Microseconds()) / 1000, nodes: detail == "nodes"})
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }

@@ -542,8 +542,10 @@ func BenchmarkIsochroneHandlerPorto(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
 		f.api.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 	}
+	cpu.report(b)
 }

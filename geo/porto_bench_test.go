@@ -67,9 +67,11 @@ func BenchmarkPortoSnap(b *testing.B) {
 	for i := range pts {
 		pts[i] = orb.Point{-8.6212353 + rng.Float64()*0.0275538, 41.1247318 + rng.Float64()*0.0313437}
 	}
+	cpu := startCPU()
 	for i := 0; b.Loop(); i++ {
 		g.Snap(pts[i%len(pts)], 300) // off-network points are part of the load
 	}
+	cpu.report(b)
 	b.ReportMetric(float64(g.RoutingBytes())/float64(g.EdgeCount()), "routing-B/edge")
 }
 
@@ -87,9 +89,11 @@ func BenchmarkPortoReach1000m(b *testing.B) {
 		snaps[i] = s
 	}
 	nodes := 0
+	cpu := startCPU()
 	for i := 0; b.Loop(); i++ {
-		nodes += len(g.Reach(snaps[i%len(snaps)], 1000).Nodes)
+		nodes += len(g.ReachNodes(snaps[i%len(snaps)], 1000))
 	}
+	cpu.report(b)
 	b.ReportMetric(float64(nodes)/float64(b.N), "nodes/op")
 }
 
@@ -97,6 +101,7 @@ func BenchmarkPortoIsochrone15min(b *testing.B) {
 	g := portoGraph(b)
 	origins := portoOrigins(g, 50)
 	cells := 0
+	cpu := startCPU()
 	for i := 0; b.Loop(); i++ {
 		iso, err := g.Isochrone(origins[i%len(origins)], geo.IsochroneOptions{BudgetM: 1000})
 		if err != nil {
@@ -104,6 +109,7 @@ func BenchmarkPortoIsochrone15min(b *testing.B) {
 		}
 		cells += len(iso.Cells)
 	}
+	cpu.report(b)
 	b.ReportMetric(float64(cells)/float64(b.N), "cells/op")
 }
 
@@ -117,11 +123,13 @@ func BenchmarkPortoSurfaceAllCategories(b *testing.B) {
 	for _, pts := range outlets {
 		total += len(pts)
 	}
+	cpu := startCPU()
 	for b.Loop() {
 		for _, pts := range outlets {
 			g.Surface(pts, 1000, 0)
 		}
 	}
+	cpu.report(b)
 	b.ReportMetric(float64(len(outlets)), "categories")
 	b.ReportMetric(float64(total), "outlets")
 }
