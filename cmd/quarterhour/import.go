@@ -25,6 +25,8 @@ func runImport(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintln(e.stderr, "usage: quarterhour import network FILE.osm.pbf|FILE.osm [--area NAME] [--db URL]")
 		fmt.Fprintln(e.stderr, "       quarterhour import osm-outlets FILE.osm.pbf|FILE.osm [--db URL]")
 		fmt.Fprintln(e.stderr, "       quarterhour import outlets FILE.csv --crs wgs84|gcj02|bd09 --source NAME [--dry-run] [--db URL]")
+		fmt.Fprintln(e.stderr, "       quarterhour import communities FILE.geojson --crs wgs84|gcj02|bd09 --source NAME [--district CODE] [--dry-run] [--db URL]")
+		fmt.Fprintln(e.stderr, "       quarterhour import osm-communities FILE.osm.pbf --district CODE|LABEL [--m2-per-person 40] [--db URL]")
 		return errUsage
 	}
 	switch args[0] {
@@ -34,8 +36,12 @@ func runImport(ctx context.Context, args []string, e *env) error {
 		return runImportOSMOutlets(ctx, args[1:], e)
 	case "outlets":
 		return runImportOutlets(ctx, args[1:], e)
+	case "communities":
+		return runImportCommunities(ctx, args[1:], e)
+	case "osm-communities":
+		return runImportOSMCommunities(ctx, args[1:], e)
 	}
-	fmt.Fprintf(e.stderr, "quarterhour import: unknown kind %q (network, osm-outlets, outlets)\n", args[0])
+	fmt.Fprintf(e.stderr, "quarterhour import: unknown kind %q (network, osm-outlets, outlets, communities, osm-communities)\n", args[0])
 	return errUsage
 }
 

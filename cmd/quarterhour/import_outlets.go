@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/quarterhour/quarterhour/api"
 	"github.com/quarterhour/quarterhour/geo"
@@ -60,27 +59,8 @@ func runImportOutlets(ctx context.Context, args []string, e *env) error {
 	return nil
 }
 
-// printImportReport prints the counts, any warnings and the rejected rows
-// as a table.
+// printImportReport prints the counts, then the outcome.
 func printImportReport(e *env, file string, crs geo.CRS, source string, rep *api.ImportReport) {
 	fmt.Fprintf(e.stdout, "outlets from %s (%s, source %s): %d rows ok, %d rejected\n", file, crs, source, rep.RowsOK, rep.RowsRejected)
-	if rep.DryRun {
-		fmt.Fprintf(e.stdout, "  dry run, nothing written: would insert %d, update %d, leave %d unchanged\n",
-			rep.Inserted, rep.Updated, rep.Unchanged)
-	} else {
-		fmt.Fprintf(e.stdout, "  import %d: %d inserted, %d updated, %d unchanged\n", rep.ImportID, rep.Inserted, rep.Updated, rep.Unchanged)
-	}
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(e.stdout, "  warning: %s\n", w)
-	}
-	if len(rep.Rejections) > 0 {
-		rows := [][]string{{"ROW", "FIELD", "REASON"}}
-		for _, r := range rep.Rejections {
-			rows = append(rows, []string{strconv.Itoa(r.Row), r.Field, r.Reason})
-		}
-		writeAligned(e.stdout, rows)
-	}
-	if !rep.DryRun && rep.RowsOK > 0 {
-		fmt.Fprintln(e.stdout, reloadHint)
-	}
+	printImportOutcome(e, rep)
 }
