@@ -17,14 +17,13 @@ type Graph struct {
 	nodeIndex map[int64]int32
 	coords    []float64 // lon, lat per node
 
-	offsets []int32 // CSR: adjacency of node v is [offsets[v], offsets[v+1])
-	adjNode []int32 // neighbour node
-	adjEdge []int32 // edge leading to the neighbour
+	offsets []int32   // CSR: adjacency of node v is [offsets[v], offsets[v+1])
+	adj     []adjSlot // neighbour and length, what a search reads per slot
+	adjEdge []int32   // edge leading to the neighbour
 
-	edgeIDs []int64
-	edgeSrc []int32
-	edgeDst []int32
-	edgeLen []float32 // metres
+	edgeIDs  []int64
+	edgeSrc  []int32
+	edgeSlot []int32 // adj[edgeSlot[e]] is edge e seen from its source: its target and length
 
 	geomOff  []int32   // edge e has points [geomOff[e], geomOff[e+1]) of geomSlab
 	geomSlab []float64 // lon, lat per point
@@ -45,6 +44,13 @@ type Graph struct {
 	}
 }
 
+// adjSlot is one CSR slot: the neighbour and the length of the edge leading
+// to it, side by side so that relaxing an edge reads one 8-byte word.
+type adjSlot struct {
+	node int32
+	len  float32 // metres
+}
+
 // NewGraph builds a Graph from undirected edges. Every edge endpoint must be a
 // listed node; node IDs must be unique; lengths must be finite and not
 // negative. The isochrone cells of DefaultRes are precomputed here, those of
@@ -63,10 +69,11 @@ func NewGraph(nodes []NetNode, edges []NetEdge) (*Graph, error) {
 		coords:    make([]float64, 2*len(nodes)),
 		edgeIDs:   make([]int64, len(edges)),
 		edgeSrc:   make([]int32, len(edges)),
-		edgeDst:   make([]int32, len(edges)),
-		edgeLen:   make([]float32, len(edges)),
+		edgeSlot:  make([]int32, len(edges)),
 		geomOff:   make([]int32, len(edges)+1),
 	}
+	edgeDst := make([]int32, len(edges))
+	edgeLen := make([]float32, len(edges))
 	for i, n := range nodes {
 		if _, dup := g.nodeIndex[n.ID]; dup {
 			return nil, fmt.Errorf("new graph: duplicate node %d", n.ID)
@@ -96,8 +103,8 @@ func NewGraph(nodes []NetNode, edges []NetEdge) (*Graph, error) {
 		if math.IsNaN(e.LengthM) || math.IsInf(e.LengthM, 0) || e.LengthM < 0 {
 			return nil, fmt.Errorf("new graph: edge %d: invalid length %v", e.ID, e.LengthM)
 		}
-		g.edgeIDs[i], g.edgeSrc[i], g.edgeDst[i] = e.ID, s, t
-		g.edgeLen[i] = float32(e.LengthM)
+		g.edgeIDs[i], g.edgeSrc[i], edgeDst[i] = e.ID, s, t
+		edgeLen[i] = float32(e.LengthM)
 		g.geomOff[i] = int32(len(g.geomSlab) / 2)
 		g.appendGeometry(e.Geom, s, t)
 		degree[s]++
@@ -111,15 +118,16 @@ func NewGraph(nodes []NetNode, edges []NetEdge) (*Graph, error) {
 	for v := range nodes {
 		g.offsets[v+1] = g.offsets[v] + degree[v]
 	}
-	g.adjNode = make([]int32, g.offsets[len(nodes)])
+	g.adj = make([]adjSlot, g.offsets[len(nodes)])
 	g.adjEdge = make([]int32, g.offsets[len(nodes)])
 	fill := append([]int32(nil), g.offsets[:len(nodes)]...)
 	for e := range edges {
-		s, t := g.edgeSrc[e], g.edgeDst[e]
-		g.adjNode[fill[s]], g.adjEdge[fill[s]] = t, int32(e)
+		s, t, l := g.edgeSrc[e], edgeDst[e], edgeLen[e]
+		g.edgeSlot[e] = fill[s]
+		g.adj[fill[s]], g.adjEdge[fill[s]] = adjSlot{node: t, len: l}, int32(e)
 		fill[s]++
 		if s != t {
-			g.adjNode[fill[t]], g.adjEdge[fill[t]] = s, int32(e)
+			g.adj[fill[t]], g.adjEdge[fill[t]] = adjSlot{node: s, len: l}, int32(e)
 			fill[t]++
 		}
 	}
@@ -172,7 +180,7 @@ func (g *Graph) labelComponents() {
 			queue = queue[:len(queue)-1]
 			size++
 			for i := g.offsets[v]; i < g.offsets[v+1]; i++ {
-				if w := g.adjNode[i]; g.comp[w] < 0 {
+				if w := g.adj[i].node; g.comp[w] < 0 {
 					g.comp[w] = label
 					queue = append(queue, w)
 				}
@@ -209,10 +217,16 @@ func (g *Graph) NodePoint(v int32) orb.Point {
 func (g *Graph) EdgeID(e int32) int64 { return g.edgeIDs[e] }
 
 // EdgeEnds returns the dense source and target nodes of edge e.
-func (g *Graph) EdgeEnds(e int32) (source, target int32) { return g.edgeSrc[e], g.edgeDst[e] }
+func (g *Graph) EdgeEnds(e int32) (source, target int32) { return g.edgeSrc[e], g.target(e) }
 
 // EdgeLengthM returns the walking length of edge e in metres.
-func (g *Graph) EdgeLengthM(e int32) float64 { return float64(g.edgeLen[e]) }
+func (g *Graph) EdgeLengthM(e int32) float64 { return g.length(e) }
+
+// target returns the dense target node of edge e.
+func (g *Graph) target(e int32) int32 { return g.adj[g.edgeSlot[e]].node }
+
+// length returns the walking length of edge e in metres.
+func (g *Graph) length(e int32) float64 { return float64(g.adj[g.edgeSlot[e]].len) }
 
 // EdgeGeometry returns a copy of edge e's polyline, from source to target.
 func (g *Graph) EdgeGeometry(e int32) orb.LineString {
@@ -236,12 +250,12 @@ func (g *Graph) LargestComponentShare() float64 {
 	return float64(g.compSize[g.largestComp]) / float64(len(g.nodeIDs))
 }
 
-// RoutingBytes returns the memory held by the routing arrays (CSR adjacency,
-// edge ends, lengths and IDs, node IDs and coordinates), excluding edge
-// geometry, the ID map and the snapping index.
+// RoutingBytes returns the memory held by the routing arrays (CSR adjacency
+// with lengths, edge sources, slots and IDs, node IDs, coordinates and
+// components), excluding edge geometry, the ID map and the snapping index.
 func (g *Graph) RoutingBytes() int {
-	return 4*(len(g.offsets)+len(g.adjNode)+len(g.adjEdge)+len(g.edgeSrc)+len(g.edgeDst)+len(g.edgeLen)+len(g.comp)) +
-		8*(len(g.edgeIDs)+len(g.nodeIDs)+len(g.coords))
+	return 4*(len(g.offsets)+len(g.adjEdge)+len(g.edgeSrc)+len(g.edgeSlot)+len(g.comp)) +
+		8*(len(g.adj)+len(g.edgeIDs)+len(g.nodeIDs)+len(g.coords))
 }
 
 // GeometryBytes returns the memory held by edge geometry and the snapping index.

@@ -48,7 +48,7 @@ func (c *edgeCosts) at(x float64) float64 {
 
 // costsOf prices edge e from the distances of a finished search.
 func (g *Graph) costsOf(st *searchState, e int32, origin *Snap) edgeCosts {
-	c := edgeCosts{length: float64(g.edgeLen[e]), source: st.dist[g.edgeSrc[e]], target: st.dist[g.edgeDst[e]], originFrac: math.NaN()}
+	c := edgeCosts{length: g.length(e), source: st.dist[g.edgeSrc[e]], target: st.dist[g.target(e)], originFrac: math.NaN()}
 	if origin != nil && e == origin.Edge {
 		c.originFrac, c.originLeg = origin.Frac, origin.DistanceM
 	}
@@ -93,13 +93,30 @@ func (h *nodeHeap) pop() heapItem {
 	i := 0
 	for {
 		c := 4*i + 1
-		if c >= n {
-			break
-		}
-		m, md := c, a[c].d
-		for k := c + 1; k < min(c+4, n); k++ {
-			if a[k].d < md {
-				m, md = k, a[k].d
+		var m int
+		var md float64
+		if c+4 <= n { // all four children, compared without bounds checks
+			ch := a[c : c+4 : c+4]
+			m, md = 0, ch[0].d
+			if d := ch[1].d; d < md {
+				m, md = 1, d
+			}
+			if d := ch[2].d; d < md {
+				m, md = 2, d
+			}
+			if d := ch[3].d; d < md {
+				m, md = 3, d
+			}
+			m += c
+		} else {
+			if c >= n {
+				break
+			}
+			m, md = c, a[c].d
+			for k := c + 1; k < n; k++ {
+				if a[k].d < md {
+					m, md = k, a[k].d
+				}
 			}
 		}
 		if last.d <= md {
@@ -195,54 +212,67 @@ func (st *searchState) offer(v int32, d, budget float64, label int32) {
 
 // seedSnap offers both ends of a snapped edge at their partial costs.
 func (g *Graph) seedSnap(st *searchState, s Snap, budget float64, label int32) {
-	l := float64(g.edgeLen[s.Edge])
+	l := g.length(s.Edge)
 	st.offer(g.edgeSrc[s.Edge], s.DistanceM+s.Frac*l, budget, label)
-	st.offer(g.edgeDst[s.Edge], s.DistanceM+(1-s.Frac)*l, budget, label)
+	st.offer(g.target(s.Edge), s.DistanceM+(1-s.Frac)*l, budget, label)
 }
 
 // run settles every node within budget, improving on the distances already
 // in st; settled nodes are appended to st.settled in order of distance.
+// A labelled search (st.label set, as for surfaces) does not list them.
 func (g *Graph) run(st *searchState, budget float64) {
 	if st.label != nil {
 		g.runLabelled(st, budget)
 		return
 	}
-	dist, offsets, adjNode, adjEdge, edgeLen := st.dist, g.offsets, g.adjNode, g.adjEdge, g.edgeLen
-	for len(st.heap) > 0 {
-		it := st.heap.pop()
+	dist, offsets, adj := st.dist, g.offsets, g.adj
+	h, settled, touched, track := st.heap, st.settled, st.touched, st.track
+	for len(h) > 0 {
+		it := h.pop()
 		if it.d > dist[it.v] {
 			continue
 		}
-		st.settled = append(st.settled, it.v)
-		lo, hi := offsets[it.v], offsets[it.v+1]
-		for i, w := range adjNode[lo:hi] {
-			d := it.d + float64(edgeLen[adjEdge[lo+int32(i)]])
-			if d > budget || d >= dist[w] {
+		settled = append(settled, it.v)
+		for _, a := range adj[offsets[it.v]:offsets[it.v+1]] {
+			d := it.d + float64(a.len)
+			if d > budget || d >= dist[a.node] {
 				continue
 			}
-			if st.track && math.IsInf(dist[w], 1) {
-				st.touched = append(st.touched, w)
+			if track && math.IsInf(dist[a.node], 1) {
+				touched = append(touched, a.node)
 			}
-			dist[w] = d
-			st.heap.push(heapItem{d: d, v: w})
+			dist[a.node] = d
+			h.push(heapItem{d: d, v: a.node})
 		}
 	}
+	st.heap, st.settled, st.touched = h, settled, touched
 }
 
 // runLabelled is run that also hands each node the label of the node it
 // was reached from.
 func (g *Graph) runLabelled(st *searchState, budget float64) {
-	for len(st.heap) > 0 {
-		it := st.heap.pop()
-		if it.d > st.dist[it.v] {
+	dist, label, offsets, adj := st.dist, st.label, g.offsets, g.adj
+	h, touched, track := st.heap, st.touched, st.track
+	for len(h) > 0 {
+		it := h.pop()
+		if it.d > dist[it.v] {
 			continue
 		}
-		st.settled = append(st.settled, it.v)
-		label := st.label[it.v]
-		for i := g.offsets[it.v]; i < g.offsets[it.v+1]; i++ {
-			st.offer(g.adjNode[i], it.d+float64(g.edgeLen[g.adjEdge[i]]), budget, label)
+		l := label[it.v]
+		for _, a := range adj[offsets[it.v]:offsets[it.v+1]] {
+			d := it.d + float64(a.len)
+			if d > budget || d >= dist[a.node] {
+				continue
+			}
+			if track && math.IsInf(dist[a.node], 1) {
+				touched = append(touched, a.node)
+			}
+			dist[a.node] = d
+			label[a.node] = l
+			h.push(heapItem{d: d, v: a.node})
 		}
 	}
+	st.heap, st.touched = h, touched
 }
 
 // Reach runs a bounded Dijkstra from a snapped origin and returns the nodes

@@ -122,10 +122,10 @@ func (g *Graph) coveredDemand(site Snap, budget float64, pts []demandPoint, onEd
 	g.run(st, budget)
 	var out []int32
 	check := func(e int32) {
-		l := float64(g.edgeLen[e])
+		l := g.length(e)
 		for _, i := range onEdge[e] {
 			p := pts[i].snap
-			d := math.Min(st.dist[g.edgeSrc[e]]+p.Frac*l, st.dist[g.edgeDst[e]]+(1-p.Frac)*l)
+			d := math.Min(st.dist[g.edgeSrc[e]]+p.Frac*l, st.dist[g.target(e)]+(1-p.Frac)*l)
 			if e == site.Edge {
 				d = math.Min(d, site.DistanceM+math.Abs(p.Frac-site.Frac)*l)
 			}

@@ -124,8 +124,8 @@ func (s *Surface) DistanceAt(p orb.Point) (distM float64, ok bool) {
 
 func (s *Surface) distanceAtSnap(sn Snap) float64 {
 	g := s.g
-	l := float64(g.edgeLen[sn.Edge])
-	best := math.Min(s.dist[g.edgeSrc[sn.Edge]]+sn.Frac*l, s.dist[g.edgeDst[sn.Edge]]+(1-sn.Frac)*l)
+	l := g.length(sn.Edge)
+	best := math.Min(s.dist[g.edgeSrc[sn.Edge]]+sn.Frac*l, s.dist[g.target(sn.Edge)]+(1-sn.Frac)*l)
 	for _, id := range s.byEdge[sn.Edge] {
 		if src := s.sources[id]; src.live {
 			best = math.Min(best, src.snap.DistanceM+math.Abs(sn.Frac-src.snap.Frac)*l)
@@ -182,9 +182,9 @@ func (s *Surface) Update(added, removed []orb.Point) error {
 		// live sources on their edges.
 		for _, u := range invalid {
 			for i := g.offsets[u]; i < g.offsets[u+1]; i++ {
-				v, e := g.adjNode[i], g.adjEdge[i]
+				v, e := g.adj[i].node, g.adjEdge[i]
 				if !math.IsInf(s.dist[v], 1) {
-					st.offer(u, s.dist[v]+float64(g.edgeLen[e]), s.budgetM, s.label[v])
+					st.offer(u, s.dist[v]+g.length(e), s.budgetM, s.label[v])
 				}
 				for _, id := range s.byEdge[e] {
 					if s.sources[id].live {
