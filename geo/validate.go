@@ -57,6 +57,9 @@ func ValidatePolygon(p orb.Polygon) error {
 			if planar.RingContains(p[h], interiorPoint(hole)) {
 				return fmt.Errorf("ring %d (hole) lies inside hole %d near %s", i, h, fmtPoint(hole[0]))
 			}
+			if planar.RingContains(hole, interiorPoint(p[h])) {
+				return fmt.Errorf("ring %d (hole) contains hole %d near %s", i, h, fmtPoint(hole[0]))
+			}
 		}
 	}
 	return nil

@@ -118,13 +118,21 @@ type evaluator struct {
 	sub Submitted
 }
 
-// input returns the value of a metric or submitted field.
+// input returns the value of a metric or submitted field; a NaN or
+// infinite value counts as not available, so it can never earn points or
+// pass a threshold.
 func (e evaluator) input(kind, name string) (float64, bool) {
+	var v float64
+	var ok bool
 	if kind == sourceSubmitted {
-		return e.sub.Value(name)
+		v, ok = e.sub.Value(name)
+	} else {
+		v, ok = e.m.Values[name]
 	}
-	v, ok := e.m.Values[name]
-	return v, ok
+	if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false
+	}
+	return v, true
 }
 
 // missing returns the category codes explaining a metric's shortfall.
@@ -297,7 +305,7 @@ func (e evaluator) tier(res *Result, gatesHeld []bool, failed [][]GateResult) {
 	for i := 1; i < len(s.Tiers); i++ {
 		t := s.Tiers[i]
 		var zh, en []string
-		if res.Total < t.MinTotal-epsilon {
+		if !(res.Total >= t.MinTotal-epsilon) {
 			zh = append(zh, fmt.Sprintf("总分 %s，低于 %s", num(res.Total), num(t.MinTotal)))
 			en = append(en, fmt.Sprintf("total %s is below %s", num(res.Total), num(t.MinTotal)))
 		}

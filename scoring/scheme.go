@@ -275,7 +275,7 @@ func (v *validator) scheme(s *Scheme) {
 		v.indicator(ind)
 		sum += ind.Points
 	}
-	if math.Abs(sum-s.TotalPoints) > epsilon {
+	if !finite(s.TotalPoints) || !(math.Abs(sum-s.TotalPoints) <= epsilon) {
 		v.fail("scheme %s: indicator points add up to %v, not the declared total %v", s.Code, sum, s.TotalPoints)
 	}
 	v.tiers(s)
@@ -312,6 +312,8 @@ func (v *validator) indicator(ind Indicator) {
 	}
 	if ind.Points < 0 {
 		v.fail("%s: negative points %v", where, ind.Points)
+	} else if !finite(ind.Points) {
+		v.fail("%s: points must be a finite number, not %v", where, ind.Points)
 	}
 	switch ind.Unit {
 	case "", unitShare, unitCount, unitM2, unitBool:
@@ -330,6 +332,8 @@ func (v *validator) indicator(ind Indicator) {
 	case RuleLinear:
 		if r.From == nil || r.To == nil {
 			v.fail("%s: linear rule needs from and to", where)
+		} else if !finite(*r.From) || !finite(*r.To) {
+			v.fail("%s: linear rule bounds must be finite numbers (from %v, to %v)", where, *r.From, *r.To)
 		} else if *r.From == *r.To {
 			v.fail("%s: linear rule has from == to (%v)", where, *r.From)
 		}
@@ -537,3 +541,5 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(ks)
 	return ks
 }
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

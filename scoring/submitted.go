@@ -102,7 +102,7 @@ func ValidateSubmitted(sub Submitted) []FieldError {
 	add := func(field, format string, a ...any) {
 		errs = append(errs, FieldError{Field: field, Reason: fmt.Sprintf(format, a...)})
 	}
-	if r := sub.SatisfactionRate; r != nil && (*r < 0 || *r > 1) {
+	if r := sub.SatisfactionRate; r != nil && !(*r >= 0 && *r <= 1) {
 		add(FieldSatisfactionRate, "%v is outside 0..1 (a share, not a percentage)", *r)
 	}
 	if n := sub.SurveySampleSize; n != nil && *n < 0 {
