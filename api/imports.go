@@ -29,13 +29,16 @@ import (
 const ImportKindOutletsCSV = "outlets-csv"
 
 // OutletImport describes one outlet register file to import.
-type OutletImport struct {
-	// CRS is the coordinate system of the file's lon/lat columns. Required:
+type OutletImport = RegisterImport
+
+// RegisterImport describes one register import (outlets or communities).
+type RegisterImport struct {
+	// CRS is the coordinate system of the file's coordinates. Required:
 	// GCJ-02 points read as WGS-84 land about 500 m off in Jining.
 	CRS geo.CRS
-	// Source names the register ("amap", "csv", ...; one of the known
-	// outlet sources). With each row's ref it keys the outlets, so importing
-	// the same register again updates them instead of adding copies.
+	// Source names the register ("amap", "register", ...). With each row's
+	// ref it keys the rows, so importing the same register again updates
+	// them instead of adding copies.
 	Source string
 	// File is the file name recorded with the batch.
 	File string
@@ -44,8 +47,8 @@ type OutletImport struct {
 	DryRun bool
 	// Actor is the user name recorded with the batch.
 	Actor string
-	// District, when set, admits only outlets in that district (the
-	// importing district user's); other rows are rejected.
+	// District, when set, admits only rows in that district (the importing
+	// district user's); other rows are rejected.
 	District string
 }
 
@@ -650,36 +653,10 @@ func (s *Server) handleImportOutlets(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	req := OutletImport{Source: strings.TrimSpace(q.Get("source")), File: q.Get("file"), Actor: p.User.Username}
-	if p.User.Role == store.RoleDistrict {
-		req.District = p.User.District
-	}
-	if q.Get("crs") == "" {
-		s.writeError(w, r, badRequest("crs", "crs is required: wgs84 (GPS, OSM), gcj02 (Amap, Tencent) or bd09 (Baidu); it is never guessed"))
-		return
-	}
-	crs, err := geo.ParseCRS(q.Get("crs"))
-	if err != nil {
-		s.writeError(w, r, badRequest("crs", "%v", err))
-		return
-	}
-	req.CRS = crs
-	if req.Source == "" {
-		s.writeError(w, r, badRequest("source", "source is required (%s)", strings.Join(knownSources, ", ")))
-		return
-	}
-	if req.DryRun, err = queryBool(r, "dry_run"); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	body, name, err := registerBody(r, "upload.csv", "text/csv", "application/csv", "text/plain", "application/octet-stream")
+	req, body, err := readRegisterImport(r, p, knownSources, "upload.csv", "text/csv", "application/csv", "text/plain", "application/octet-stream")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
-	}
-	if req.File == "" {
-		req.File = name
 	}
 	rep, err := s.ImportOutlets(ctx, body, req)
 	if err != nil {
@@ -689,6 +666,40 @@ func (s *Server) handleImportOutlets(w http.ResponseWriter, r *http.Request) {
 	s.log.InfoContext(ctx, "outlet import", "user", req.Actor, "file", req.File, "source", req.Source, "crs", req.CRS,
 		"dry_run", req.DryRun, "ok", rep.RowsOK, "rejected", rep.RowsRejected, "import_id", rep.ImportID)
 	writeJSON(w, http.StatusOK, rep)
+}
+
+// readRegisterImport reads what every register import route takes from its
+// request: ?crs= and ?source= (both required, the CRS never guessed),
+// ?dry_run=, ?file= and the uploaded file; a district user imports only into
+// its own district.
+func readRegisterImport(r *http.Request, p *principal, sources []string, defaultName string, media ...string) (RegisterImport, io.Reader, error) {
+	q := r.URL.Query()
+	req := RegisterImport{Source: strings.TrimSpace(q.Get("source")), File: q.Get("file"), Actor: p.User.Username}
+	if p.User.Role == store.RoleDistrict {
+		req.District = p.User.District
+	}
+	if q.Get("crs") == "" {
+		return req, nil, badRequest("crs", "crs is required: wgs84 (GPS, OSM), gcj02 (Amap, Tencent) or bd09 (Baidu); it is never guessed")
+	}
+	crs, err := geo.ParseCRS(q.Get("crs"))
+	if err != nil {
+		return req, nil, badRequest("crs", "%v", err)
+	}
+	req.CRS = crs
+	if req.Source == "" {
+		return req, nil, badRequest("source", "source is required (%s)", strings.Join(sources, ", "))
+	}
+	if req.DryRun, err = queryBool(r, "dry_run"); err != nil {
+		return req, nil, err
+	}
+	body, name, err := registerBody(r, defaultName, media...)
+	if err != nil {
+		return req, nil, err
+	}
+	if req.File == "" {
+		req.File = name
+	}
+	return req, body, nil
 }
 
 // registerBody finds the uploaded file: the "file" part of a multipart

@@ -29,19 +29,7 @@ var knownCommunitySources = []string{"register", "manual", "osm", "demo"}
 
 // CommunityImport describes one community register (社区 register) to
 // import: a GeoJSON FeatureCollection of Polygon or MultiPolygon features.
-type CommunityImport struct {
-	// CRS is the coordinate system of the file. Required; never guessed.
-	CRS geo.CRS
-	// Source names the register; with each feature's ref it keys the
-	// communities, so importing the register again updates them.
-	Source string
-	File   string // file name recorded with the batch
-	DryRun bool   // check every feature and report, writing nothing
-	Actor  string // user name recorded with the batch
-	// District, when set, admits only communities of that district (the
-	// importing district user's); other features are rejected.
-	District string
-}
+type CommunityImport = RegisterImport
 
 // Community register properties. Keys are matched after trimming and
 // lower-casing.
@@ -367,36 +355,10 @@ func (s *Server) handleImportCommunities(w http.ResponseWriter, r *http.Request)
 		s.writeError(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	req := CommunityImport{Source: strings.TrimSpace(q.Get("source")), File: q.Get("file"), Actor: p.User.Username}
-	if p.User.Role == store.RoleDistrict {
-		req.District = p.User.District
-	}
-	if q.Get("crs") == "" {
-		s.writeError(w, r, badRequest("crs", "crs is required: wgs84 (GPS, OSM), gcj02 (Amap, Tencent) or bd09 (Baidu); it is never guessed"))
-		return
-	}
-	crs, err := geo.ParseCRS(q.Get("crs"))
-	if err != nil {
-		s.writeError(w, r, badRequest("crs", "%v", err))
-		return
-	}
-	req.CRS = crs
-	if req.Source == "" {
-		s.writeError(w, r, badRequest("source", "source is required (%s)", strings.Join(knownCommunitySources, ", ")))
-		return
-	}
-	if req.DryRun, err = queryBool(r, "dry_run"); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	body, name, err := registerBody(r, "upload.geojson", "application/geo+json", "application/json", "text/plain", "application/octet-stream")
+	req, body, err := readRegisterImport(r, p, knownCommunitySources, "upload.geojson", "application/geo+json", "application/json", "text/plain", "application/octet-stream")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
-	}
-	if req.File == "" {
-		req.File = name
 	}
 	rep, err := s.ImportCommunities(ctx, body, req)
 	if err != nil {
