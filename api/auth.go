@@ -16,9 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/quarterhour/quarterhour"
 	"golang.org/x/crypto/argon2"
-
-	"github.com/quarterhour/quarterhour/store"
 )
 
 // SessionCookie is the name of the browser session cookie.
@@ -106,8 +105,8 @@ func TokenHash(token string) string {
 
 // principal is who makes a request; nil in the context means anonymous.
 type principal struct {
-	User      store.User
-	Session   store.Session
+	User      quarterhour.User
+	Session   quarterhour.Session
 	ViaCookie bool
 }
 
@@ -132,7 +131,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			p, err := s.lookupSession(ctx, strings.TrimSpace(token))
 			if err != nil {
-				if errors.Is(err, store.ErrNotFound) {
+				if errors.Is(err, quarterhour.ErrNotFound) {
 					err = &Error{Status: http.StatusUnauthorized, Field: "Authorization", Message: "token is invalid or expired"}
 				}
 				s.writeError(w, r, err)
@@ -147,7 +146,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		p, err := s.lookupSession(ctx, c.Value)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, quarterhour.ErrNotFound) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -170,17 +169,17 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 func (s *Server) lookupSession(ctx context.Context, token string) (*principal, error) {
 	sess, err := s.store.GetSession(ctx, TokenHash(token))
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, quarterhour.ErrNotFound) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("look up session: %w", err)
 	}
 	if !sess.ExpiresAt.IsZero() && time.Now().After(sess.ExpiresAt) {
-		return nil, store.ErrNotFound
+		return nil, quarterhour.ErrNotFound
 	}
 	u, err := s.store.GetUser(ctx, sess.UserID)
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, quarterhour.ErrNotFound) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("look up session user %d: %w", sess.UserID, err)
@@ -200,10 +199,10 @@ type loginRequest struct {
 
 // loginResponse is returned by a successful login.
 type loginResponse struct {
-	Token     string     `json:"token"`
-	CSRFToken string     `json:"csrf_token"`
-	ExpiresAt time.Time  `json:"expires_at"`
-	User      store.User `json:"user"`
+	Token     string           `json:"token"`
+	CSRFToken string           `json:"csrf_token"`
+	ExpiresAt time.Time        `json:"expires_at"`
+	User      quarterhour.User `json:"user"`
 }
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
@@ -230,7 +229,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	wrong := &Error{Status: http.StatusUnauthorized, Message: "wrong username or password"}
 	u, err := s.store.GetUserByName(ctx, req.Username)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, quarterhour.ErrNotFound) {
 		_, _ = VerifyPassword(dummyHash(), req.Password)
 		s.writeError(w, r, wrong)
 		return
@@ -259,7 +258,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now().UTC()
-	sess := store.Session{TokenHash: TokenHash(token), UserID: u.ID, CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(s.sessionTTL)}
+	sess := quarterhour.Session{TokenHash: TokenHash(token), UserID: u.ID, CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(s.sessionTTL)}
 	if err := s.store.CreateSession(ctx, &sess); err != nil {
 		s.writeError(w, r, fmt.Errorf("login %q: create session: %w", u.Username, err))
 		return
@@ -280,7 +279,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if p := principalFrom(r.Context()); p != nil {
-		if err := s.store.DeleteSession(r.Context(), p.Session.TokenHash); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := s.store.DeleteSession(r.Context(), p.Session.TokenHash); err != nil && !errors.Is(err, quarterhour.ErrNotFound) {
 			s.writeError(w, r, fmt.Errorf("logout: %w", err))
 			return
 		}
@@ -292,9 +291,9 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 // meResponse is the body of GET /api/v1/me; CSRFToken is set for cookie
 // sessions so a reloaded page can keep writing.
 type meResponse struct {
-	User      store.User `json:"user"`
-	CSRFToken string     `json:"csrf_token,omitempty"`
-	ExpiresAt time.Time  `json:"expires_at"`
+	User      quarterhour.User `json:"user"`
+	CSRFToken string           `json:"csrf_token,omitempty"`
+	ExpiresAt time.Time        `json:"expires_at"`
 }
 
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
@@ -318,9 +317,9 @@ func canWrite(p *principal, district string) error {
 		return errUnauthenticated
 	}
 	switch p.User.Role {
-	case store.RoleAdmin:
+	case quarterhour.RoleAdmin:
 		return nil
-	case store.RoleDistrict:
+	case quarterhour.RoleDistrict:
 		if district != "" && district != p.User.District {
 			return forbidden("district", "user %s may only change data of district %s, not %s", p.User.Username, p.User.District, district)
 		}

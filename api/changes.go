@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/api/engine"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -28,7 +29,7 @@ func (s engineStore) refreshed(ctx context.Context, what string, err error) {
 }
 
 // CreateOutlet creates o and places it in the engine.
-func (s engineStore) CreateOutlet(ctx context.Context, o *store.Outlet) error {
+func (s engineStore) CreateOutlet(ctx context.Context, o *quarterhour.Outlet) error {
 	if err := s.Store.CreateOutlet(ctx, o); err != nil {
 		return err
 	}
@@ -38,7 +39,7 @@ func (s engineStore) CreateOutlet(ctx context.Context, o *store.Outlet) error {
 
 // UpdateOutlet updates o and moves, recategorises or removes it in the
 // engine as the new row says.
-func (s engineStore) UpdateOutlet(ctx context.Context, o *store.Outlet) error {
+func (s engineStore) UpdateOutlet(ctx context.Context, o *quarterhour.Outlet) error {
 	if err := s.Store.UpdateOutlet(ctx, o); err != nil {
 		return err
 	}
@@ -56,7 +57,7 @@ func (s engineStore) DeleteOutlet(ctx context.Context, id int64, version int) er
 }
 
 // UpsertOutletsBySource imports outlets and syncs the engine's outlets.
-func (s engineStore) UpsertOutletsBySource(ctx context.Context, os []store.Outlet, imp *store.Import) (store.UpsertStats, error) {
+func (s engineStore) UpsertOutletsBySource(ctx context.Context, os []quarterhour.Outlet, imp *quarterhour.Import) (store.UpsertStats, error) {
 	st, err := s.Store.UpsertOutletsBySource(ctx, os, imp)
 	if err != nil {
 		return st, err
@@ -68,7 +69,7 @@ func (s engineStore) UpsertOutletsBySource(ctx context.Context, os []store.Outle
 }
 
 // CreateCommunity creates c and reloads the engine.
-func (s engineStore) CreateCommunity(ctx context.Context, c *store.Community) error {
+func (s engineStore) CreateCommunity(ctx context.Context, c *quarterhour.Community) error {
 	if err := s.Store.CreateCommunity(ctx, c); err != nil {
 		return err
 	}
@@ -77,7 +78,7 @@ func (s engineStore) CreateCommunity(ctx context.Context, c *store.Community) er
 }
 
 // UpdateCommunity updates c and reloads the engine.
-func (s engineStore) UpdateCommunity(ctx context.Context, c *store.Community) error {
+func (s engineStore) UpdateCommunity(ctx context.Context, c *quarterhour.Community) error {
 	if err := s.Store.UpdateCommunity(ctx, c); err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func (s engineStore) UpdateCommunity(ctx context.Context, c *store.Community) er
 }
 
 // UpsertCategories writes the taxonomy and reloads the engine.
-func (s engineStore) UpsertCategories(ctx context.Context, cs []store.Category) error {
+func (s engineStore) UpsertCategories(ctx context.Context, cs []quarterhour.Category) error {
 	if err := s.Store.UpsertCategories(ctx, cs); err != nil {
 		return err
 	}
@@ -95,7 +96,7 @@ func (s engineStore) UpsertCategories(ctx context.Context, cs []store.Category) 
 }
 
 // ReplaceNetwork stores the network and reloads the engine.
-func (s engineStore) ReplaceNetwork(ctx context.Context, n *store.Network, imp *store.Import) error {
+func (s engineStore) ReplaceNetwork(ctx context.Context, n *quarterhour.Network, imp *quarterhour.Import) error {
 	if err := s.Store.ReplaceNetwork(ctx, n, imp); err != nil {
 		return err
 	}

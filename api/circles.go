@@ -5,11 +5,12 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
 // circleFeature is a circle at its centre(s), properties = the circle.
-func circleFeature(c store.Circle) Feature {
+func circleFeature(c quarterhour.Circle) Feature {
 	return newFeature(c.ID, pointsGeometry(c.Centers), c)
 }
 
@@ -45,7 +46,7 @@ func (s *Server) writeCircle(w http.ResponseWriter, r *http.Request, id int64, s
 		s.writeError(w, r, fmt.Errorf("get circle %d: %w", id, err))
 		return
 	}
-	var cs []store.Community
+	var cs []quarterhour.Community
 	if len(c.CommunityIDs) > 0 {
 		cs, err = s.store.ListCommunities(ctx, store.CommunityFilter{IDs: c.CommunityIDs})
 		if err != nil {
@@ -71,18 +72,18 @@ func (s *Server) handleGetCircle(w http.ResponseWriter, r *http.Request) {
 }
 
 // decodeCircle reads a circle Feature (Point or MultiPoint centres).
-func decodeCircle(r *http.Request) (store.Circle, error) {
+func decodeCircle(r *http.Request) (quarterhour.Circle, error) {
 	var in featureInput
 	if err := decodeJSON(r, &in); err != nil {
-		return store.Circle{}, err
+		return quarterhour.Circle{}, err
 	}
-	var c store.Circle
+	var c quarterhour.Circle
 	g, err := decodeFeatureInput(&in, &c)
 	if err != nil {
-		return store.Circle{}, err
+		return quarterhour.Circle{}, err
 	}
 	if c.Centers, err = asPoints(g, "geometry"); err != nil {
-		return store.Circle{}, err
+		return quarterhour.Circle{}, err
 	}
 	if in.Version != nil {
 		c.Version = *in.Version
@@ -103,7 +104,7 @@ func (s *Server) handleCreateCircle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.ID, c.Version = 0, 0
-	if c.District == "" && p.User.Role == store.RoleDistrict && len(s.zoneHosts[p.User.District]) > 0 {
+	if c.District == "" && p.User.Role == quarterhour.RoleDistrict && len(s.zoneHosts[p.User.District]) > 0 {
 		c.District = p.User.District
 	}
 	if err := s.validateCircle(ctx, &c); err != nil {

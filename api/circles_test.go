@@ -7,21 +7,20 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 type circleOut struct {
-	ID          int64           `json:"id"`
-	Geometry    json.RawMessage `json:"geometry"`
-	Properties  store.Circle    `json:"properties"`
+	ID          int64              `json:"id"`
+	Geometry    json.RawMessage    `json:"geometry"`
+	Properties  quarterhour.Circle `json:"properties"`
 	Communities *struct {
 		Features []communityOut `json:"features"`
 	} `json:"communities"`
 }
 
 func circleBody(centres []orb.Point, props map[string]any) map[string]any {
-	base := map[string]any{"name": "测试生活圈", "layout": store.LayoutBlock, "status": store.CirclePlanned, "planned_year": 2024}
+	base := map[string]any{"name": "测试生活圈", "layout": quarterhour.LayoutBlock, "status": quarterhour.CirclePlanned, "planned_year": 2024}
 	for k, v := range props {
 		base[k] = v
 	}
@@ -52,7 +51,7 @@ func TestCircles_CreateReturnsTheCircleWithItsCommunities(t *testing.T) {
 	}
 
 	two := []orb.Point{p, {p[0] + 0.002, p[1]}}
-	upd := circleBody(two, map[string]any{"community_ids": []int64{a.ID}, "status": store.CircleCompleted, "completed_year": 2024, "version": 1})
+	upd := circleBody(two, map[string]any{"community_ids": []int64{a.ID}, "status": quarterhour.CircleCompleted, "completed_year": 2024, "version": 1})
 	f.do(t, http.MethodPut, path, "rencheng", upd, http.StatusOK, &got)
 	var geom struct{ Type string }
 	decodeRaw(t, got.Geometry, &geom)
@@ -98,7 +97,7 @@ func TestCircles_BadInputIsRejected(t *testing.T) {
 		{"no communities", circleBody([]orb.Point{p}, nil), "community_ids"},
 		{"missing community", circleBody([]orb.Point{p}, map[string]any{"community_ids": []int64{999999999}}), "community_ids"},
 		{"community of another district", circleBody([]orb.Point{p}, map[string]any{"community_ids": []int64{rc.ID, yz.ID}}), "community_ids"},
-		{"completed without a year", circleBody([]orb.Point{p}, map[string]any{"community_ids": []int64{rc.ID}, "status": store.CircleCompleted}), "completed_year"},
+		{"completed without a year", circleBody([]orb.Point{p}, map[string]any{"community_ids": []int64{rc.ID}, "status": quarterhour.CircleCompleted}), "completed_year"},
 		{"centre outside the city", circleBody([]orb.Point{{121.47, 31.23}}, map[string]any{"community_ids": []int64{rc.ID}}), "geometry"},
 		{"swapped centre", circleBody([]orb.Point{{p[1], p[0]}}, map[string]any{"community_ids": []int64{rc.ID}}), "geometry"},
 	}

@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
-func communityFeature(c store.Community) Feature {
+func communityFeature(c quarterhour.Community) Feature {
 	if len(c.Polygon) == 0 {
 		return newFeature(c.ID, nil, c)
 	}
@@ -33,7 +34,7 @@ func (s *Server) handleListCommunities(w http.ResponseWriter, r *http.Request) {
 	s.writeGeoJSON(w, r, http.StatusOK, communityCollection(cs))
 }
 
-func communityCollection(cs []store.Community) *FeatureCollection {
+func communityCollection(cs []quarterhour.Community) *FeatureCollection {
 	fs := make([]Feature, len(cs))
 	for i, c := range cs {
 		fs[i] = communityFeature(c)
@@ -56,18 +57,18 @@ func (s *Server) handleGetCommunity(w http.ResponseWriter, r *http.Request) {
 }
 
 // decodeCommunity reads a community Feature (Polygon or MultiPolygon).
-func decodeCommunity(r *http.Request) (store.Community, error) {
+func decodeCommunity(r *http.Request) (quarterhour.Community, error) {
 	var in featureInput
 	if err := decodeJSON(r, &in); err != nil {
-		return store.Community{}, err
+		return quarterhour.Community{}, err
 	}
-	var c store.Community
+	var c quarterhour.Community
 	g, err := decodeFeatureInput(&in, &c)
 	if err != nil {
-		return store.Community{}, err
+		return quarterhour.Community{}, err
 	}
 	if c.Polygon, err = asMultiPolygon(g, "geometry"); err != nil {
-		return store.Community{}, err
+		return quarterhour.Community{}, err
 	}
 	if in.Version != nil {
 		c.Version = *in.Version

@@ -14,6 +14,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/api/engine"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/geo/osmcommunity"
@@ -193,7 +194,7 @@ func TestImportCommunities_RegisterInGCJ02(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got *store.Community
+	var got *quarterhour.Community
 	for i := range all {
 		if all[i].Source == "register" && all[i].SourceRef == "JN-RC-001" {
 			got = &all[i]

@@ -7,14 +7,13 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 type communityOut struct {
-	ID         int64           `json:"id"`
-	Geometry   json.RawMessage `json:"geometry"`
-	Properties store.Community `json:"properties"`
+	ID         int64                 `json:"id"`
+	Geometry   json.RawMessage       `json:"geometry"`
+	Properties quarterhour.Community `json:"properties"`
 }
 
 func communityBody(poly any, props map[string]any) map[string]any {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // Error is an API error: the HTTP status, a message for people and, for bad
@@ -50,9 +50,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &apiErr):
 	case errors.As(err, &tooBig):
 		apiErr = &Error{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit)}
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, quarterhour.ErrNotFound):
 		apiErr = &Error{Status: http.StatusNotFound, Message: "not found"}
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, quarterhour.ErrConflict):
 		apiErr = &Error{Status: http.StatusConflict, Field: "version", Message: "the record was changed by someone else; reload it and apply your change again"}
 	default:
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -64,4 +64,4 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, apiErr.Status, errorBody{Error: apiErr.Message, Field: apiErr.Field})
 }
 
-func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+func isNotFound(err error) bool { return errors.Is(err, quarterhour.ErrNotFound) }

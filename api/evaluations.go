@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/api/engine"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/scoring"
@@ -40,13 +41,13 @@ import (
 // evaluationActions maps the action of POST /evaluations/{id}/{action} to the
 // status it moves to.
 var evaluationActions = map[string]string{
-	"submit":  store.EvalSubmitted,
-	"return":  store.EvalReturned,
-	"approve": store.EvalApproved,
-	"certify": store.EvalCertified,
+	"submit":  quarterhour.EvalSubmitted,
+	"return":  quarterhour.EvalReturned,
+	"approve": quarterhour.EvalApproved,
+	"certify": quarterhour.EvalCertified,
 }
 
-var knownEvaluationStatuses = []string{store.EvalDraft, store.EvalSubmitted, store.EvalReturned, store.EvalApproved, store.EvalCertified}
+var knownEvaluationStatuses = []string{quarterhour.EvalDraft, quarterhour.EvalSubmitted, quarterhour.EvalReturned, quarterhour.EvalApproved, quarterhour.EvalCertified}
 
 // createEvaluationRequest is the body of POST /api/v1/evaluations.
 type createEvaluationRequest struct {
@@ -128,7 +129,7 @@ func (s *Server) circleAwarded(ctx context.Context, circleID, except int64) (boo
 }
 
 // liveMetrics computes the circle's metrics now.
-func (s *Server) liveMetrics(ctx context.Context, c store.Circle, sch *scoring.Scheme) (scoring.Metrics, error) {
+func (s *Server) liveMetrics(ctx context.Context, c quarterhour.Circle, sch *scoring.Scheme) (scoring.Metrics, error) {
 	eng, err := s.geoEngine(ctx)
 	if err != nil {
 		return scoring.Metrics{}, metricsError(c, err)
@@ -142,7 +143,7 @@ func (s *Server) liveMetrics(ctx context.Context, c store.Circle, sch *scoring.S
 
 // metricsError says why a circle's metrics cannot be computed: no walking
 // network (503), a centre away from every street (422), or a failure.
-func metricsError(c store.Circle, err error) error {
+func metricsError(c quarterhour.Circle, err error) error {
 	var off *geo.OffNetworkError
 	switch {
 	case errors.Is(err, engine.ErrNotReady):
@@ -156,7 +157,7 @@ func metricsError(c store.Circle, err error) error {
 
 // score evaluates m and sub for e's circle and year and writes the snapshot,
 // result, total and tier into e.
-func (s *Server) score(ctx context.Context, e *store.Evaluation, sch *scoring.Scheme, m scoring.Metrics, sub scoring.Submitted) (scoring.Result, error) {
+func (s *Server) score(ctx context.Context, e *quarterhour.Evaluation, sch *scoring.Scheme, m scoring.Metrics, sub scoring.Submitted) (scoring.Result, error) {
 	awarded, err := s.circleAwarded(ctx, e.CircleID, e.ID)
 	if err != nil {
 		return scoring.Result{}, err
@@ -176,7 +177,7 @@ func (s *Server) score(ctx context.Context, e *store.Evaluation, sch *scoring.Sc
 }
 
 // decodeStored reads the submitted values and metrics snapshot of e.
-func decodeStored(e store.Evaluation) (scoring.Submitted, scoring.Metrics, error) {
+func decodeStored(e quarterhour.Evaluation) (scoring.Submitted, scoring.Metrics, error) {
 	var sub scoring.Submitted
 	if len(e.Submitted) > 0 {
 		if err := json.Unmarshal(e.Submitted, &sub); err != nil {
@@ -198,7 +199,7 @@ func canRead(p *principal, district string) error {
 	if p == nil {
 		return errUnauthenticated
 	}
-	if p.User.Role == store.RoleDistrict && district != p.User.District {
+	if p.User.Role == quarterhour.RoleDistrict && district != p.User.District {
 		return forbidden("district", "user %s may only see evaluations of district %s, not %s", p.User.Username, p.User.District, district)
 	}
 	return nil
@@ -209,24 +210,24 @@ func canReview(p *principal, action string) error {
 	if p == nil {
 		return errUnauthenticated
 	}
-	if p.User.Role != store.RoleReviewer && p.User.Role != store.RoleAdmin {
+	if p.User.Role != quarterhour.RoleReviewer && p.User.Role != quarterhour.RoleAdmin {
 		return forbidden("", "only a reviewer or an admin may %s an evaluation; %s is %s", action, p.User.Username, p.User.Role)
 	}
 	return nil
 }
 
 // evaluationFor loads evaluation {id} and checks the caller may read it.
-func (s *Server) evaluationFor(r *http.Request) (store.Evaluation, error) {
+func (s *Server) evaluationFor(r *http.Request) (quarterhour.Evaluation, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return store.Evaluation{}, err
+		return quarterhour.Evaluation{}, err
 	}
 	e, err := s.store.GetEvaluation(r.Context(), id)
 	if err != nil {
-		return store.Evaluation{}, fmt.Errorf("get evaluation %d: %w", id, err)
+		return quarterhour.Evaluation{}, fmt.Errorf("get evaluation %d: %w", id, err)
 	}
 	if err := canRead(principalFrom(r.Context()), e.District); err != nil {
-		return store.Evaluation{}, err
+		return quarterhour.Evaluation{}, err
 	}
 	return e, nil
 }
@@ -276,14 +277,14 @@ func (s *Server) createEvaluation(ctx context.Context, w http.ResponseWriter, p 
 	if err != nil {
 		return err
 	}
-	e := store.Evaluation{CircleID: c.ID, District: c.District, Scheme: sch.Code, Year: req.Year,
-		Status: store.EvalDraft, CreatedBy: p.User.Username}
+	e := quarterhour.Evaluation{CircleID: c.ID, District: c.District, Scheme: sch.Code, Year: req.Year,
+		Status: quarterhour.EvalDraft, CreatedBy: p.User.Username}
 	if _, err := s.score(ctx, &e, sch, m, req.Submitted); err != nil {
 		return err
 	}
-	ev := store.EvaluationEvent{Actor: p.User.Username, To: store.EvalDraft, Comment: "created"}
+	ev := quarterhour.EvaluationEvent{Actor: p.User.Username, To: quarterhour.EvalDraft, Comment: "created"}
 	if err := s.store.CreateEvaluation(ctx, &e, ev); err != nil {
-		if errors.Is(err, store.ErrConflict) {
+		if errors.Is(err, quarterhour.ErrConflict) {
 			return &Error{Status: http.StatusConflict, Field: "circle_id",
 				Message: fmt.Sprintf("circle %d already has an evaluation under %s for %d; edit that one", c.ID, sch.Code, req.Year)}
 		}
@@ -308,14 +309,14 @@ func (s *Server) handleUpdateEvaluation(w http.ResponseWriter, r *http.Request) 
 	writeJSON(w, http.StatusOK, e)
 }
 
-func (s *Server) updateEvaluation(r *http.Request, req updateEvaluationRequest) (store.Evaluation, error) {
+func (s *Server) updateEvaluation(r *http.Request, req updateEvaluationRequest) (quarterhour.Evaluation, error) {
 	ctx := r.Context()
 	p := principalFrom(ctx)
 	if p == nil {
-		return store.Evaluation{}, errUnauthenticated
+		return quarterhour.Evaluation{}, errUnauthenticated
 	}
 	if req.Version <= 0 {
-		return store.Evaluation{}, badRequest("version", "version (as read) is required to update")
+		return quarterhour.Evaluation{}, badRequest("version", "version (as read) is required to update")
 	}
 	e, err := s.evaluationFor(r)
 	if err != nil {
@@ -324,7 +325,7 @@ func (s *Server) updateEvaluation(r *http.Request, req updateEvaluationRequest) 
 	if err := canWrite(p, e.District); err != nil {
 		return e, err
 	}
-	if e.Status != store.EvalDraft && e.Status != store.EvalReturned {
+	if e.Status != quarterhour.EvalDraft && e.Status != quarterhour.EvalReturned {
 		return e, &Error{Status: http.StatusConflict, Field: "status",
 			Message: fmt.Sprintf("evaluation %d is %s; only a draft or a returned evaluation can be changed", e.ID, e.Status)}
 	}
@@ -349,7 +350,7 @@ func (s *Server) updateEvaluation(r *http.Request, req updateEvaluationRequest) 
 	if _, err := s.score(ctx, &e, sch, m, sub); err != nil {
 		return e, err
 	}
-	ev := store.EvaluationEvent{Actor: p.User.Username, From: e.Status, To: e.Status, Comment: "submitted values changed"}
+	ev := quarterhour.EvaluationEvent{Actor: p.User.Username, From: e.Status, To: e.Status, Comment: "submitted values changed"}
 	if err := s.store.UpdateEvaluation(ctx, &e, ev); err != nil {
 		return e, fmt.Errorf("update evaluation %d: %w", e.ID, err)
 	}
@@ -357,10 +358,10 @@ func (s *Server) updateEvaluation(r *http.Request, req updateEvaluationRequest) 
 }
 
 // schemeAndCircle loads the scheme and circle of e.
-func (s *Server) schemeAndCircle(ctx context.Context, e store.Evaluation) (*scoring.Scheme, store.Circle, error) {
+func (s *Server) schemeAndCircle(ctx context.Context, e quarterhour.Evaluation) (*scoring.Scheme, quarterhour.Circle, error) {
 	sch, err := s.loadScheme(ctx, e.Scheme, "scheme")
 	if err != nil {
-		return nil, store.Circle{}, err
+		return nil, quarterhour.Circle{}, err
 	}
 	c, err := s.store.GetCircle(ctx, e.CircleID)
 	if err != nil {
@@ -369,7 +370,7 @@ func (s *Server) schemeAndCircle(ctx context.Context, e store.Evaluation) (*scor
 	return sch, c, nil
 }
 
-func staleVersion(e store.Evaluation) *Error {
+func staleVersion(e quarterhour.Evaluation) *Error {
 	return &Error{Status: http.StatusConflict, Field: "version",
 		Message: fmt.Sprintf("evaluation %d is at version %d now; reload it and apply your change again", e.ID, e.Version)}
 }
@@ -396,23 +397,23 @@ func (s *Server) handleTransitionEvaluation(w http.ResponseWriter, r *http.Reque
 
 // transition moves evaluation {id} to status to, checking role, district,
 // version, the allowed moves and, on certification, the award.
-func (s *Server) transition(r *http.Request, action, to string, req transitionRequest) (store.Evaluation, error) {
+func (s *Server) transition(r *http.Request, action, to string, req transitionRequest) (quarterhour.Evaluation, error) {
 	ctx := r.Context()
 	p := principalFrom(ctx)
 	if p == nil {
-		return store.Evaluation{}, errUnauthenticated
+		return quarterhour.Evaluation{}, errUnauthenticated
 	}
 	if req.Version <= 0 {
-		return store.Evaluation{}, badRequest("version", "version (as read) is required")
+		return quarterhour.Evaluation{}, badRequest("version", "version (as read) is required")
 	}
-	if req.AwardYuan != 0 && to != store.EvalCertified {
-		return store.Evaluation{}, badRequest("award_yuan", "an award is set only when certifying")
+	if req.AwardYuan != 0 && to != quarterhour.EvalCertified {
+		return quarterhour.Evaluation{}, badRequest("award_yuan", "an award is set only when certifying")
 	}
 	e, err := s.evaluationFor(r)
 	if err != nil {
 		return e, err
 	}
-	if to == store.EvalSubmitted {
+	if to == quarterhour.EvalSubmitted {
 		err = canWrite(p, e.District)
 	} else {
 		err = canReview(p, action)
@@ -423,7 +424,7 @@ func (s *Server) transition(r *http.Request, action, to string, req transitionRe
 	if e.Version != req.Version {
 		return e, staleVersion(e)
 	}
-	if !scoring.CanTransition(e.Status, to) {
+	if !quarterhour.CanTransition(e.Status, to) {
 		return e, &Error{Status: http.StatusConflict, Field: "status",
 			Message: fmt.Sprintf("cannot %s evaluation %d: it is %s, and %s", action, e.ID, e.Status, allowedFrom(to))}
 	}
@@ -436,7 +437,7 @@ func (s *Server) transition(r *http.Request, action, to string, req transitionRe
 	if err != nil {
 		return e, err
 	}
-	if to == store.EvalSubmitted {
+	if to == quarterhour.EvalSubmitted {
 		// The district submits the circle as it is now.
 		if m, err = s.liveMetrics(ctx, c, sch); err != nil {
 			return e, err
@@ -446,7 +447,7 @@ func (s *Server) transition(r *http.Request, action, to string, req transitionRe
 	if err != nil {
 		return e, err
 	}
-	if to == store.EvalCertified {
+	if to == quarterhour.EvalCertified {
 		if err := s.checkAward(ctx, sch, e, res, req.AwardYuan); err != nil {
 			return e, err
 		}
@@ -454,9 +455,9 @@ func (s *Server) transition(r *http.Request, action, to string, req transitionRe
 		e.CertifiedAt, e.AwardYuan = &now, req.AwardYuan
 	}
 	e.Status = to
-	ev := store.EvaluationEvent{Actor: p.User.Username, From: from, To: to, Comment: req.Comment}
+	ev := quarterhour.EvaluationEvent{Actor: p.User.Username, From: from, To: to, Comment: req.Comment}
 	if err := s.store.UpdateEvaluation(ctx, &e, ev); err != nil {
-		if errors.Is(err, store.ErrConflict) && req.AwardYuan > 0 {
+		if errors.Is(err, quarterhour.ErrConflict) && req.AwardYuan > 0 {
 			return e, &Error{Status: http.StatusConflict, Field: "award_yuan",
 				Message: fmt.Sprintf("evaluation %d changed meanwhile or circle %d already holds an award; reload and check", e.ID, e.CircleID)}
 		}
@@ -467,7 +468,7 @@ func (s *Server) transition(r *http.Request, action, to string, req transitionRe
 
 // checkAward refuses an award the scheme does not allow for e: above the cap,
 // for the wrong tier or year (400), or a second award for the circle (409).
-func (s *Server) checkAward(ctx context.Context, sch *scoring.Scheme, e store.Evaluation, res scoring.Result, amount int64) error {
+func (s *Server) checkAward(ctx context.Context, sch *scoring.Scheme, e quarterhour.Evaluation, res scoring.Result, amount int64) error {
 	if amount == 0 {
 		return nil
 	}
@@ -492,7 +493,7 @@ func (s *Server) checkAward(ctx context.Context, sch *scoring.Scheme, e store.Ev
 func allowedFrom(to string) string {
 	var from []string
 	for _, st := range knownEvaluationStatuses {
-		if scoring.CanTransition(st, to) {
+		if quarterhour.CanTransition(st, to) {
 			from = append(from, st)
 		}
 	}
@@ -514,7 +515,7 @@ func (s *Server) handleListEvaluations(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if p.User.Role == store.RoleDistrict {
+	if p.User.Role == quarterhour.RoleDistrict {
 		if f.District != "" && f.District != p.User.District {
 			s.writeError(w, r, forbidden("district", "user %s may only see evaluations of district %s", p.User.Username, p.User.District))
 			return
@@ -527,7 +528,7 @@ func (s *Server) handleListEvaluations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if es == nil {
-		es = []store.Evaluation{}
+		es = []quarterhour.Evaluation{}
 	}
 	writeJSON(w, http.StatusOK, es)
 }
@@ -578,7 +579,7 @@ func (s *Server) handleListEvaluationEvents(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	if evs == nil {
-		evs = []store.EvaluationEvent{}
+		evs = []quarterhour.EvaluationEvent{}
 	}
 	writeJSON(w, http.StatusOK, evs)
 }

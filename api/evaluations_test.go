@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/scoring"
 	"github.com/quarterhour/quarterhour/seeds"
 	"github.com/quarterhour/quarterhour/store"
@@ -95,22 +96,22 @@ func pickCircle(t *testing.T, f *fixture, district, tier string, n int) int64 {
 	return ids[n]
 }
 
-func createEval(t *testing.T, f *fixture, user string, circle int64, year int) store.Evaluation {
+func createEval(t *testing.T, f *fixture, user string, circle int64, year int) quarterhour.Evaluation {
 	t.Helper()
-	var e store.Evaluation
+	var e quarterhour.Evaluation
 	f.do(t, http.MethodPost, "/api/v1/evaluations", user,
 		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": year, "submitted": realistic()},
 		http.StatusCreated, &e)
 	return e
 }
 
-func move(t *testing.T, f *fixture, user string, e store.Evaluation, action string, body map[string]any, want int) store.Evaluation {
+func move(t *testing.T, f *fixture, user string, e quarterhour.Evaluation, action string, body map[string]any, want int) quarterhour.Evaluation {
 	t.Helper()
 	if body == nil {
 		body = map[string]any{}
 	}
 	body["version"] = e.Version
-	var out store.Evaluation
+	var out quarterhour.Evaluation
 	if want != http.StatusOK {
 		f.do(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/%s", e.ID, action), user, body, want, nil)
 		return e
@@ -119,9 +120,9 @@ func move(t *testing.T, f *fixture, user string, e store.Evaluation, action stri
 	return out
 }
 
-func getEval(t *testing.T, f *fixture, user string, id int64) store.Evaluation {
+func getEval(t *testing.T, f *fixture, user string, id int64) quarterhour.Evaluation {
 	t.Helper()
-	var e store.Evaluation
+	var e quarterhour.Evaluation
 	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d", id), user, nil, http.StatusOK, &e)
 	return e
 }
@@ -152,7 +153,7 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 	cityBefore := progressCell(t, f, CityDistrict, 2023)
 
 	e := createEval(t, f, "rencheng", circle, 2023)
-	if e.ID == 0 || e.Version != 1 || e.Status != store.EvalDraft || e.Tier != "high_quality" || e.District != "370811" {
+	if e.ID == 0 || e.Version != 1 || e.Status != quarterhour.EvalDraft || e.Tier != "high_quality" || e.District != "370811" {
 		t.Fatalf("created %+v", e)
 	}
 	var res scoring.Result
@@ -166,7 +167,7 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/approve", e.ID), "rencheng", map[string]any{"version": 1}, http.StatusForbidden, "")
 
 	e = move(t, f, "rencheng", e, "submit", map[string]any{"comment": "请审核"}, http.StatusOK)
-	if e.Status != store.EvalSubmitted || e.Version != 2 {
+	if e.Status != quarterhour.EvalSubmitted || e.Version != 2 {
 		t.Fatalf("after submit %+v", e)
 	}
 	e = move(t, f, "reviewer", e, "approve", map[string]any{"comment": "材料齐全"}, http.StatusOK)
@@ -174,12 +175,12 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 	over := f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/certify", e.ID), "reviewer",
 		map[string]any{"version": e.Version, "award_yuan": 300001}, http.StatusBadRequest, "award_yuan")
 	t.Logf("award 300001: %s", over.Error)
-	if got := getEval(t, f, "reviewer", e.ID); got.Status != store.EvalApproved || got.Version != e.Version || got.AwardYuan != 0 {
+	if got := getEval(t, f, "reviewer", e.ID); got.Status != quarterhour.EvalApproved || got.Version != e.Version || got.AwardYuan != 0 {
 		t.Errorf("after refused award: %+v, want unchanged approved v%d", got, e.Version)
 	}
 
 	e = move(t, f, "reviewer", e, "certify", map[string]any{"award_yuan": 300000, "comment": "认定为高品质"}, http.StatusOK)
-	if e.Status != store.EvalCertified || e.AwardYuan != 300000 || e.CertifiedAt == nil || e.Tier != "high_quality" {
+	if e.Status != quarterhour.EvalCertified || e.AwardYuan != 300000 || e.CertifiedAt == nil || e.Tier != "high_quality" {
 		t.Fatalf("after certify %+v", e)
 	}
 
@@ -188,7 +189,7 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/return", e.ID), "reviewer",
 		map[string]any{"version": e.Version}, http.StatusConflict, "status")
 
-	var evs []store.EvaluationEvent
+	var evs []quarterhour.EvaluationEvent
 	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/events", e.ID), "rencheng", nil, http.StatusOK, &evs)
 	want := []struct{ actor, from, to string }{
 		{"rencheng", "", "draft"}, {"rencheng", "draft", "submitted"}, {"reviewer", "submitted", "approved"}, {"reviewer", "approved", "certified"},
@@ -248,9 +249,9 @@ func jiningWithYears(t *testing.T, code string) []byte {
 	return nil
 }
 
-func certifyUnder(t *testing.T, f *fixture, scheme string, circle int64, year int, award int64, want int) store.Evaluation {
+func certifyUnder(t *testing.T, f *fixture, scheme string, circle int64, year int, award int64, want int) quarterhour.Evaluation {
 	t.Helper()
-	var e store.Evaluation
+	var e quarterhour.Evaluation
 	f.do(t, http.MethodPost, "/api/v1/evaluations", "rencheng",
 		map[string]any{"circle_id": circle, "scheme": scheme, "year": year, "submitted": realistic()}, http.StatusCreated, &e)
 	e = move(t, f, "rencheng", e, "submit", nil, http.StatusOK)
@@ -269,7 +270,7 @@ func TestEvaluationWorkflow_SecondAwardForACircleRefused(t *testing.T) {
 		t.Fatalf("first award %+v", first)
 	}
 	second := certifyUnder(t, f, code, circle, 2024, 100000, http.StatusConflict)
-	if got := getEval(t, f, "reviewer", second.ID); got.Status != store.EvalApproved || got.AwardYuan != 0 {
+	if got := getEval(t, f, "reviewer", second.ID); got.Status != quarterhour.EvalApproved || got.AwardYuan != 0 {
 		t.Errorf("after refused second award: %+v, want approved without award", got)
 	}
 	var res scoring.Result
@@ -285,11 +286,11 @@ func TestEvaluationWorkflow_AwardOnlyForHighQualityInAwardYear(t *testing.T) {
 	f := sqliteAPI(t)
 	basic := pickCircle(t, f, "370811", "basic", 0)
 	e := certifyUnder(t, f, "jining-2023", basic, 2023, 1000, http.StatusBadRequest)
-	if got := getEval(t, f, "reviewer", e.ID); got.Status != store.EvalApproved {
+	if got := getEval(t, f, "reviewer", e.ID); got.Status != quarterhour.EvalApproved {
 		t.Errorf("status %s after refused award, want approved", got.Status)
 	}
 	hq := pickCircle(t, f, "370812", "high_quality", 0)
-	var e2 store.Evaluation
+	var e2 quarterhour.Evaluation
 	f.do(t, http.MethodPost, "/api/v1/evaluations", "yanzhou",
 		map[string]any{"circle_id": hq, "scheme": "jining-2023", "year": 2024, "submitted": realistic()}, http.StatusCreated, &e2)
 	e2 = move(t, f, "yanzhou", e2, "submit", nil, http.StatusOK)
@@ -330,7 +331,7 @@ func TestEvaluationWorkflow_RacingApprovalsOneWins(t *testing.T) {
 	if ok != 1 || conflict != 1 {
 		t.Fatalf("statuses %v, want one 200 and one 409", statuses)
 	}
-	var evs []store.EvaluationEvent
+	var evs []quarterhour.EvaluationEvent
 	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/events", e.ID), "reviewer", nil, http.StatusOK, &evs)
 	if len(evs) != 3 {
 		t.Errorf("%d events, want created, submitted and one approval", len(evs))
@@ -369,7 +370,7 @@ func TestEvaluationWorkflow_RefusesWhatIsNotAllowed(t *testing.T) {
 	f.wantError(t, http.MethodPost, "/api/v1/evaluations", "reviewer",
 		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": 2024, "submitted": realistic()}, http.StatusForbidden, "")
 
-	if got := getEval(t, f, "yanzhou", e.ID); got.Version != e.Version || got.Status != store.EvalDraft {
+	if got := getEval(t, f, "yanzhou", e.ID); got.Version != e.Version || got.Status != quarterhour.EvalDraft {
 		t.Errorf("after refused requests: %+v, want unchanged draft v%d", got, e.Version)
 	}
 
@@ -378,10 +379,10 @@ func TestEvaluationWorkflow_RefusesWhatIsNotAllowed(t *testing.T) {
 	e = move(t, f, "reviewer", e, "return", map[string]any{"comment": "补充满意度问卷"}, http.StatusOK)
 	lower := realistic()
 	lower["satisfaction_rate"] = 0.75
-	var edited store.Evaluation
+	var edited quarterhour.Evaluation
 	f.do(t, http.MethodPut, fmt.Sprintf("/api/v1/evaluations/%d", e.ID), "yanzhou",
 		map[string]any{"version": e.Version, "submitted": lower}, http.StatusOK, &edited)
-	if edited.Status != store.EvalReturned || edited.Version != e.Version+1 || edited.Total >= e.Total {
+	if edited.Status != quarterhour.EvalReturned || edited.Version != e.Version+1 || edited.Total >= e.Total {
 		t.Errorf("edited %+v (total %v before), want returned, next version, lower total", edited, e.Total)
 	}
 	move(t, f, "yanzhou", edited, "submit", nil, http.StatusOK)
@@ -392,7 +393,7 @@ func TestEvaluations_ListIsScopedToTheDistrict(t *testing.T) {
 	createEval(t, f, "gaoxin", pickCircle(t, f, "370871", "basic", 0), 2023)
 	createEval(t, f, "rencheng", pickCircle(t, f, "370811", "none", 0), 2023)
 
-	var mine []store.Evaluation
+	var mine []quarterhour.Evaluation
 	f.do(t, http.MethodGet, "/api/v1/evaluations", "gaoxin", nil, http.StatusOK, &mine)
 	if len(mine) == 0 {
 		t.Fatal("gaoxin sees no evaluation")
@@ -406,7 +407,7 @@ func TestEvaluations_ListIsScopedToTheDistrict(t *testing.T) {
 	f.wantError(t, http.MethodGet, "/api/v1/evaluations", "", nil, http.StatusUnauthorized, "")
 	f.wantError(t, http.MethodGet, "/api/v1/evaluations?status=done", "reviewer", nil, http.StatusBadRequest, "status")
 
-	var all []store.Evaluation
+	var all []quarterhour.Evaluation
 	f.do(t, http.MethodGet, "/api/v1/evaluations", "reviewer", nil, http.StatusOK, &all)
 	districts := map[string]bool{}
 	for _, e := range all {
@@ -415,10 +416,10 @@ func TestEvaluations_ListIsScopedToTheDistrict(t *testing.T) {
 	if !districts["370871"] || !districts["370811"] {
 		t.Errorf("reviewer sees districts %v, want 370811 and 370871", districts)
 	}
-	var drafts []store.Evaluation
+	var drafts []quarterhour.Evaluation
 	f.do(t, http.MethodGet, "/api/v1/evaluations?status=draft&district=370811", "reviewer", nil, http.StatusOK, &drafts)
 	for _, e := range drafts {
-		if e.Status != store.EvalDraft || e.District != "370811" {
+		if e.Status != quarterhour.EvalDraft || e.District != "370811" {
 			t.Errorf("filtered list holds %d %s %s", e.ID, e.District, e.Status)
 		}
 	}

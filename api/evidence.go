@@ -16,8 +16,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/scoring"
-	"github.com/quarterhour/quarterhour/store"
 )
 
 // MaxEvidenceBytes is the largest evidence file accepted; larger ones get 413.
@@ -38,7 +38,7 @@ func evidenceURL(id int64) string { return fmt.Sprintf("/api/v1/evidence/%d", id
 
 // evidenceJSON is an evidence file as the API lists it.
 type evidenceJSON struct {
-	store.Evidence
+	quarterhour.Evidence
 	URL string `json:"url"`
 }
 
@@ -49,8 +49,8 @@ type evidenceList struct {
 // evidenceUpload is the answer to an upload: the file and the evaluation
 // rescored with it.
 type evidenceUpload struct {
-	Evidence   evidenceJSON     `json:"evidence"`
-	Evaluation store.Evaluation `json:"evaluation"`
+	Evidence   evidenceJSON           `json:"evidence"`
+	Evaluation quarterhour.Evaluation `json:"evaluation"`
 }
 
 // evidenceForm is the multipart body of an upload.
@@ -104,7 +104,7 @@ func (s *Server) handleUploadEvidence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sum := sha256.Sum256(form.data)
-	ev := store.Evidence{EvaluationID: e.ID, Indicator: form.indicator, Name: evidenceName(form.name, ext),
+	ev := quarterhour.Evidence{EvaluationID: e.ID, Indicator: form.indicator, Name: evidenceName(form.name, ext),
 		ContentType: ctype, Size: int64(len(form.data)), SHA256: hex.EncodeToString(sum[:]), Note: form.note,
 		Data: form.data, UploadedBy: p.User.Username}
 	if err := s.store.AddEvidence(ctx, &ev); err != nil {
@@ -122,8 +122,8 @@ func (s *Server) handleUploadEvidence(w http.ResponseWriter, r *http.Request) {
 
 // evidenceOpen refuses evidence for an evaluation that is no longer the
 // district's to change.
-func evidenceOpen(e store.Evaluation) error {
-	if e.Status != store.EvalDraft && e.Status != store.EvalReturned {
+func evidenceOpen(e quarterhour.Evaluation) error {
+	if e.Status != quarterhour.EvalDraft && e.Status != quarterhour.EvalReturned {
 		return &Error{Status: http.StatusConflict, Field: "status",
 			Message: fmt.Sprintf("evaluation %d is %s; evidence can be attached only to a draft or a returned evaluation", e.ID, e.Status)}
 	}
@@ -133,7 +133,7 @@ func evidenceOpen(e store.Evaluation) error {
 // referenceEvidence writes ev into the submitted evidence of evaluation id
 // and rescores it on its metrics snapshot, retrying when another write
 // moved the evaluation on meanwhile.
-func (s *Server) referenceEvidence(ctx context.Context, p *principal, id int64, ev store.Evidence) (store.Evaluation, error) {
+func (s *Server) referenceEvidence(ctx context.Context, p *principal, id int64, ev quarterhour.Evidence) (quarterhour.Evaluation, error) {
 	for attempt := 0; ; attempt++ {
 		e, err := s.store.GetEvaluation(ctx, id)
 		if err != nil {
@@ -150,16 +150,16 @@ func (s *Server) referenceEvidence(ctx context.Context, p *principal, id int64, 
 		if err != nil {
 			return e, err
 		}
-		if _, err := s.score(ctx, &e, sch, m, withEvidenceRefs(sub, []store.Evidence{ev})); err != nil {
+		if _, err := s.score(ctx, &e, sch, m, withEvidenceRefs(sub, []quarterhour.Evidence{ev})); err != nil {
 			return e, err
 		}
-		event := store.EvaluationEvent{Actor: p.User.Username, From: e.Status, To: e.Status,
+		event := quarterhour.EvaluationEvent{Actor: p.User.Username, From: e.Status, To: e.Status,
 			Comment: fmt.Sprintf("evidence attached: %s (%s)", ev.Name, evidenceURL(ev.ID))}
 		err = s.store.UpdateEvaluation(ctx, &e, event)
 		if err == nil {
 			return e, nil
 		}
-		if !errors.Is(err, store.ErrConflict) || attempt == 2 {
+		if !errors.Is(err, quarterhour.ErrConflict) || attempt == 2 {
 			return e, fmt.Errorf("reference evidence %d in evaluation %d: %w", ev.ID, id, err)
 		}
 	}
@@ -167,7 +167,7 @@ func (s *Server) referenceEvidence(ctx context.Context, p *principal, id int64, 
 
 // withEvidenceRefs returns sub with every file of files that names an
 // indicator referenced in its evidence, once.
-func withEvidenceRefs(sub scoring.Submitted, files []store.Evidence) scoring.Submitted {
+func withEvidenceRefs(sub scoring.Submitted, files []quarterhour.Evidence) scoring.Submitted {
 	have := map[string]bool{}
 	for _, e := range sub.Evidence {
 		have[e.Indicator+" "+e.Ref] = true
@@ -187,7 +187,7 @@ func withEvidenceRefs(sub scoring.Submitted, files []store.Evidence) scoring.Sub
 
 // storedEvidenceRefs adds the evaluation's uploaded files to sub, so
 // replacing the submitted values never drops a reference to one.
-func (s *Server) storedEvidenceRefs(ctx context.Context, e store.Evaluation, sub scoring.Submitted) (scoring.Submitted, error) {
+func (s *Server) storedEvidenceRefs(ctx context.Context, e quarterhour.Evaluation, sub scoring.Submitted) (scoring.Submitted, error) {
 	files, err := s.store.ListEvidence(ctx, e.ID)
 	if err != nil {
 		return sub, fmt.Errorf("list evidence of evaluation %d: %w", e.ID, err)
@@ -298,7 +298,7 @@ func evidenceName(name, ext string) string {
 	return name
 }
 
-func toEvidenceJSON(ev store.Evidence) evidenceJSON {
+func toEvidenceJSON(ev quarterhour.Evidence) evidenceJSON {
 	ev.Data = nil
 	return evidenceJSON{Evidence: ev, URL: evidenceURL(ev.ID)}
 }

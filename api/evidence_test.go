@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/scoring"
-	"github.com/quarterhour/quarterhour/store"
 )
 
 // A minimal PDF and PNG: their first bytes are what the type sniffing reads.
@@ -55,7 +55,7 @@ func (f *fixture) upload(t *testing.T, evalID int64, user, name string, data []b
 }
 
 // indicatorPoints reads an indicator's points from an evaluation's result.
-func indicatorPoints(t *testing.T, e store.Evaluation, id string) float64 {
+func indicatorPoints(t *testing.T, e quarterhour.Evaluation, id string) float64 {
 	t.Helper()
 	var res scoring.Result
 	decodeRaw(t, e.Result, &res)
@@ -85,7 +85,7 @@ func withoutEvidenceFor(id string) map[string]any {
 func TestEvidence_UploadMeetsTheRequirementAndDownloadsAsAttachment(t *testing.T) {
 	f := sqliteAPI(t)
 	circle := pickCircle(t, f, "370811", "basic", 0)
-	var e store.Evaluation
+	var e quarterhour.Evaluation
 	f.do(t, http.MethodPost, "/api/v1/evaluations", "rencheng",
 		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": 2025, "submitted": withoutEvidenceFor("E2")},
 		http.StatusCreated, &e)
@@ -114,7 +114,7 @@ func TestEvidence_UploadMeetsTheRequirementAndDownloadsAsAttachment(t *testing.T
 	}
 
 	// Replacing the submitted values keeps the uploaded file referenced.
-	var put store.Evaluation
+	var put quarterhour.Evaluation
 	f.do(t, http.MethodPut, fmt.Sprintf("/api/v1/evaluations/%d", e.ID), "rencheng",
 		map[string]any{"version": up.Evaluation.Version, "submitted": withoutEvidenceFor("E2")}, http.StatusOK, &put)
 	if p := indicatorPoints(t, put, "E2"); p != 2 {
@@ -159,7 +159,7 @@ func TestEvidence_UploadMeetsTheRequirementAndDownloadsAsAttachment(t *testing.T
 func TestEvidence_RefusesWrongUsersTypesSizesAndIndicators(t *testing.T) {
 	f := sqliteAPI(t)
 	circle := pickCircle(t, f, "370811", "basic", 1)
-	var e store.Evaluation
+	var e quarterhour.Evaluation
 	f.do(t, http.MethodPost, "/api/v1/evaluations", "rencheng",
 		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": 2025, "submitted": realistic()}, http.StatusCreated, &e)
 

@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -97,7 +98,7 @@ func (s *Server) readExportFilter(r *http.Request, access exportAccess) (exportF
 	if access.login && p == nil {
 		return f, errUnauthenticated
 	}
-	if access.scoped && p != nil && p.User.Role == store.RoleDistrict {
+	if access.scoped && p != nil && p.User.Role == quarterhour.RoleDistrict {
 		if f.district != "" && f.district != p.User.District {
 			return f, forbidden("district", "user %s may only export district %s, not %s", p.User.Username, p.User.District, f.district)
 		}
@@ -109,8 +110,8 @@ func (s *Server) readExportFilter(r *http.Request, access exportAccess) (exportF
 // outletFilter checks the outlet-specific filters.
 func (s *Server) outletFilter(r *http.Request, f exportFilter) (store.OutletFilter, error) {
 	of := store.OutletFilter{BBox: f.bbox, District: f.district, Status: f.status}
-	if f.status != "" && f.status != store.OutletOpen && f.status != store.OutletClosed {
-		return of, badRequest("status", "status must be %q or %q", store.OutletOpen, store.OutletClosed)
+	if f.status != "" && f.status != quarterhour.OutletOpen && f.status != quarterhour.OutletClosed {
+		return of, badRequest("status", "status must be %q or %q", quarterhour.OutletOpen, quarterhour.OutletClosed)
 	}
 	if of.Category = r.URL.Query().Get("category"); of.Category != "" {
 		cats, err := s.categorySet(r.Context())
@@ -130,7 +131,7 @@ func (s *Server) outletFilter(r *http.Request, f exportFilter) (store.OutletFilt
 type outletPages struct {
 	s     *Server
 	f     store.OutletFilter
-	first []store.Outlet
+	first []quarterhour.Outlet
 }
 
 func (s *Server) outletPages(ctx context.Context, f store.OutletFilter) (*outletPages, error) {
@@ -143,7 +144,7 @@ func (s *Server) outletPages(ctx context.Context, f store.OutletFilter) (*outlet
 }
 
 // each calls fn for every outlet, in ID order.
-func (p *outletPages) each(ctx context.Context, fn func(store.Outlet) error) error {
+func (p *outletPages) each(ctx context.Context, fn func(quarterhour.Outlet) error) error {
 	f, page := p.f, p.first
 	for {
 		for _, o := range page {
@@ -277,7 +278,7 @@ func (s *Server) exportOutlets(r *http.Request, f exportFilter) (func(*featureSt
 		return nil, err
 	}
 	return func(fs *featureStream) error {
-		return pages.each(r.Context(), func(o store.Outlet) error { return fs.add(outletFeature(o)) })
+		return pages.each(r.Context(), func(o quarterhour.Outlet) error { return fs.add(outletFeature(o)) })
 	}, nil
 }
 
@@ -341,7 +342,7 @@ func (s *Server) exportNetwork(r *http.Request, f exportFilter) (func(*featureSt
 	if err != nil {
 		return nil, fmt.Errorf("load networks: %w", err)
 	}
-	if area != "" && !slices.ContainsFunc(nets, func(n store.Network) bool { return n.Area == area }) {
+	if area != "" && !slices.ContainsFunc(nets, func(n quarterhour.Network) bool { return n.Area == area }) {
 		return nil, badRequest("area", "no network area %q", area)
 	}
 	return func(fs *featureStream) error {
@@ -367,7 +368,7 @@ func (s *Server) exportNetwork(r *http.Request, f exportFilter) (func(*featureSt
 func (s *Server) exportRegions(r *http.Request, f exportFilter) (func(*featureStream) error, error) {
 	rf := store.RegionFilter{Level: r.URL.Query().Get("level"), County: f.district}
 	if rf.Level == "" {
-		rf.Level = store.LevelCounty
+		rf.Level = quarterhour.LevelCounty
 	}
 	if !slices.Contains(regionLevels, rf.Level) {
 		return nil, badRequest("level", "level must be one of %s", strings.Join(regionLevels, ", "))
@@ -402,9 +403,9 @@ var outletCSVHeader = []string{
 	"便民服务", "营业时间", "状态(status)", "开业日期", "停业日期", "来源(source)", "来源编号", "演示数据", "版本(version)", "更新时间",
 }
 
-var tierNames = map[string]string{store.TierBasic: "基本保障类", store.TierQuality: "品质提升类", store.TierPublic: "公共服务设施"}
+var tierNames = map[string]string{quarterhour.TierBasic: "基本保障类", quarterhour.TierQuality: "品质提升类", quarterhour.TierPublic: "公共服务设施"}
 
-var statusNames = map[string]string{store.OutletOpen: "营业", store.OutletClosed: "停业"}
+var statusNames = map[string]string{quarterhour.OutletOpen: "营业", quarterhour.OutletClosed: "停业"}
 
 // handleExportOutletsCSV serves GET /api/v1/exports/outlets.csv: UTF-8 with
 // a byte-order mark, which Excel needs to read Chinese text as UTF-8.
@@ -437,7 +438,7 @@ func (s *Server) handleExportOutletsCSV(w http.ResponseWriter, r *http.Request) 
 	}
 	setAttachment(w, "text/csv; charset=utf-8", exportFilename("outlets", f.district, "csv"))
 	w.WriteHeader(http.StatusOK)
-	err = writeOutletCSV(w, func(fn func(store.Outlet) error) error { return pages.each(ctx, fn) }, cats, counties.names, f.crs)
+	err = writeOutletCSV(w, func(fn func(quarterhour.Outlet) error) error { return pages.each(ctx, fn) }, cats, counties.names, f.crs)
 	if err != nil {
 		s.log.ErrorContext(ctx, "outlet CSV export failed mid-stream", "err", err)
 		panic(http.ErrAbortHandler)
@@ -445,7 +446,7 @@ func (s *Server) handleExportOutletsCSV(w http.ResponseWriter, r *http.Request) 
 }
 
 // writeOutletCSV writes the BOM, the header and one row per outlet.
-func writeOutletCSV(w io.Writer, each func(func(store.Outlet) error) error, cats map[string]store.Category, counties map[string]string, crs geo.CRS) error {
+func writeOutletCSV(w io.Writer, each func(func(quarterhour.Outlet) error) error, cats map[string]quarterhour.Category, counties map[string]string, crs geo.CRS) error {
 	if _, err := w.Write([]byte("\uFEFF")); err != nil {
 		return fmt.Errorf("write BOM: %w", err)
 	}
@@ -455,7 +456,7 @@ func writeOutletCSV(w io.Writer, each func(func(store.Outlet) error) error, cats
 		return fmt.Errorf("write header: %w", err)
 	}
 	n := 0
-	err := each(func(o store.Outlet) error {
+	err := each(func(o quarterhour.Outlet) error {
 		p, err := geo.Transform(o.Point, geo.WGS84, crs)
 		if err != nil {
 			return fmt.Errorf("outlet %d: %w", o.ID, err)

@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -95,7 +96,7 @@ func TestExportOutlets_FiltersLikeTheList(t *testing.T) {
 	f := sqliteAPI(t)
 	ctx := context.Background()
 	o := firstOpenOutlet(t, f.st)
-	want, err := f.st.CountOutlets(ctx, store.OutletFilter{District: o.District, Category: o.Category, Status: store.OutletOpen})
+	want, err := f.st.CountOutlets(ctx, store.OutletFilter{District: o.District, Category: o.Category, Status: quarterhour.OutletOpen})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestExportOutlets_FiltersLikeTheList(t *testing.T) {
 		t.Fatalf("exported %d, want %d", len(fc.Features), want)
 	}
 	for _, ft := range fc.Features {
-		if ft.Properties["district"] != o.District || ft.Properties["category"] != o.Category || ft.Properties["status"] != store.OutletOpen {
+		if ft.Properties["district"] != o.District || ft.Properties["category"] != o.Category || ft.Properties["status"] != quarterhour.OutletOpen {
 			t.Fatalf("filtered export holds %v", ft.Properties)
 		}
 	}
@@ -192,7 +193,7 @@ func TestExportNetwork_IsPgRoutingReady(t *testing.T) {
 	}
 	o := firstOpenOutlet(t, f.st)
 	box := orb.Bound{Min: orb.Point{o.Point.Lon() - 0.005, o.Point.Lat() - 0.005}, Max: orb.Point{o.Point.Lon() + 0.005, o.Point.Lat() + 0.005}}
-	want := map[int64]store.WalkEdge{}
+	want := map[int64]quarterhour.WalkEdge{}
 	for _, n := range nets {
 		for _, e := range n.Edges {
 			if e.Geom.Bound().Intersects(box) {
@@ -224,7 +225,7 @@ func TestExportNetwork_IsPgRoutingReady(t *testing.T) {
 
 func TestExportRegions_CountyBoundariesArePublic(t *testing.T) {
 	f := sqliteAPI(t)
-	counties, err := f.st.ListRegions(context.Background(), store.RegionFilter{Level: store.LevelCounty})
+	counties, err := f.st.ListRegions(context.Background(), store.RegionFilter{Level: quarterhour.LevelCounty})
 	if err != nil {
 		t.Fatal(err)
 	}

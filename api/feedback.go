@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // MaxFeedbackText is the longest feedback text accepted, in characters.
@@ -27,7 +27,7 @@ type feedbackRequest struct {
 
 // feedbackList is the body of GET /api/v1/feedback.
 type feedbackList struct {
-	Feedback []store.Feedback `json:"feedback"`
+	Feedback []quarterhour.Feedback `json:"feedback"`
 }
 
 func (s *Server) handleCreateFeedback(w http.ResponseWriter, r *http.Request) {
@@ -58,9 +58,9 @@ func (s *Server) handleCreateFeedback(w http.ResponseWriter, r *http.Request) {
 // validateFeedback checks a feedback request: it names an existing outlet
 // or circle (or both), carries a rating of 1..5 or is a complaint, and a
 // complaint says what is wrong.
-func (s *Server) validateFeedback(ctx context.Context, req feedbackRequest) (store.Feedback, error) {
-	fb := store.Feedback{OutletID: req.OutletID, CircleID: req.CircleID, Rating: req.Rating, Complaint: req.Complaint,
-		Text: strings.TrimSpace(req.Text), Status: store.FeedbackOpen}
+func (s *Server) validateFeedback(ctx context.Context, req feedbackRequest) (quarterhour.Feedback, error) {
+	fb := quarterhour.Feedback{OutletID: req.OutletID, CircleID: req.CircleID, Rating: req.Rating, Complaint: req.Complaint,
+		Text: strings.TrimSpace(req.Text), Status: quarterhour.FeedbackOpen}
 	if fb.OutletID < 0 || fb.CircleID < 0 {
 		return fb, badRequest("outlet_id", "ids are positive")
 	}
@@ -114,11 +114,11 @@ func (s *Server) handleListFeedback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := r.URL.Query().Get("status")
-	if status != "" && status != store.FeedbackOpen && status != store.FeedbackResolved {
-		s.writeError(w, r, badRequest("status", "status must be %q or %q", store.FeedbackOpen, store.FeedbackResolved))
+	if status != "" && status != quarterhour.FeedbackOpen && status != quarterhour.FeedbackResolved {
+		s.writeError(w, r, badRequest("status", "status must be %q or %q", quarterhour.FeedbackOpen, quarterhour.FeedbackResolved))
 		return
 	}
-	if circleID != 0 && p.User.Role == store.RoleDistrict {
+	if circleID != 0 && p.User.Role == quarterhour.RoleDistrict {
 		c, err := s.store.GetCircle(ctx, int64(circleID))
 		if err != nil {
 			s.writeError(w, r, fmt.Errorf("get circle %d: %w", circleID, err))
@@ -134,11 +134,11 @@ func (s *Server) handleListFeedback(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("list feedback: %w", err))
 		return
 	}
-	owner := func(store.Feedback) (bool, error) { return true, nil }
-	if p.User.Role == store.RoleDistrict && circleID == 0 {
+	owner := func(quarterhour.Feedback) (bool, error) { return true, nil }
+	if p.User.Role == quarterhour.RoleDistrict && circleID == 0 {
 		owner = s.feedbackOwnedBy(ctx, p.User.District)
 	}
-	out := []store.Feedback{}
+	out := []quarterhour.Feedback{}
 	for _, fb := range all {
 		if status != "" && fb.Status != status {
 			continue
@@ -157,7 +157,7 @@ func (s *Server) handleListFeedback(w http.ResponseWriter, r *http.Request) {
 
 // feedbackOwnedBy returns a test of whether feedback concerns a circle or
 // an outlet of district; it remembers the outlets and circles it looked up.
-func (s *Server) feedbackOwnedBy(ctx context.Context, district string) func(store.Feedback) (bool, error) {
+func (s *Server) feedbackOwnedBy(ctx context.Context, district string) func(quarterhour.Feedback) (bool, error) {
 	districts := map[string]string{} // "c12" / "o34" -> district
 	lookup := func(key string, id int64, get func() (string, error)) (string, error) {
 		if id == 0 {
@@ -176,7 +176,7 @@ func (s *Server) feedbackOwnedBy(ctx context.Context, district string) func(stor
 		districts[key] = d
 		return d, nil
 	}
-	return func(fb store.Feedback) (bool, error) {
+	return func(fb quarterhour.Feedback) (bool, error) {
 		cd, err := lookup(fmt.Sprintf("c%d", fb.CircleID), fb.CircleID, func() (string, error) {
 			c, err := s.store.GetCircle(ctx, fb.CircleID)
 			return c.District, err
@@ -214,7 +214,7 @@ func (s *Server) handleResolveFeedback(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("get feedback %d: %w", id, err))
 		return
 	}
-	if p.User.Role == store.RoleDistrict {
+	if p.User.Role == quarterhour.RoleDistrict {
 		ok, err := s.feedbackOwnedBy(ctx, p.User.District)(fb)
 		if err != nil {
 			s.writeError(w, r, err)
@@ -229,7 +229,7 @@ func (s *Server) handleResolveFeedback(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("resolve feedback %d: %w", id, err))
 		return
 	}
-	fb.Status = store.FeedbackResolved
+	fb.Status = quarterhour.FeedbackResolved
 	s.log.InfoContext(ctx, "feedback resolved", "id", id, "user", p.User.Username)
 	writeJSON(w, http.StatusOK, fb)
 }
@@ -257,7 +257,7 @@ func withFeedbackSchemas(s map[string]any) map[string]any {
 	})
 	s["Feedback"] = obj(map[string]any{
 		"id": tInt, "outlet_id": tInt, "circle_id": tInt, "rating": rating, "complaint": tBool, "text": text,
-		"status":     map[string]any{"type": "string", "enum": []string{store.FeedbackOpen, store.FeedbackResolved}},
+		"status":     map[string]any{"type": "string", "enum": []string{quarterhour.FeedbackOpen, quarterhour.FeedbackResolved}},
 		"created_at": tTime,
 	})
 	s["FeedbackList"] = obj(map[string]any{"feedback": map[string]any{"type": "array", "items": ref("Feedback")}}, "feedback")

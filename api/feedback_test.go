@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -31,7 +32,7 @@ func feedbackAPI(t *testing.T, perMinute int) *fixture {
 }
 
 // circleOf returns a circle of district from the demo data.
-func circleOf(t *testing.T, st store.Store, district string) store.Circle {
+func circleOf(t *testing.T, st store.Store, district string) quarterhour.Circle {
 	t.Helper()
 	cs, err := st.ListCircles(context.Background(), store.CircleFilter{District: district})
 	if err != nil || len(cs) == 0 {
@@ -56,12 +57,12 @@ func TestFeedback_AnonymousPostsDistrictsHandleTheirOwn(t *testing.T) {
 	circle := circleOf(t, f.st, "370811")
 	outlet := createOutlet(t, f, "admin", countyPoint(t, f.st, "370812"), map[string]any{"name": "兖州不收现金店"})
 
-	var praise, complaint store.Feedback
+	var praise, complaint quarterhour.Feedback
 	f.do(t, http.MethodPost, "/api/v1/feedback", "", map[string]any{"circle_id": circle.ID, "rating": 4, "text": " 买菜很方便 "},
 		http.StatusCreated, &praise)
 	f.do(t, http.MethodPost, "/api/v1/feedback", "", map[string]any{"outlet_id": outlet.ID, "complaint": true, "text": "不收现金，老人不方便"},
 		http.StatusCreated, &complaint)
-	if praise.ID == 0 || praise.Status != store.FeedbackOpen || praise.Text != "买菜很方便" || praise.Rating != 4 || praise.CircleID != circle.ID {
+	if praise.ID == 0 || praise.Status != quarterhour.FeedbackOpen || praise.Text != "买菜很方便" || praise.Rating != 4 || praise.CircleID != circle.ID {
 		t.Errorf("created praise %+v", praise)
 	}
 	if !complaint.Complaint || complaint.OutletID != outlet.ID || complaint.Rating != 0 {
@@ -91,9 +92,9 @@ func TestFeedback_AnonymousPostsDistrictsHandleTheirOwn(t *testing.T) {
 	f.wantError(t, http.MethodPost, resolve(praise.ID), "reviewer", nil, http.StatusForbidden, "")
 	f.wantError(t, http.MethodPost, resolve(praise.ID), "yanzhou", nil, http.StatusForbidden, "")
 	f.wantError(t, http.MethodPost, resolve(complaint.ID), "rencheng", nil, http.StatusForbidden, "")
-	var done store.Feedback
+	var done quarterhour.Feedback
 	f.do(t, http.MethodPost, resolve(complaint.ID), "yanzhou", nil, http.StatusOK, &done)
-	if done.ID != complaint.ID || done.Status != store.FeedbackResolved {
+	if done.ID != complaint.ID || done.Status != quarterhour.FeedbackResolved {
 		t.Errorf("resolved complaint %+v", done)
 	}
 	f.do(t, http.MethodPost, resolve(praise.ID), "admin", nil, http.StatusOK, &done)
@@ -131,7 +132,7 @@ func TestFeedback_RejectsBadInput(t *testing.T) {
 			f.wantError(t, http.MethodPost, "/api/v1/feedback", "", tt.body, http.StatusBadRequest, tt.field)
 		})
 	}
-	var fb store.Feedback
+	var fb quarterhour.Feedback
 	f.do(t, http.MethodPost, "/api/v1/feedback", "", map[string]any{"circle_id": circle.ID, "rating": 1, "text": strings.Repeat("长", MaxFeedbackText)},
 		http.StatusCreated, &fb)
 }

@@ -15,9 +15,9 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/uber/h3-go/v4"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/api/engine"
 	"github.com/quarterhour/quarterhour/geo"
-	"github.com/quarterhour/quarterhour/store"
 )
 
 // Limits of the walking-access endpoints.
@@ -469,7 +469,7 @@ func (s *Server) queryKnownDistrict(r *http.Request) (string, error) {
 func basicCategories(eng *engine.Engine) []string {
 	var out []string
 	for _, c := range eng.Categories() {
-		if c.Tier == store.TierBasic {
+		if c.Tier == quarterhour.TierBasic {
 			out = append(out, c.Code)
 		}
 	}
@@ -690,7 +690,7 @@ func (s *Server) handleScenarioCoverage(w http.ResponseWriter, r *http.Request) 
 			s.writeGeoError(w, r, "add", err)
 			return
 		}
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, quarterhour.ErrNotFound) {
 			s.writeError(w, r, badRequest("remove", "%v", err))
 			return
 		}
@@ -867,7 +867,7 @@ func (s *Server) handleReload(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errUnauthenticated)
 		return
 	}
-	if p.User.Role != store.RoleAdmin {
+	if p.User.Role != quarterhour.RoleAdmin {
 		s.writeError(w, r, forbidden("", "only an admin may reload the engine"))
 		return
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/uber/h3-go/v4"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/api/engine"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
 	"github.com/quarterhour/quarterhour/store"
@@ -98,7 +99,7 @@ func isoPath(p orb.Point, extra string) string {
 }
 
 // demoCircle returns a circle of the demo.
-func demoCircle(t *testing.T, st store.Store) store.Circle {
+func demoCircle(t *testing.T, st store.Store) quarterhour.Circle {
 	t.Helper()
 	cs, err := st.ListCircles(context.Background(), store.CircleFilter{District: "370811"})
 	if err != nil || len(cs) == 0 {

@@ -17,18 +17,19 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/seeds"
 	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/sqlite"
 )
 
 // Test users, one per role; every password is "secret".
-var testUsers = []store.User{
-	{Username: "admin", Role: store.RoleAdmin},
-	{Username: "reviewer", Role: store.RoleReviewer},
-	{Username: "rencheng", Role: store.RoleDistrict, District: "370811"},
-	{Username: "yanzhou", Role: store.RoleDistrict, District: "370812"},
-	{Username: "gaoxin", Role: store.RoleDistrict, District: "370871"},
+var testUsers = []quarterhour.User{
+	{Username: "admin", Role: quarterhour.RoleAdmin},
+	{Username: "reviewer", Role: quarterhour.RoleReviewer},
+	{Username: "rencheng", Role: quarterhour.RoleDistrict, District: "370811"},
+	{Username: "yanzhou", Role: quarterhour.RoleDistrict, District: "370812"},
+	{Username: "gaoxin", Role: quarterhour.RoleDistrict, District: "370871"},
 }
 
 const testPassword = "secret"
@@ -225,7 +226,7 @@ func countyPoint(t *testing.T, st store.Store, code string) orb.Point {
 // townOf returns the code of a town-level unit of county.
 func townOf(t *testing.T, st store.Store, county string) string {
 	t.Helper()
-	rs, err := st.ListRegions(context.Background(), store.RegionFilter{Level: store.LevelTown, Parent: county + "000000"})
+	rs, err := st.ListRegions(context.Background(), store.RegionFilter{Level: quarterhour.LevelTown, Parent: county + "000000"})
 	if err != nil || len(rs) == 0 {
 		t.Fatalf("towns of %s: %v (%d)", county, err, len(rs))
 	}
@@ -253,10 +254,10 @@ func outletBody(p orb.Point, props map[string]any) map[string]any {
 
 // outletOut is an outlet Feature as the API returns it.
 type outletOut struct {
-	Type       string          `json:"type"`
-	ID         int64           `json:"id"`
-	Geometry   json.RawMessage `json:"geometry"`
-	Properties store.Outlet    `json:"properties"`
+	Type       string             `json:"type"`
+	ID         int64              `json:"id"`
+	Geometry   json.RawMessage    `json:"geometry"`
+	Properties quarterhour.Outlet `json:"properties"`
 }
 
 // newChunkedBody streams n bytes of a JSON string with no Content-Length.

@@ -21,6 +21,7 @@ import (
 	"github.com/paulmach/orb"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -115,9 +116,9 @@ var columnAliases = map[string]string{
 
 // serviceNames maps the plan's Chinese service names to service codes.
 var serviceNames = map[string]string{
-	"代收代缴": store.ServiceBillPayment, "代收代发": store.ServicePayAgency, "上门服务": store.ServiceHomeVisit,
-	"线上下单": store.ServiceOnlineOrder, "配送到家": store.ServiceDelivery, "智能信包箱": store.ServiceSmartLocker,
-	"智慧结算": store.ServiceSmartPayment,
+	"代收代缴": quarterhour.ServiceBillPayment, "代收代发": quarterhour.ServicePayAgency, "上门服务": quarterhour.ServiceHomeVisit,
+	"线上下单": quarterhour.ServiceOnlineOrder, "配送到家": quarterhour.ServiceDelivery, "智能信包箱": quarterhour.ServiceSmartLocker,
+	"智慧结算": quarterhour.ServiceSmartPayment,
 }
 
 // ImportOutlets reads an outlet register (CSV with a header row, UTF-8 with
@@ -173,7 +174,7 @@ func (s *Server) ImportOutlets(ctx context.Context, r io.Reader, req OutletImpor
 	for _, h := range ignored {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("column %q is not recognised and was ignored", h))
 	}
-	var good []store.Outlet
+	var good []quarterhour.Outlet
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -215,7 +216,7 @@ func (s *Server) ImportOutlets(ctx context.Context, r io.Reader, req OutletImpor
 	if err != nil {
 		return nil, fmt.Errorf("import outlets %s: %w", req.File, err)
 	}
-	imp := &store.Import{Kind: ImportKindOutletsCSV, File: req.File, CRS: string(req.CRS), RowsOK: rep.RowsOK,
+	imp := &quarterhour.Import{Kind: ImportKindOutletsCSV, File: req.File, CRS: string(req.CRS), RowsOK: rep.RowsOK,
 		RowsRejected: rep.RowsRejected, Rejections: rejections, CreatedBy: req.Actor}
 	stats, err := s.store.UpsertOutletsBySource(ctx, good, imp)
 	if err != nil {
@@ -318,11 +319,11 @@ func aliasesOf(col string) string {
 type outletImporter struct {
 	s        *Server
 	req      OutletImport
-	catSet   map[string]store.Category
+	catSet   map[string]quarterhour.Category
 	cats     categoryResolver
 	counties *countyIndex
-	existing map[string]store.Outlet // by SourceRef
-	refRows  map[string]int          // ref -> first row using it
+	existing map[string]quarterhour.Outlet // by SourceRef
+	refRows  map[string]int                // ref -> first row using it
 }
 
 func (s *Server) newOutletImporter(ctx context.Context, req OutletImport) (*outletImporter, error) {
@@ -338,7 +339,7 @@ func (s *Server) newOutletImporter(ctx context.Context, req OutletImport) (*outl
 	if err != nil {
 		return nil, fmt.Errorf("import outlets: outlets of source %s: %w", req.Source, err)
 	}
-	existing := make(map[string]store.Outlet, len(old))
+	existing := make(map[string]quarterhour.Outlet, len(old))
 	for _, o := range old {
 		existing[o.SourceRef] = o
 	}
@@ -349,9 +350,9 @@ func (s *Server) newOutletImporter(ctx context.Context, req OutletImport) (*outl
 // outlet turns one record into an outlet, or says why it is rejected.
 // Columns missing from the file, or left empty, keep the stored outlet's
 // value on a re-import.
-func (im *outletImporter) outlet(ctx context.Context, row int, rec []string, cols map[string]int, width int) (store.Outlet, *Rejection, error) {
-	reject := func(field, format string, args ...any) (store.Outlet, *Rejection, error) {
-		return store.Outlet{}, &Rejection{Row: row, Field: field, Reason: fmt.Sprintf(format, args...)}, nil
+func (im *outletImporter) outlet(ctx context.Context, row int, rec []string, cols map[string]int, width int) (quarterhour.Outlet, *Rejection, error) {
+	reject := func(field, format string, args ...any) (quarterhour.Outlet, *Rejection, error) {
+		return quarterhour.Outlet{}, &Rejection{Row: row, Field: field, Reason: fmt.Sprintf(format, args...)}, nil
 	}
 	if len(rec) > width {
 		return reject("row", "the row has %d cells but the header only %d; quote cells holding commas", len(rec), width)
@@ -369,7 +370,7 @@ func (im *outletImporter) outlet(ctx context.Context, row int, rec []string, col
 	}
 	raw, rej := parseLonLat(row, cell(colLon), cell(colLat))
 	if rej != nil {
-		return store.Outlet{}, rej, nil
+		return quarterhour.Outlet{}, rej, nil
 	}
 	p, err := geo.Transform(raw, im.req.CRS, geo.WGS84)
 	if err != nil {
@@ -442,7 +443,7 @@ func (im *outletImporter) outlet(ctx context.Context, row int, rec []string, col
 	if err := im.s.checkOutlet(ctx, &o, im.catSet); err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
-			return store.Outlet{}, nil, err
+			return quarterhour.Outlet{}, nil, err
 		}
 		if e.Field == "geometry" {
 			return reject("coordinates", "%s%s", e.Message, im.crsHint(raw, p))
@@ -584,7 +585,7 @@ type categoryResolver struct {
 	byTypecode map[string]string // 6-digit Amap typecode
 }
 
-func newCategoryResolver(cs map[string]store.Category) categoryResolver {
+func newCategoryResolver(cs map[string]quarterhour.Category) categoryResolver {
 	r := categoryResolver{byName: map[string]string{}, byTypecode: map[string]string{}}
 	for _, c := range cs {
 		r.byName[c.Code] = c.Code
@@ -635,7 +636,7 @@ func (r categoryResolver) resolve(category, typecode string) (string, string, er
 
 // importsResponse is the body of GET /api/v1/imports.
 type importsResponse struct {
-	Imports []store.Import `json:"imports"`
+	Imports []quarterhour.Import `json:"imports"`
 }
 
 // Import batch listing.
@@ -675,7 +676,7 @@ func (s *Server) handleImportOutlets(w http.ResponseWriter, r *http.Request) {
 func readRegisterImport(r *http.Request, p *principal, sources []string, defaultName string, media ...string) (RegisterImport, io.Reader, error) {
 	q := r.URL.Query()
 	req := RegisterImport{Source: strings.TrimSpace(q.Get("source")), File: q.Get("file"), Actor: p.User.Username}
-	if p.User.Role == store.RoleDistrict {
+	if p.User.Role == quarterhour.RoleDistrict {
 		req.District = p.User.District
 	}
 	if q.Get("crs") == "" {
@@ -756,7 +757,7 @@ func (s *Server) handleListImports(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errUnauthenticated)
 		return
 	}
-	if p.User.Role != store.RoleAdmin && p.User.Role != store.RoleReviewer {
+	if p.User.Role != quarterhour.RoleAdmin && p.User.Role != quarterhour.RoleReviewer {
 		s.writeError(w, r, forbidden("", "role %s may not list import batches", p.User.Role))
 		return
 	}
@@ -775,7 +776,7 @@ func (s *Server) handleListImports(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if imps == nil {
-		imps = []store.Import{}
+		imps = []quarterhour.Import{}
 	}
 	writeJSON(w, http.StatusOK, importsResponse{Imports: imps})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -98,7 +99,7 @@ func (s *Server) ImportCommunities(ctx context.Context, r io.Reader, req Communi
 	}
 	rep := &ImportReport{DryRun: req.DryRun, Rejections: []Rejection{}}
 	ignored := map[string]bool{}
-	var good []store.Community
+	var good []quarterhour.Community
 	for i, f := range fc.Features {
 		props := map[string]any{}
 		for k, v := range f.Properties {
@@ -141,7 +142,7 @@ func (s *Server) ImportCommunities(ctx context.Context, r io.Reader, req Communi
 	if err != nil {
 		return nil, fmt.Errorf("import communities %s: %w", req.File, err)
 	}
-	imp := &store.Import{Kind: ImportKindCommunitiesGeoJSON, File: req.File, CRS: string(req.CRS), RowsOK: rep.RowsOK,
+	imp := &quarterhour.Import{Kind: ImportKindCommunitiesGeoJSON, File: req.File, CRS: string(req.CRS), RowsOK: rep.RowsOK,
 		RowsRejected: rep.RowsRejected, Rejections: rejections, CreatedBy: req.Actor}
 	stats, err := s.store.UpsertCommunities(ctx, good, imp)
 	if err != nil {
@@ -157,8 +158,8 @@ type communityImporter struct {
 	s        *Server
 	req      CommunityImport
 	counties *countyIndex
-	existing map[string]store.Community // the source's communities by SourceRef
-	refRows  map[string]int             // ref -> first feature using it
+	existing map[string]quarterhour.Community // the source's communities by SourceRef
+	refRows  map[string]int                   // ref -> first feature using it
 }
 
 func (s *Server) newCommunityImporter(ctx context.Context, req CommunityImport) (*communityImporter, error) {
@@ -170,7 +171,7 @@ func (s *Server) newCommunityImporter(ctx context.Context, req CommunityImport) 
 	if err != nil {
 		return nil, fmt.Errorf("import communities: %w", err)
 	}
-	existing := map[string]store.Community{}
+	existing := map[string]quarterhour.Community{}
 	for _, c := range all {
 		if c.Source == req.Source && c.SourceRef != "" {
 			existing[c.SourceRef] = c
@@ -182,9 +183,9 @@ func (s *Server) newCommunityImporter(ctx context.Context, req CommunityImport) 
 // community turns one feature into a community, or says why it is
 // rejected. Properties missing from the feature keep the stored
 // community's value on a re-import.
-func (im *communityImporter) community(ctx context.Context, row int, geometry json.RawMessage, props map[string]any) (store.Community, *Rejection, error) {
-	reject := func(field, format string, args ...any) (store.Community, *Rejection, error) {
-		return store.Community{}, &Rejection{Row: row, Field: field, Reason: fmt.Sprintf(format, args...)}, nil
+func (im *communityImporter) community(ctx context.Context, row int, geometry json.RawMessage, props map[string]any) (quarterhour.Community, *Rejection, error) {
+	reject := func(field, format string, args ...any) (quarterhour.Community, *Rejection, error) {
+		return quarterhour.Community{}, &Rejection{Row: row, Field: field, Reason: fmt.Sprintf(format, args...)}, nil
 	}
 	text := func(key string) string {
 		switch v := props[key].(type) {
@@ -212,7 +213,7 @@ func (im *communityImporter) community(ctx context.Context, row int, geometry js
 		if errors.As(err, &e) {
 			return reject("geometry", "%s", e.Message)
 		}
-		return store.Community{}, nil, err
+		return quarterhour.Community{}, nil, err
 	}
 	if err := geo.ValidateMultiPolygon(raw); err != nil {
 		return reject("geometry", "%v", err)
@@ -289,7 +290,7 @@ func (im *communityImporter) community(ctx context.Context, row int, geometry js
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) {
-				return store.Community{}, nil, err
+				return quarterhour.Community{}, nil, err
 			}
 			return reject(e.Field, "%s%s", e.Message, crsHint(im.counties, im.req.CRS, rawPoint, point))
 		}
@@ -298,7 +299,7 @@ func (im *communityImporter) community(ctx context.Context, row int, geometry js
 	if err := im.s.validateCommunity(ctx, &c); err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
-			return store.Community{}, nil, err
+			return quarterhour.Community{}, nil, err
 		}
 		if e.Field == "geometry" {
 			return reject("geometry", "%s%s", e.Message, crsHint(im.counties, im.req.CRS, rawPoint, point))

@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/postgres"
@@ -94,13 +95,13 @@ func anchorWGS84(t *testing.T) map[orb.Point]orb.Point {
 }
 
 // sourceOutlets returns the stored outlets of source by ref.
-func sourceOutlets(t *testing.T, st store.Store, source string) map[string]store.Outlet {
+func sourceOutlets(t *testing.T, st store.Store, source string) map[string]quarterhour.Outlet {
 	t.Helper()
 	os, err := st.ListOutlets(context.Background(), store.OutletFilter{Source: source})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]store.Outlet{}
+	out := map[string]quarterhour.Outlet{}
 	for _, o := range os {
 		if _, dup := out[o.SourceRef]; dup {
 			t.Fatalf("source %s holds ref %s twice", source, o.SourceRef)
@@ -542,7 +543,7 @@ func TestImports_ListIsForAdminsAndReviewers(t *testing.T) {
 		[]byte(shortHeader+gcjRow("LIST-1", "列表便利店", "便利店", countyPoint(t, f.st, "370811"))+"LIST-2,坏,不存在,116.5,35.4\n"))
 	for _, user := range []string{"admin", "reviewer"} {
 		var out struct {
-			Imports []store.Import `json:"imports"`
+			Imports []quarterhour.Import `json:"imports"`
 		}
 		f.do(t, http.MethodGet, "/api/v1/imports?limit=1", user, nil, http.StatusOK, &out)
 		if len(out.Imports) != 1 {

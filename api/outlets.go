@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -17,7 +18,7 @@ const (
 	MaxOutletLimit     = 5000
 )
 
-func outletFeature(o store.Outlet) Feature {
+func outletFeature(o quarterhour.Outlet) Feature {
 	return newFeature(o.ID, o.Point, o)
 }
 
@@ -93,8 +94,8 @@ func (s *Server) handleListOutlets(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if f.Status = q.Get("status"); f.Status != "" && f.Status != store.OutletOpen && f.Status != store.OutletClosed {
-		s.writeError(w, r, badRequest("status", "status must be %q or %q", store.OutletOpen, store.OutletClosed))
+	if f.Status = q.Get("status"); f.Status != "" && f.Status != quarterhour.OutletOpen && f.Status != quarterhour.OutletClosed {
+		s.writeError(w, r, badRequest("status", "status must be %q or %q", quarterhour.OutletOpen, quarterhour.OutletClosed))
 		return
 	}
 	if f.Limit, err = queryInt(r, "limit", DefaultOutletLimit); err != nil {
@@ -143,18 +144,18 @@ func (s *Server) handleGetOutlet(w http.ResponseWriter, r *http.Request) {
 }
 
 // decodeOutlet reads an outlet Feature from the body.
-func decodeOutlet(r *http.Request) (store.Outlet, error) {
+func decodeOutlet(r *http.Request) (quarterhour.Outlet, error) {
 	var in featureInput
 	if err := decodeJSON(r, &in); err != nil {
-		return store.Outlet{}, err
+		return quarterhour.Outlet{}, err
 	}
-	var o store.Outlet
+	var o quarterhour.Outlet
 	g, err := decodeFeatureInput(&in, &o)
 	if err != nil {
-		return store.Outlet{}, err
+		return quarterhour.Outlet{}, err
 	}
 	if o.Point, err = asPoint(g, "geometry"); err != nil {
-		return store.Outlet{}, err
+		return quarterhour.Outlet{}, err
 	}
 	if in.Version != nil {
 		o.Version = *in.Version
@@ -175,7 +176,7 @@ func (s *Server) handleCreateOutlet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o.ID, o.Version = 0, 0
-	if o.District == "" && p.User.Role == store.RoleDistrict && len(s.zoneHosts[p.User.District]) > 0 {
+	if o.District == "" && p.User.Role == quarterhour.RoleDistrict && len(s.zoneHosts[p.User.District]) > 0 {
 		// A zone user's points lie in host counties; the outlet is the zone's.
 		o.District = p.User.District
 	}

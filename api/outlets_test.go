@@ -9,6 +9,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -93,9 +94,9 @@ func TestOutlets_AnonymousWritesAre401(t *testing.T) {
 func TestOutlets_DistrictUserWritesOwnDistrictWithOptimisticLocking(t *testing.T) {
 	f := sqliteAPI(t)
 	p := countyPoint(t, f.st, "370811")
-	o := createOutlet(t, f, "rencheng", p, map[string]any{"services": []string{store.ServiceBillPayment}, "accepts_cash": true})
+	o := createOutlet(t, f, "rencheng", p, map[string]any{"services": []string{quarterhour.ServiceBillPayment}, "accepts_cash": true})
 	got := o.Properties
-	if got.District != "370811" || got.H3 == "" || got.Version != 1 || got.Source != "manual" || got.Status != store.OutletOpen {
+	if got.District != "370811" || got.H3 == "" || got.Version != 1 || got.Source != "manual" || got.Status != quarterhour.OutletOpen {
 		t.Fatalf("created outlet = district %q h3 %q version %d source %q status %q", got.District, got.H3, got.Version, got.Source, got.Status)
 	}
 	path := fmt.Sprintf("/api/v1/outlets/%d", o.ID)

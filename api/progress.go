@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -85,7 +86,7 @@ func (s *Server) progress(ctx context.Context) (progressReport, error) {
 	if err != nil {
 		return progressReport{}, fmt.Errorf("list circles: %w", err)
 	}
-	certified, err := s.store.ListEvaluations(ctx, store.EvaluationFilter{Status: store.EvalCertified})
+	certified, err := s.store.ListEvaluations(ctx, store.EvaluationFilter{Status: quarterhour.EvalCertified})
 	if err != nil {
 		return progressReport{}, fmt.Errorf("list certified evaluations: %w", err)
 	}
@@ -122,7 +123,7 @@ func (s *Server) progress(ctx context.Context) (progressReport, error) {
 }
 
 // progressYears are the years named by target rows, else the default.
-func progressYears(ts []store.Target) []int {
+func progressYears(ts []quarterhour.Target) []int {
 	var ys []int
 	for _, t := range ts {
 		if !slices.Contains(ys, t.Year) {
@@ -144,7 +145,7 @@ type progressFacts struct {
 	awarded map[string]map[int]int64
 }
 
-func newProgressFacts(circles []store.Circle, certified []store.Evaluation) progressFacts {
+func newProgressFacts(circles []quarterhour.Circle, certified []quarterhour.Evaluation) progressFacts {
 	f := progressFacts{built: map[string]map[int]int{}, hq: map[string]map[int]int{}, awarded: map[string]map[int]int64{}}
 	add := func(m map[string]map[int]int, district string, year int) {
 		for _, d := range []string{district, CityDistrict} {
@@ -155,13 +156,13 @@ func newProgressFacts(circles []store.Circle, certified []store.Evaluation) prog
 		}
 	}
 	for _, c := range circles {
-		if c.Status == store.CircleCompleted && c.CompletedYear > 0 {
+		if c.Status == quarterhour.CircleCompleted && c.CompletedYear > 0 {
 			add(f.built, c.District, c.CompletedYear)
 		}
 	}
 	// A circle counts once, in the year of its first high-quality
 	// certification.
-	first := map[int64]store.Evaluation{}
+	first := map[int64]quarterhour.Evaluation{}
 	for _, e := range certified {
 		if e.Tier != "high_quality" {
 			continue
@@ -182,7 +183,7 @@ func newProgressFacts(circles []store.Circle, certified []store.Evaluation) prog
 	return f
 }
 
-func (s *Server) progressOf(ctx context.Context, district string, years []int, ts []store.Target, f progressFacts) (progressDistrict, error) {
+func (s *Server) progressOf(ctx context.Context, district string, years []int, ts []quarterhour.Target, f progressFacts) (progressDistrict, error) {
 	name, err := s.districtName(ctx, district)
 	if err != nil {
 		return progressDistrict{}, err

@@ -10,17 +10,18 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
 // regionJSON is a region with its boundary as a GeoJSON geometry (null when
 // unknown).
 type regionJSON struct {
-	store.Region
+	quarterhour.Region
 	Boundary *geojson.Geometry `json:"boundary"`
 }
 
-func toRegionJSON(r store.Region) regionJSON {
+func toRegionJSON(r quarterhour.Region) regionJSON {
 	out := regionJSON{Region: r}
 	if len(r.Boundary) > 0 {
 		out.Boundary = geojson.NewGeometry(r.Boundary)
@@ -29,7 +30,7 @@ func toRegionJSON(r store.Region) regionJSON {
 }
 
 var (
-	regionLevels = []string{store.LevelCity, store.LevelCounty, store.LevelTown, store.LevelCommunity}
+	regionLevels = []string{quarterhour.LevelCity, quarterhour.LevelCounty, quarterhour.LevelTown, quarterhour.LevelCommunity}
 	regionCode   = regexp.MustCompile(`^([0-9]{6}|[0-9]{9}|[0-9]{12})$`)
 )
 
@@ -86,7 +87,7 @@ func (s *Server) handleListCategories(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if cs == nil {
-		cs = []store.Category{}
+		cs = []quarterhour.Category{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"categories": cs})
 }

@@ -4,12 +4,12 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 type regionsOut struct {
 	Regions []struct {
-		store.Region
+		quarterhour.Region
 		Boundary *struct {
 			Type string `json:"type"`
 		} `json:"boundary"`
@@ -47,7 +47,7 @@ func TestRegions_ParentAcceptsSixAndTwelveDigitCodes(t *testing.T) {
 		t.Fatalf("towns of 任城区: %d by 6-digit code, %d by 12-digit code", len(short.Regions), len(long.Regions))
 	}
 	for _, r := range short.Regions {
-		if r.Parent != "370811000000" || r.Level != store.LevelTown {
+		if r.Parent != "370811000000" || r.Level != quarterhour.LevelTown {
 			t.Errorf("region %s (%s, parent %s) is not a town of 370811", r.Code, r.Level, r.Parent)
 		}
 	}
@@ -56,7 +56,7 @@ func TestRegions_ParentAcceptsSixAndTwelveDigitCodes(t *testing.T) {
 func TestRegions_GetOneByCode(t *testing.T) {
 	f := sqliteAPI(t)
 	var r struct {
-		store.Region
+		quarterhour.Region
 		Boundary map[string]any `json:"boundary"`
 	}
 	f.do(t, http.MethodGet, "/api/v1/regions/370811", "", nil, http.StatusOK, &r)
@@ -76,12 +76,12 @@ func TestRegions_BadFiltersNameTheField(t *testing.T) {
 func TestCategories_HoldAtLeastTwelveBasicTypes(t *testing.T) {
 	f := sqliteAPI(t)
 	var out struct {
-		Categories []store.Category `json:"categories"`
+		Categories []quarterhour.Category `json:"categories"`
 	}
 	f.do(t, http.MethodGet, "/api/v1/categories", "", nil, http.StatusOK, &out)
 	basic := 0
 	for _, c := range out.Categories {
-		if c.Tier == store.TierBasic {
+		if c.Tier == quarterhour.TierBasic {
 			basic++
 		}
 	}

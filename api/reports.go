@@ -10,8 +10,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/scoring"
-	"github.com/quarterhour/quarterhour/store"
 )
 
 // xlsxType is the media type of an Excel workbook.
@@ -157,7 +157,7 @@ func (s *Server) handleEvaluationReport(w http.ResponseWriter, r *http.Request) 
 
 // evaluationWorkbook sets out one evaluation: a summary, every indicator
 // with its value, points and explanation, the tier gates and the events.
-func (s *Server) evaluationWorkbook(ctx context.Context, e store.Evaluation) (*excelize.File, error) {
+func (s *Server) evaluationWorkbook(ctx context.Context, e quarterhour.Evaluation) (*excelize.File, error) {
 	var res scoring.Result
 	if len(e.Result) > 0 {
 		if err := json.Unmarshal(e.Result, &res); err != nil {

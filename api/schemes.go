@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/scoring"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -30,7 +31,7 @@ type schemeSummary struct {
 	Tiers         []string `json:"tiers"`
 }
 
-func summarize(row store.Scheme) (schemeSummary, error) {
+func summarize(row quarterhour.Scheme) (schemeSummary, error) {
 	sch, err := scoring.ParseScheme(row.Document)
 	if err != nil {
 		return schemeSummary{}, fmt.Errorf("parse stored scheme %s v%d: %w", row.Code, row.Version, err)
@@ -82,7 +83,7 @@ func (s *Server) handleLoadScheme(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errUnauthenticated)
 		return
 	}
-	if p.User.Role != store.RoleAdmin {
+	if p.User.Role != quarterhour.RoleAdmin {
 		s.writeError(w, r, forbidden("", "only an admin may load a scheme; %s is %s", p.User.Username, p.User.Role))
 		return
 	}
@@ -109,7 +110,7 @@ func (s *Server) handleLoadScheme(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("encode scheme %s: %w", sch.Code, err))
 		return
 	}
-	row := store.Scheme{Code: sch.Code, Version: sch.Version, Name: sch.Name.ZH, Years: sch.Years,
+	row := quarterhour.Scheme{Code: sch.Code, Version: sch.Version, Name: sch.Name.ZH, Years: sch.Years,
 		Reconstructed: sch.Reconstructed, Document: doc}
 	if err := s.store.UpsertScheme(ctx, &row); err != nil {
 		s.writeError(w, r, fmt.Errorf("store scheme %s: %w", sch.Code, err))
@@ -191,7 +192,7 @@ func (s *Server) Preview(ctx context.Context, id int64, code string, year int) (
 	if err != nil {
 		return scoring.Result{}, fmt.Errorf("evaluations of circle %d: %w", id, err)
 	}
-	e := store.Evaluation{CircleID: id, Year: year}
+	e := quarterhour.Evaluation{CircleID: id, Year: year}
 	if latest, ok := latestEvaluation(es, year); ok {
 		e.Submitted = latest.Submitted
 	}
@@ -208,8 +209,8 @@ func (s *Server) Preview(ctx context.Context, id int64, code string, year int) (
 
 // latestEvaluation picks the evaluation of year, else the most recently
 // updated one.
-func latestEvaluation(es []store.Evaluation, year int) (store.Evaluation, bool) {
-	var best store.Evaluation
+func latestEvaluation(es []quarterhour.Evaluation, year int) (quarterhour.Evaluation, bool) {
+	var best quarterhour.Evaluation
 	found := false
 	for _, e := range es {
 		switch {

@@ -7,9 +7,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/scoring"
 	"github.com/quarterhour/quarterhour/seeds"
-	"github.com/quarterhour/quarterhour/store"
 )
 
 func TestSchemes_ListFlagsReconstructedDefaults(t *testing.T) {
@@ -25,7 +25,7 @@ func TestSchemes_ListFlagsReconstructedDefaults(t *testing.T) {
 	if !j.Reconstructed || j.Notice == "" || j.TotalPoints != 100 || !slices.Equal(j.Tiers, []string{"none", "basic", "high_quality"}) {
 		t.Errorf("jining-2023 summary %+v", j)
 	}
-	var row store.Scheme
+	var row quarterhour.Scheme
 	f.do(t, http.MethodGet, "/api/v1/schemes/jining-2023", "", nil, http.StatusOK, &row)
 	var doc map[string]any
 	decodeRaw(t, row.Document, &doc)

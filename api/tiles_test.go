@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -92,9 +93,9 @@ func findFeature(l *mvt.Layer, key string, v any) *geojson.Feature {
 }
 
 // firstOpenOutlet is a demo outlet that is open.
-func firstOpenOutlet(t *testing.T, st store.Store) store.Outlet {
+func firstOpenOutlet(t *testing.T, st store.Store) quarterhour.Outlet {
 	t.Helper()
-	os, err := st.ListOutlets(context.Background(), store.OutletFilter{Status: store.OutletOpen, Limit: 1})
+	os, err := st.ListOutlets(context.Background(), store.OutletFilter{Status: quarterhour.OutletOpen, Limit: 1})
 	if err != nil || len(os) == 0 {
 		t.Fatalf("no open outlet: %v", err)
 	}
@@ -115,7 +116,7 @@ func TestTile_OutletsSitAtTheirTilePositions(t *testing.T) {
 			t.Errorf("z%d: outlet %d at %v, want %v", z, o.ID, got.Geometry, want)
 		}
 		if got.Properties["name"] != o.Name || got.Properties["category"] != o.Category ||
-			got.Properties["status"] != store.OutletOpen || got.Properties["synthetic"] != o.Synthetic {
+			got.Properties["status"] != quarterhour.OutletOpen || got.Properties["synthetic"] != o.Synthetic {
 			t.Errorf("z%d: properties %v, outlet %+v", z, got.Properties, o)
 		}
 		if got.Properties["tier"] == "" || got.Properties["tier"] == nil {

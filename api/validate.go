@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -52,7 +53,7 @@ func (s *Server) countyIndex(ctx context.Context) (*countyIndex, error) {
 	if s.counties != nil {
 		return s.counties, nil
 	}
-	rs, err := s.store.ListRegions(ctx, store.RegionFilter{Level: store.LevelCounty})
+	rs, err := s.store.ListRegions(ctx, store.RegionFilter{Level: quarterhour.LevelCounty})
 	if err != nil {
 		return nil, fmt.Errorf("load county boundaries: %w", err)
 	}
@@ -70,7 +71,7 @@ func (s *Server) countyIndex(ctx context.Context) (*countyIndex, error) {
 	return ix, nil
 }
 
-func countyCode(r store.Region) string {
+func countyCode(r quarterhour.Region) string {
 	if r.County != "" {
 		return r.County
 	}
@@ -128,12 +129,12 @@ func (s *Server) placePoint(ctx context.Context, p orb.Point, field, district st
 }
 
 // categorySet returns the known category codes.
-func (s *Server) categorySet(ctx context.Context) (map[string]store.Category, error) {
+func (s *Server) categorySet(ctx context.Context) (map[string]quarterhour.Category, error) {
 	cs, err := s.store.ListCategories(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list categories: %w", err)
 	}
-	m := make(map[string]store.Category, len(cs))
+	m := make(map[string]quarterhour.Category, len(cs))
 	for _, c := range cs {
 		m[c.Code] = c
 	}
@@ -141,15 +142,15 @@ func (s *Server) categorySet(ctx context.Context) (map[string]store.Category, er
 }
 
 var knownServices = []string{
-	store.ServiceBillPayment, store.ServicePayAgency, store.ServiceHomeVisit, store.ServiceOnlineOrder,
-	store.ServiceDelivery, store.ServiceSmartLocker, store.ServiceSmartPayment,
+	quarterhour.ServiceBillPayment, quarterhour.ServicePayAgency, quarterhour.ServiceHomeVisit, quarterhour.ServiceOnlineOrder,
+	quarterhour.ServiceDelivery, quarterhour.ServiceSmartLocker, quarterhour.ServiceSmartPayment,
 }
 
 var knownSources = []string{"manual", "osm", "amap", "demo", "csv"}
 
 // validateOutlet checks o and fills what the server derives: trimmed name,
 // default status and source, the district from the point, the H3 cell.
-func (s *Server) validateOutlet(ctx context.Context, o *store.Outlet) error {
+func (s *Server) validateOutlet(ctx context.Context, o *quarterhour.Outlet) error {
 	cats, err := s.categorySet(ctx)
 	if err != nil {
 		return err
@@ -159,7 +160,7 @@ func (s *Server) validateOutlet(ctx context.Context, o *store.Outlet) error {
 
 // checkOutlet is validateOutlet with the categories loaded once, for
 // checking many outlets.
-func (s *Server) checkOutlet(ctx context.Context, o *store.Outlet, cats map[string]store.Category) error {
+func (s *Server) checkOutlet(ctx context.Context, o *quarterhour.Outlet, cats map[string]quarterhour.Category) error {
 	o.Name = strings.TrimSpace(o.Name)
 	if o.Name == "" {
 		return badRequest("name", "name is required")
@@ -172,10 +173,10 @@ func (s *Server) checkOutlet(ctx context.Context, o *store.Outlet, cats map[stri
 	}
 	switch o.Status {
 	case "":
-		o.Status = store.OutletOpen
-	case store.OutletOpen, store.OutletClosed:
+		o.Status = quarterhour.OutletOpen
+	case quarterhour.OutletOpen, quarterhour.OutletClosed:
 	default:
-		return badRequest("status", "status must be %q or %q, not %q", store.OutletOpen, store.OutletClosed, o.Status)
+		return badRequest("status", "status must be %q or %q, not %q", quarterhour.OutletOpen, quarterhour.OutletClosed, o.Status)
 	}
 	for _, sv := range o.Services {
 		if !slices.Contains(knownServices, sv) {
@@ -223,7 +224,7 @@ func checkDate(field, v string) error {
 // validateCommunity checks c: a name, a known region (its county is the
 // default district), a valid polygon lying in that district, and
 // non-negative figures.
-func (s *Server) validateCommunity(ctx context.Context, c *store.Community) error {
+func (s *Server) validateCommunity(ctx context.Context, c *quarterhour.Community) error {
 	c.Name = strings.TrimSpace(c.Name)
 	if c.Name == "" {
 		return badRequest("name", "name is required")
@@ -285,14 +286,14 @@ func representativePoint(mp orb.MultiPolygon) orb.Point {
 }
 
 var (
-	knownLayouts        = []string{store.LayoutCluster, store.LayoutBlock, store.LayoutScattered}
-	knownCircleStatuses = []string{store.CirclePlanned, store.CircleBuilding, store.CircleCompleted}
+	knownLayouts        = []string{quarterhour.LayoutCluster, quarterhour.LayoutBlock, quarterhour.LayoutScattered}
+	knownCircleStatuses = []string{quarterhour.CirclePlanned, quarterhour.CircleBuilding, quarterhour.CircleCompleted}
 )
 
 // validateCircle checks c: name, layout, status, years, centres inside the
 // city and the district, and that every community exists and belongs to
 // the circle's district.
-func (s *Server) validateCircle(ctx context.Context, c *store.Circle) error {
+func (s *Server) validateCircle(ctx context.Context, c *quarterhour.Circle) error {
 	c.Name = strings.TrimSpace(c.Name)
 	if c.Name == "" {
 		return badRequest("name", "name is required")
@@ -301,7 +302,7 @@ func (s *Server) validateCircle(ctx context.Context, c *store.Circle) error {
 		return badRequest("layout", "layout must be one of %s, not %q", strings.Join(knownLayouts, ", "), c.Layout)
 	}
 	if c.Status == "" {
-		c.Status = store.CirclePlanned
+		c.Status = quarterhour.CirclePlanned
 	}
 	if !slices.Contains(knownCircleStatuses, c.Status) {
 		return badRequest("status", "status must be one of %s, not %q", strings.Join(knownCircleStatuses, ", "), c.Status)
@@ -311,7 +312,7 @@ func (s *Server) validateCircle(ctx context.Context, c *store.Circle) error {
 			return badRequest(field, "year %d is out of range", y)
 		}
 	}
-	if c.Status == store.CircleCompleted && c.CompletedYear == 0 {
+	if c.Status == quarterhour.CircleCompleted && c.CompletedYear == 0 {
 		return badRequest("completed_year", "a completed circle needs its completed_year")
 	}
 	if len(c.Centers) == 0 {

@@ -8,8 +8,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/scoring"
-	"github.com/quarterhour/quarterhour/store"
 )
 
 // shipped parses and validates every scheme file under seeds/schemes.
@@ -102,9 +102,9 @@ func TestShippedSchemes_UseTaxonomyCategories(t *testing.T) {
 				}
 			}
 		}
-		check(s.BasicTypes, store.TierBasic)
-		check(s.QualityTypes, store.TierQuality)
-		check(s.PublicTypes, store.TierPublic)
+		check(s.BasicTypes, quarterhour.TierBasic)
+		check(s.QualityTypes, quarterhour.TierQuality)
+		check(s.PublicTypes, quarterhour.TierPublic)
 		for _, set := range s.DoorstepSets {
 			for _, code := range set {
 				if tierOf[code] == "" {
@@ -122,16 +122,13 @@ func TestShippedSchemes_UseTaxonomyCategories(t *testing.T) {
 	}
 }
 
-// scoring mirrors the store's status and service strings because it may not
+// scoring mirrors the domain's service strings because it may not
 // import store; they must not drift apart.
 func TestScoringStrings_MatchStore(t *testing.T) {
 	pairs := [][2]string{
-		{scoring.StatusDraft, store.EvalDraft}, {scoring.StatusSubmitted, store.EvalSubmitted},
-		{scoring.StatusReturned, store.EvalReturned}, {scoring.StatusApproved, store.EvalApproved},
-		{scoring.StatusCertified, store.EvalCertified},
-		{scoring.ServiceBillPayment, store.ServiceBillPayment}, {scoring.ServicePayAgency, store.ServicePayAgency},
-		{scoring.ServiceHomeVisit, store.ServiceHomeVisit}, {scoring.ServiceOnlineOrder, store.ServiceOnlineOrder},
-		{scoring.ServiceDelivery, store.ServiceDelivery}, {scoring.ServiceSmartLocker, store.ServiceSmartLocker},
+		{scoring.ServiceBillPayment, quarterhour.ServiceBillPayment}, {scoring.ServicePayAgency, quarterhour.ServicePayAgency},
+		{scoring.ServiceHomeVisit, quarterhour.ServiceHomeVisit}, {scoring.ServiceOnlineOrder, quarterhour.ServiceOnlineOrder},
+		{scoring.ServiceDelivery, quarterhour.ServiceDelivery}, {scoring.ServiceSmartLocker, quarterhour.ServiceSmartLocker},
 	}
 	for _, p := range pairs {
 		if p[0] != p[1] {

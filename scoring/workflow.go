@@ -6,31 +6,6 @@ import (
 	"slices"
 )
 
-// Evaluation statuses; the strings equal the store's evaluation statuses.
-const (
-	StatusDraft     = "draft"
-	StatusSubmitted = "submitted"
-	StatusReturned  = "returned"
-	StatusApproved  = "approved"
-	StatusCertified = "certified"
-)
-
-// transitions lists the allowed moves of an evaluation (DESIGN.md §6): a
-// district submits a draft or a returned evaluation; a reviewer returns or
-// approves a submitted one and certifies an approved one. Certified is final.
-var transitions = map[string][]string{
-	StatusDraft:     {StatusSubmitted},
-	StatusSubmitted: {StatusReturned, StatusApproved},
-	StatusReturned:  {StatusSubmitted},
-	StatusApproved:  {StatusCertified},
-}
-
-// CanTransition reports whether an evaluation may move from one status to
-// another.
-func CanTransition(from, to string) bool {
-	return slices.Contains(transitions[from], to)
-}
-
 // ErrAwardRefused is wrapped by every error CheckAward returns.
 var ErrAwardRefused = errors.New("award refused")
 

@@ -6,24 +6,6 @@ import (
 	"testing"
 )
 
-func TestCanTransition_FollowsTheReviewWorkflow(t *testing.T) {
-	all := []string{StatusDraft, StatusSubmitted, StatusReturned, StatusApproved, StatusCertified}
-	allowed := map[[2]string]bool{
-		{StatusDraft, StatusSubmitted}:    true,
-		{StatusSubmitted, StatusReturned}: true,
-		{StatusSubmitted, StatusApproved}: true,
-		{StatusReturned, StatusSubmitted}: true,
-		{StatusApproved, StatusCertified}: true,
-	}
-	for _, from := range all {
-		for _, to := range all {
-			if got := CanTransition(from, to); got != allowed[[2]string{from, to}] {
-				t.Errorf("CanTransition(%s, %s) = %v", from, to, got)
-			}
-		}
-	}
-}
-
 func TestCheckAward_RefusesWithTheReason(t *testing.T) {
 	rule := AwardRule{Tier: "high_quality", Years: []int{2023}, CapYuan: 300000, OncePerCircle: true}
 	cases := []struct {

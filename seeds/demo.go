@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -198,9 +199,9 @@ type demoArea struct {
 	polygon  orb.MultiPolygon
 	outletN  int
 	mainName func(vertical bool, k int) string
-	names    [][]store.Region // unused 社区 rows per town
-	nextName int              // town to take the next name from
-	used     map[plot]bool    // plots holding a community
+	names    [][]quarterhour.Region // unused 社区 rows per town
+	nextName int                    // town to take the next name from
+	used     map[plot]bool          // plots holding a community
 }
 
 func generateDemo(seed int64, p DemoParams) (*demo, error) {
@@ -240,7 +241,7 @@ func generateDemo(seed int64, p DemoParams) (*demo, error) {
 			return nil, err
 		}
 		d.areas = append(d.areas, ar)
-		d.bundle.Networks = append(d.bundle.Networks, store.Network{
+		d.bundle.Networks = append(d.bundle.Networks, quarterhour.Network{
 			Area: DemoNetworkArea + "-" + a.Slug, Synthetic: true, Nodes: ar.net.nodes, Edges: ar.net.edges,
 		})
 	}

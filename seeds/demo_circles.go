@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // Circle profiles of the demo. They steer where outlets go, so that an
@@ -54,7 +54,7 @@ func (d *demo) addCircles(a *demoArea, p DemoParams, rng *rand.Rand) error {
 		}
 		status, planned, completed := circleStatus(c.profile, rng)
 		first := d.bundle.Communities[c.communities[0]]
-		circle := store.Circle{
+		circle := quarterhour.Circle{
 			Name:          strings.TrimSuffix(first.Name, "社区") + "一刻钟便民生活圈",
 			District:      a.District,
 			PilotZone:     a.Zone,
@@ -89,19 +89,19 @@ func circleLayout(profile byte, t tile, rng *rand.Rand) (string, [][2]int) {
 	switch profile {
 	case profileExcellent:
 		if r < 0.7 {
-			return store.LayoutCluster, [][2]int{{0, 0}}
+			return quarterhour.LayoutCluster, [][2]int{{0, 0}}
 		}
-		return store.LayoutBlock, alongRoad
+		return quarterhour.LayoutBlock, alongRoad
 	case profileBasic:
 		if r < 0.5 {
-			return store.LayoutBlock, alongRoad
+			return quarterhour.LayoutBlock, alongRoad
 		}
-		return store.LayoutCluster, [][2]int{{0, 0}}
+		return quarterhour.LayoutCluster, [][2]int{{0, 0}}
 	default:
 		if r < 0.6 {
-			return store.LayoutScattered, scattered
+			return quarterhour.LayoutScattered, scattered
 		}
-		return store.LayoutBlock, alongRoad
+		return quarterhour.LayoutBlock, alongRoad
 	}
 }
 
@@ -111,18 +111,18 @@ func circleStatus(profile byte, rng *rand.Rand) (status string, planned, complet
 	switch profile {
 	case profileExcellent:
 		planned = 2023 + rng.IntN(2)
-		return store.CircleCompleted, planned, planned + rng.IntN(2)
+		return quarterhour.CircleCompleted, planned, planned + rng.IntN(2)
 	case profileBasic:
 		planned = 2023 + rng.IntN(3)
 		if planned < 2025 && rng.IntN(2) == 0 {
-			return store.CircleCompleted, planned, planned + 1
+			return quarterhour.CircleCompleted, planned, planned + 1
 		}
-		return store.CircleBuilding, planned, 0
+		return quarterhour.CircleBuilding, planned, 0
 	default:
 		planned = 2024 + rng.IntN(2)
 		if rng.IntN(3) == 0 {
-			return store.CircleBuilding, planned, 0
+			return quarterhour.CircleBuilding, planned, 0
 		}
-		return store.CirclePlanned, planned, 0
+		return quarterhour.CirclePlanned, planned, 0
 	}
 }

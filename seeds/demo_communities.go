@@ -7,8 +7,7 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // tile is a group of one or two rows of two blocks that one circle serves.
@@ -52,11 +51,11 @@ func (a *demoArea) profiles() string { return strings.ReplaceAll(a.Profiles, "/"
 // communityNames returns the community-level rows of each of the area's
 // towns: urban 居委会 (NBS codes 001-199) and other 社区 rows first, then
 // 村委会, each group in code order.
-func communityNames(towns []string, regions []store.Region) [][]store.Region {
-	out := make([][]store.Region, len(towns))
+func communityNames(towns []string, regions []quarterhour.Region) [][]quarterhour.Region {
+	out := make([][]quarterhour.Region, len(towns))
 	for pass := 0; pass < 2; pass++ {
 		for _, r := range regions {
-			if r.Level != store.LevelCommunity {
+			if r.Level != quarterhour.LevelCommunity {
 				continue
 			}
 			urban := r.Code[9:] < "200" || strings.Contains(r.Name, "社区")
@@ -76,7 +75,7 @@ func communityNames(towns []string, regions []store.Region) [][]store.Region {
 // addCommunities turns some land blocks of each tile into communities (at
 // least one per tile, always the first block of an excellent tile) and records them per
 // tile for the circles.
-func (d *demo) addCommunities(a *demoArea, p DemoParams, rng *rand.Rand, regions []store.Region) error {
+func (d *demo) addCommunities(a *demoArea, p DemoParams, rng *rand.Rand, regions []quarterhour.Region) error {
 	a.names = communityNames(a.Towns, regions)
 	a.used = map[plot]bool{}
 	tiles := a.tiles()
@@ -124,7 +123,7 @@ func (d *demo) addCommunity(a *demoArea, c *demoCircle, p DemoParams, rng *rand.
 }
 
 // takeName returns the next unused 社区 row, taking the towns in turn.
-func (a *demoArea) takeName() (store.Region, bool) {
+func (a *demoArea) takeName() (quarterhour.Region, bool) {
 	for tries := 0; tries < len(a.names); tries++ {
 		t := a.nextName % len(a.names)
 		a.nextName++
@@ -134,7 +133,7 @@ func (a *demoArea) takeName() (store.Region, bool) {
 			return r, true
 		}
 	}
-	return store.Region{}, false
+	return quarterhour.Region{}, false
 }
 
 // plotKind is the part of a block a community fills.
@@ -169,7 +168,7 @@ func (pl plot) rect(a *demoArea, p DemoParams) (x0, y0, x1, y1 float64) {
 }
 
 // newCommunity fills plot pl with a community of pop residents named after reg.
-func newCommunity(a *demoArea, p DemoParams, rng *rand.Rand, pl plot, reg store.Region, pop int) store.Community {
+func newCommunity(a *demoArea, p DemoParams, rng *rand.Rand, pl plot, reg quarterhour.Region, pop int) quarterhour.Community {
 	x0, y0, x1, y1 := pl.rect(a, p)
 	ring := orb.Ring{
 		a.frame.point(x0, y0), a.frame.point(x1, y0), a.frame.point(x1, y1),
@@ -189,7 +188,7 @@ func newCommunity(a *demoArea, p DemoParams, rng *rand.Rand, pl plot, reg store.
 	}
 	service := math.Round(float64(households) / 100 *
 		uniform(rng, p.ServiceM2Per100HouseholdsMin, p.ServiceM2Per100HouseholdsMax))
-	return store.Community{
+	return quarterhour.Community{
 		RegionCode:            reg.Code,
 		District:              a.District,
 		Name:                  communityName(reg.Name),

@@ -7,8 +7,7 @@ import (
 
 	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
-
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // Highway values of the demo network.
@@ -29,8 +28,8 @@ type areaNetwork struct {
 	step   float64
 	river  int // lattice row of the river's centre line
 
-	nodes []store.WalkNode
-	edges []store.WalkEdge
+	nodes []quarterhour.WalkNode
+	edges []quarterhour.WalkEdge
 	index map[[2]int]int // lattice point -> index in nodes
 	ij    [][2]int       // index in nodes -> lattice point
 	adj   [][]halfEdge   // index in nodes -> incident edges
@@ -127,7 +126,7 @@ func (n *areaNetwork) node(a *demoArea, ij [2]int) int {
 	n.index[ij] = k
 	n.ij = append(n.ij, ij)
 	n.adj = append(n.adj, nil)
-	n.nodes = append(n.nodes, store.WalkNode{
+	n.nodes = append(n.nodes, quarterhour.WalkNode{
 		ID:    int64(a.index+1)*1_000_000 + int64(k) + 1,
 		Point: a.frame.point(float64(ij[0])*n.step, float64(ij[1])*n.step),
 	})
@@ -139,7 +138,7 @@ func (n *areaNetwork) addEdge(a *demoArea, from, to [2]int, hw string) {
 	geom := orb.LineString{n.nodes[u].Point, n.nodes[v].Point}
 	m := orbgeo.Distance(geom[0], geom[1])
 	k := len(n.edges)
-	n.edges = append(n.edges, store.WalkEdge{
+	n.edges = append(n.edges, quarterhour.WalkEdge{
 		ID:     int64(a.index+1)*1_000_000 + int64(k) + 1,
 		Source: n.nodes[u].ID, Target: n.nodes[v].ID,
 		Cost: m, ReverseCost: m, LengthM: m,

@@ -5,8 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
-	"github.com/quarterhour/quarterhour/store"
 )
 
 // outletKind is how the demo dresses an outlet of one category.
@@ -23,42 +23,42 @@ type outletKind struct {
 var outletKinds = map[string]outletKind{
 	"convenience_store": {names: []string{"%s便利店", "%s超市"}, brands: []string{"便利蜂", "美宜佳", "银座便利"},
 		areaM2: [2]float64{50, 200}, hours: []string{"24/7", "Mo-Su 07:00-23:00", "Mo-Su 06:30-22:30"},
-		services: []string{store.ServiceBillPayment, store.ServiceOnlineOrder, store.ServiceDelivery, store.ServiceSmartPayment}, background: 18},
+		services: []string{quarterhour.ServiceBillPayment, quarterhour.ServiceOnlineOrder, quarterhour.ServiceDelivery, quarterhour.ServiceSmartPayment}, background: 18},
 	"supermarket": {names: []string{"%s超市", "%s购物广场"}, brands: []string{"统一银座", "利群", "华润万家"},
 		areaM2: [2]float64{800, 6000}, hours: []string{"Mo-Su 08:00-21:30", "Mo-Su 08:30-22:00"},
-		services: []string{store.ServiceOnlineOrder, store.ServiceDelivery, store.ServiceSmartPayment, store.ServicePayAgency}, background: 2},
+		services: []string{quarterhour.ServiceOnlineOrder, quarterhour.ServiceDelivery, quarterhour.ServiceSmartPayment, quarterhour.ServicePayAgency}, background: 2},
 	"wet_market": {names: []string{"%s农贸市场", "%s菜市场"},
 		areaM2: [2]float64{1500, 6000}, hours: []string{"Mo-Su 05:30-18:00", "Mo-Su 05:00-12:00,15:00-19:00"}},
 	"fresh_grocer": {names: []string{"%s生鲜", "%s果蔬生鲜"}, brands: []string{"家家悦生鲜", "地利生鲜"},
 		areaM2: [2]float64{120, 600}, hours: []string{"Mo-Su 06:30-21:30"},
-		services: []string{store.ServiceOnlineOrder, store.ServiceDelivery}, background: 1},
+		services: []string{quarterhour.ServiceOnlineOrder, quarterhour.ServiceDelivery}, background: 1},
 	"breakfast": {names: []string{"%s早餐", "%s包子铺", "%s煎饼"}, brands: []string{"巴比馒头"},
 		areaM2: [2]float64{25, 120}, hours: []string{"Mo-Su 05:30-10:30", "Mo-Su 06:00-13:00"}, background: 12},
 	"hair_beauty": {names: []string{"%s美发", "%s美容美发"},
 		areaM2: [2]float64{30, 200}, hours: []string{"Mo-Su 09:00-21:00"},
-		services: []string{store.ServiceHomeVisit}, background: 12},
+		services: []string{quarterhour.ServiceHomeVisit}, background: 12},
 	"laundry": {names: []string{"%s洗衣", "%s干洗店"}, brands: []string{"福奈特", "象王洗衣"},
 		areaM2: [2]float64{30, 150}, hours: []string{"Mo-Su 08:00-20:00"},
-		services: []string{store.ServiceHomeVisit, store.ServiceOnlineOrder}},
+		services: []string{quarterhour.ServiceHomeVisit, quarterhour.ServiceOnlineOrder}},
 	"pharmacy": {names: []string{"%s大药房", "%s药店"}, brands: []string{"漱玉平民大药房", "老百姓大药房", "立健药店"},
 		areaM2: [2]float64{60, 300}, hours: []string{"Mo-Su 08:00-22:00", "24/7"},
-		services: []string{store.ServiceDelivery, store.ServiceOnlineOrder, store.ServiceSmartPayment}, background: 5},
+		services: []string{quarterhour.ServiceDelivery, quarterhour.ServiceOnlineOrder, quarterhour.ServiceSmartPayment}, background: 5},
 	"photo_print": {names: []string{"%s图文快印", "%s照相馆"},
 		areaM2: [2]float64{20, 120}, hours: []string{"Mo-Sa 08:30-19:00"}, background: 2},
 	"housekeeping": {names: []string{"%s家政", "%s家政服务"},
 		areaM2: [2]float64{20, 100}, hours: []string{"Mo-Su 08:00-18:00"},
-		services: []string{store.ServiceHomeVisit, store.ServiceOnlineOrder}},
+		services: []string{quarterhour.ServiceHomeVisit, quarterhour.ServiceOnlineOrder}},
 	"repair": {names: []string{"%s修鞋配钥匙", "%s家电维修", "%s手机维修"},
 		areaM2: [2]float64{8, 60}, hours: []string{"Mo-Su 08:00-18:30"},
-		services: []string{store.ServiceHomeVisit}, background: 3},
+		services: []string{quarterhour.ServiceHomeVisit}, background: 3},
 	"parcel_point": {names: []string{"%s快递驿站"}, brands: []string{"菜鸟驿站", "丰巢智能柜", "兔喜生活", "中国邮政"},
 		areaM2: [2]float64{10, 80}, hours: []string{"Mo-Su 08:00-21:00", "24/7"},
-		services: []string{store.ServiceSmartLocker, store.ServiceDelivery}, background: 6},
+		services: []string{quarterhour.ServiceSmartLocker, quarterhour.ServiceDelivery}, background: 6},
 	"recycling": {names: []string{"%s再生资源回收点"},
-		areaM2: [2]float64{20, 200}, hours: []string{"Mo-Su 08:00-17:00"}, services: []string{store.ServiceHomeVisit}},
+		areaM2: [2]float64{20, 200}, hours: []string{"Mo-Su 08:00-17:00"}, services: []string{quarterhour.ServiceHomeVisit}},
 	"specialty_dining": {names: []string{"%s甏肉干饭", "%s羊肉汤", "%s私房菜", "%s菜馆"},
 		areaM2: [2]float64{60, 500}, hours: []string{"Mo-Su 10:30-14:00,17:00-21:30"},
-		services: []string{store.ServiceOnlineOrder, store.ServiceDelivery}, background: 10},
+		services: []string{quarterhour.ServiceOnlineOrder, quarterhour.ServiceDelivery}, background: 10},
 	"fitness": {names: []string{"%s健身", "%s瑜伽馆"}, brands: []string{"乐刻运动"},
 		areaM2: [2]float64{150, 1200}, hours: []string{"Mo-Su 06:00-22:00"}},
 	"wellness": {names: []string{"%s推拿", "%s中医养生馆", "%s足道"},
@@ -68,12 +68,12 @@ var outletKinds = map[string]outletKind{
 	"leisure": {names: []string{"%sKTV", "%s影城", "%s桌游馆"},
 		areaM2: [2]float64{100, 1500}, hours: []string{"Mo-Su 10:00-24:00"}},
 	"elderly_care": {names: []string{"%s康养中心", "%s护理站"},
-		areaM2: [2]float64{150, 1500}, hours: []string{"24/7"}, services: []string{store.ServiceHomeVisit}},
+		areaM2: [2]float64{150, 1500}, hours: []string{"24/7"}, services: []string{quarterhour.ServiceHomeVisit}},
 	"childcare": {names: []string{"%s托育中心", "%s托管班"},
 		areaM2: [2]float64{80, 500}, hours: []string{"Mo-Fr 07:30-18:30"}},
 	"cafe": {names: []string{"%s咖啡"}, brands: []string{"瑞幸咖啡", "库迪咖啡"},
 		areaM2: [2]float64{20, 200}, hours: []string{"Mo-Su 08:00-21:00"},
-		services: []string{store.ServiceOnlineOrder, store.ServiceDelivery}},
+		services: []string{quarterhour.ServiceOnlineOrder, quarterhour.ServiceDelivery}},
 	"bookstore": {names: []string{"%s书店", "%s书屋"}, brands: []string{"新华书店"},
 		areaM2: [2]float64{60, 800}, hours: []string{"Mo-Su 09:00-21:00"}},
 	"pet_service": {names: []string{"%s宠物", "%s宠物医院"},
@@ -81,12 +81,12 @@ var outletKinds = map[string]outletKind{
 	"culture_station": {names: []string{"%s文化活动站", "%s图书室"},
 		areaM2: [2]float64{100, 600}, hours: []string{"Tu-Su 09:00-17:00"}},
 	"health_station": {names: []string{"%s社区卫生服务站", "%s诊所"},
-		areaM2: [2]float64{80, 400}, hours: []string{"Mo-Su 08:00-17:30"}, services: []string{store.ServiceHomeVisit}},
+		areaM2: [2]float64{80, 400}, hours: []string{"Mo-Su 08:00-17:30"}, services: []string{quarterhour.ServiceHomeVisit}},
 	"elderly_daycare": {names: []string{"%s日间照料中心", "%s养老服务中心"},
-		areaM2: [2]float64{200, 800}, hours: []string{"Mo-Su 08:00-18:00"}, services: []string{store.ServiceHomeVisit}},
+		areaM2: [2]float64{200, 800}, hours: []string{"Mo-Su 08:00-18:00"}, services: []string{quarterhour.ServiceHomeVisit}},
 	"community_service_centre": {names: []string{"%s社区综合服务中心", "%s党群服务中心"},
 		areaM2: [2]float64{300, 1200}, hours: []string{"Mo-Fr 08:30-17:30"},
-		services: []string{store.ServiceBillPayment, store.ServicePayAgency}},
+		services: []string{quarterhour.ServiceBillPayment, quarterhour.ServicePayAgency}},
 }
 
 // shopWords fill generic outlet names.
@@ -107,7 +107,7 @@ type outletGen struct {
 	weights []float64
 }
 
-func (d *demo) addOutlets(p DemoParams, rng *rand.Rand, cats []store.Category) error {
+func (d *demo) addOutlets(p DemoParams, rng *rand.Rand, cats []quarterhour.Category) error {
 	g := &outletGen{p: p, rng: rng, d: d, tiers: map[string]string{}, byTier: map[string][]string{}}
 	for _, c := range cats {
 		k, ok := outletKinds[c.Code]
@@ -163,13 +163,13 @@ func (g *outletGen) setMissing(c *demoCircle) {
 		for _, i := range g.rng.Perm(len(shortGapPool))[:2+g.rng.IntN(3)] {
 			c.missing[shortGapPool[i]] = true
 		}
-		for _, q := range g.byTier[store.TierQuality] {
+		for _, q := range g.byTier[quarterhour.TierQuality] {
 			c.missing[q] = true
 		}
 		c.missing["culture_station"], c.missing["elderly_daycare"] = true, true
 	case profileBasic:
 		c.radius = g.p.QualityRadiusM
-		quality := g.byTier[store.TierQuality]
+		quality := g.byTier[quarterhour.TierQuality]
 		keep := 2 + g.rng.IntN(2)
 		for n, i := range g.rng.Perm(len(quality)) {
 			if n >= keep {
@@ -187,7 +187,7 @@ func (g *outletGen) circleOutlets(c *demoCircle) []string {
 			out = append(out, code)
 		}
 	}
-	for _, code := range g.byTier[store.TierBasic] {
+	for _, code := range g.byTier[quarterhour.TierBasic] {
 		switch {
 		case c.missing[code]:
 		case c.profile == profileShort:
@@ -198,7 +198,7 @@ func (g *outletGen) circleOutlets(c *demoCircle) []string {
 			add(code, 1+g.rng.IntN(2))
 		}
 	}
-	for _, code := range g.byTier[store.TierQuality] {
+	for _, code := range g.byTier[quarterhour.TierQuality] {
 		switch {
 		case c.missing[code]:
 		case c.profile == profileExcellent:
@@ -209,7 +209,7 @@ func (g *outletGen) circleOutlets(c *demoCircle) []string {
 			add(code, 1)
 		}
 	}
-	for _, code := range g.byTier[store.TierPublic] {
+	for _, code := range g.byTier[quarterhour.TierPublic] {
 		switch {
 		case c.missing[code]:
 		case c.profile == profileExcellent, code == "health_station", code == "community_service_centre":
@@ -277,7 +277,7 @@ func (g *outletGen) place(a *demoArea, e int, code string) {
 	pt := a.frame.point(x, y)
 
 	a.outletN++
-	o := store.Outlet{
+	o := quarterhour.Outlet{
 		Category:    code,
 		Point:       pt,
 		District:    a.District,
@@ -285,9 +285,9 @@ func (g *outletGen) place(a *demoArea, e int, code string) {
 		FloorAreaM2: math.Round(uniform(rng, k.areaM2[0], k.areaM2[1])),
 		AcceptsCash: rng.Float64() < p.CashShare,
 		AcceptsCard: rng.Float64() < p.CardShare,
-		LowMargin:   g.tiers[code] == store.TierBasic && rng.Float64() < p.LowMarginShare,
+		LowMargin:   g.tiers[code] == quarterhour.TierBasic && rng.Float64() < p.LowMarginShare,
 		Services:    []string{},
-		Status:      store.OutletOpen,
+		Status:      quarterhour.OutletOpen,
 		OpenedOn:    fmt.Sprintf("%d-%02d-%02d", 2008+rng.IntN(17), 1+rng.IntN(12), 1+rng.IntN(28)),
 		Source:      "demo",
 		SourceRef:   fmt.Sprintf("demo:%s:%05d", a.Slug, a.outletN),
@@ -312,7 +312,7 @@ func (g *outletGen) place(a *demoArea, e int, code string) {
 		}
 	}
 	if rng.Float64() < p.ClosedShare {
-		o.Status = store.OutletClosed
+		o.Status = quarterhour.OutletClosed
 		o.ClosedOn = fmt.Sprintf("%d-%02d-%02d", 2025, 1+rng.IntN(9), 1+rng.IntN(28))
 	}
 	g.d.bundle.Outlets = append(g.d.bundle.Outlets, o)

@@ -13,6 +13,7 @@ import (
 	orbgeo "github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -121,7 +122,7 @@ func TestDemo_CountsAndFlags(t *testing.T) {
 		if len(o.H3) != 15 || len(o.District) != 6 || o.OpeningHours == "" || o.Name == "" {
 			t.Fatalf("outlet %+v lacks H3, district, hours or name", o)
 		}
-		if o.Status == store.OutletClosed {
+		if o.Status == quarterhour.OutletClosed {
 			closed++
 		}
 		if o.IsChain {
@@ -185,8 +186,8 @@ func TestDemo_CirclesCoverStatusesLayoutsAndZones(t *testing.T) {
 			t.Errorf("太白湖新区 circle %s in district %s, want 370811", c.Name, c.District)
 		}
 	}
-	for _, k := range []string{store.CirclePlanned, store.CircleBuilding, store.CircleCompleted,
-		store.LayoutCluster, store.LayoutBlock, store.LayoutScattered} {
+	for _, k := range []string{quarterhour.CirclePlanned, quarterhour.CircleBuilding, quarterhour.CircleCompleted,
+		quarterhour.LayoutCluster, quarterhour.LayoutBlock, quarterhour.LayoutScattered} {
 		if !seen[k] {
 			t.Errorf("no circle with status or layout %s", k)
 		}
@@ -280,7 +281,7 @@ type snapped struct {
 }
 
 // snapOutlets snaps every outlet of area a to its nearest edge (planar metres).
-func snapOutlets(a *demoArea, outlets []store.Outlet) []snapped {
+func snapOutlets(a *demoArea, outlets []quarterhour.Outlet) []snapped {
 	f := a.frame
 	toXY := func(p orb.Point) (float64, float64) {
 		return (p.Lon() - f.center.Lon()) * f.mPerDegLon, (p.Lat() - f.center.Lat()) * f.mPerDegLat
@@ -305,8 +306,8 @@ func snapOutlets(a *demoArea, outlets []store.Outlet) []snapped {
 }
 
 // areaOutlets returns the outlets generated for area a.
-func areaOutlets(d *demo, a *demoArea) []store.Outlet {
-	var out []store.Outlet
+func areaOutlets(d *demo, a *demoArea) []quarterhour.Outlet {
+	var out []quarterhour.Outlet
 	for _, o := range d.bundle.Outlets {
 		if strings.HasPrefix(o.SourceRef, "demo:"+a.Slug+":") {
 			out = append(out, o)
@@ -374,7 +375,7 @@ func TestDemo_PointsLieInsideTheirCountyPolygon(t *testing.T) {
 
 // reach counts, per tier, the categories with an open outlet within budget
 // metres of walking from the circle's centres, and lists the basic ones missed.
-func reach(d *demo, a *demoArea, c *demoCircle, outlets []store.Outlet, snaps []snapped, budget float64,
+func reach(d *demo, a *demoArea, c *demoCircle, outlets []quarterhour.Outlet, snaps []snapped, budget float64,
 	tiers map[string]string) (count map[string]int, missingBasic []string) {
 	got := map[string]bool{}
 	for i, o := range outlets {
@@ -386,7 +387,7 @@ func reach(d *demo, a *demoArea, c *demoCircle, outlets []store.Outlet, snaps []
 			}
 		}
 		w := math.Min(c.dist[s.u]+s.t*l, c.dist[s.v]+(1-s.t)*l) + s.offM
-		if o.Status == store.OutletOpen && w <= budget {
+		if o.Status == quarterhour.OutletOpen && w <= budget {
 			got[o.Category] = true
 		}
 	}
@@ -394,7 +395,7 @@ func reach(d *demo, a *demoArea, c *demoCircle, outlets []store.Outlet, snaps []
 	for code, tier := range tiers {
 		if got[code] {
 			count[tier]++
-		} else if tier == store.TierBasic {
+		} else if tier == quarterhour.TierBasic {
 			missingBasic = append(missingBasic, code)
 		}
 	}
@@ -420,17 +421,17 @@ func TestDemo_ExcellentAndShortCirclesDifferInOutletMix(t *testing.T) {
 			n, missing := reach(d, a, c, outlets, snaps, 1000, tiers)
 			switch c.profile {
 			case profileExcellent:
-				if n[store.TierBasic] < 12 || n[store.TierQuality] < 7 || n[store.TierPublic] < 3 {
+				if n[quarterhour.TierBasic] < 12 || n[quarterhour.TierQuality] < 7 || n[quarterhour.TierPublic] < 3 {
 					t.Errorf("%s excellent circle at %v reaches %v within 1,000 m (missing %v)",
 						a.Zone, c.tile.center, n, missing)
 				}
 			case profileBasic:
-				if n[store.TierBasic] < 12 || n[store.TierQuality] > 5 {
+				if n[quarterhour.TierBasic] < 12 || n[quarterhour.TierQuality] > 5 {
 					t.Errorf("%s basic circle at %v reaches %v within 1,000 m (missing %v)",
 						a.Zone, c.tile.center, n, missing)
 				}
 			case profileShort:
-				if n[store.TierBasic] > 11 || n[store.TierQuality] > 0 {
+				if n[quarterhour.TierBasic] > 11 || n[quarterhour.TierQuality] > 0 {
 					t.Errorf("%s short circle at %v reaches %v within 1,000 m", a.Zone, c.tile.center, n)
 				}
 				if !contains(missing, "laundry") || !contains(missing, "wet_market") {
@@ -562,7 +563,7 @@ func walkFrom(n *areaNetwork, dist []float64, x, y float64) float64 {
 
 // communityWalks samples community com every 25 m inside its fence and
 // returns the sorted walks from the sources of dist.
-func communityWalks(a *demoArea, com store.Community, dist []float64) []float64 {
+func communityWalks(a *demoArea, com quarterhour.Community, dist []float64) []float64 {
 	x0, y0 := math.Inf(1), math.Inf(1)
 	x1, y1 := math.Inf(-1), math.Inf(-1)
 	for _, p := range com.Polygon[0][0] {

@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -51,7 +52,7 @@ func Reference() (*store.Bundle, error) {
 
 // Regions returns the NBS 2023 hierarchy of Jining in file order (city,
 // counties, towns, communities). NBS "village" rows get LevelCommunity.
-func Regions() ([]store.Region, error) {
+func Regions() ([]quarterhour.Region, error) {
 	rows, err := readCSV("jining/admin/jining_admin_nbs2023.csv")
 	if err != nil {
 		return nil, err
@@ -65,30 +66,30 @@ func Regions() ([]store.Region, error) {
 		return nil, err
 	}
 	col := columns(rows[0])
-	out := make([]store.Region, 0, len(rows)-1)
+	out := make([]quarterhour.Region, 0, len(rows)-1)
 	for i, r := range rows[1:] {
 		level, ok := map[string]string{
-			"city": store.LevelCity, "county": store.LevelCounty,
-			"town": store.LevelTown, "village": store.LevelCommunity,
+			"city": quarterhour.LevelCity, "county": quarterhour.LevelCounty,
+			"town": quarterhour.LevelTown, "village": quarterhour.LevelCommunity,
 		}[r[col["level"]]]
 		if !ok {
 			return nil, fmt.Errorf("admin csv row %d: unknown level %q", i+2, r[col["level"]])
 		}
-		reg := store.Region{
+		reg := quarterhour.Region{
 			Code:   r[col["code12"]],
 			Name:   r[col["name"]],
 			Level:  level,
 			Parent: r[col["parent_code12"]],
 			County: r[col["county_code"]],
 		}
-		if level == store.LevelCity {
+		if level == quarterhour.LevelCity {
 			reg.County = ""
 		}
 		short := r[col["code"]]
-		if level == store.LevelCity {
+		if level == quarterhour.LevelCity {
 			short = CityCode
 		}
-		if level == store.LevelCity || level == store.LevelCounty {
+		if level == quarterhour.LevelCity || level == quarterhour.LevelCounty {
 			reg.Boundary = bounds[short]
 			if p, ok := pop[short]; ok {
 				reg.Population, reg.PopulationYear, reg.PopulationSource = p.value, p.year, p.source

@@ -3,7 +3,7 @@ package seeds
 import (
 	"testing"
 
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 func TestReference_HoldsAllJiningRegions(t *testing.T) {
@@ -23,14 +23,14 @@ func TestReference_HoldsAllJiningRegions(t *testing.T) {
 		if len(r.Code) != 12 {
 			t.Errorf("region %s %s: code is not 12 digits", r.Code, r.Name)
 		}
-		if r.Level == store.LevelCounty && r.Boundary != nil {
+		if r.Level == quarterhour.LevelCounty && r.Boundary != nil {
 			withBoundary++
 		}
 	}
 	if len(b.Regions) != 5098 {
 		t.Errorf("regions = %d, want 5098", len(b.Regions))
 	}
-	want := map[string]int{store.LevelCity: 1, store.LevelCounty: 12, store.LevelTown: 158, store.LevelCommunity: 4927}
+	want := map[string]int{quarterhour.LevelCity: 1, quarterhour.LevelCounty: 12, quarterhour.LevelTown: 158, quarterhour.LevelCommunity: 4927}
 	for level, n := range want {
 		if count[level] != n {
 			t.Errorf("%s regions = %d, want %d", level, count[level], n)
@@ -40,10 +40,10 @@ func TestReference_HoldsAllJiningRegions(t *testing.T) {
 		t.Errorf("counties with a boundary = %d, want 11", withBoundary)
 	}
 	for _, r := range b.Regions {
-		if r.Level != store.LevelCity && !codes[r.Parent] {
+		if r.Level != quarterhour.LevelCity && !codes[r.Parent] {
 			t.Errorf("region %s %s: parent %s not in the set", r.Code, r.Name, r.Parent)
 		}
-		if r.Level != store.LevelCity && (len(r.County) != 6 || r.Code[:6] != r.County) {
+		if r.Level != quarterhour.LevelCity && (len(r.County) != 6 || r.Code[:6] != r.County) {
 			t.Errorf("region %s: county %q", r.Code, r.County)
 		}
 	}
@@ -67,7 +67,7 @@ func TestReference_CityAndPilotDistrictsCarry2023Population(t *testing.T) {
 					r.Code, r.Name, r.Population, r.PopulationYear, r.PopulationSource, w)
 			}
 		}
-		if r.Level == store.LevelCity && r.Boundary == nil {
+		if r.Level == quarterhour.LevelCity && r.Boundary == nil {
 			t.Errorf("city has no boundary")
 		}
 		if r.Code == "370871000000" && r.Boundary != nil {
@@ -100,10 +100,10 @@ func TestCategories_TaxonomyTiers(t *testing.T) {
 			}
 		}
 	}
-	if tiers[store.TierBasic] != 13 || tiers[store.TierQuality] != 10 || tiers[store.TierPublic] != 4 {
+	if tiers[quarterhour.TierBasic] != 13 || tiers[quarterhour.TierQuality] != 10 || tiers[quarterhour.TierPublic] != 4 {
 		t.Errorf("tiers = %v, want 13 basic, 10 quality, 4 public", tiers)
 	}
-	if national[store.TierBasic] != 1 || national[store.TierQuality] != 3 {
+	if national[quarterhour.TierBasic] != 1 || national[quarterhour.TierQuality] != 3 {
 		t.Errorf("national additions = %v, want 1 basic (recycling) and 3 quality", national)
 	}
 }
@@ -129,7 +129,7 @@ func TestTargets_PlanFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	yearly := 0
-	var cumulative *store.Target
+	var cumulative *quarterhour.Target
 	for i, x := range ts {
 		if x.District != CityCode {
 			continue

@@ -7,8 +7,8 @@ import (
 	"io/fs"
 	"sort"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/scoring"
-	"github.com/quarterhour/quarterhour/store"
 )
 
 //go:embed schemes/*.yaml
@@ -17,18 +17,18 @@ var schemeFiles embed.FS
 // Schemes returns the shipped indicator schemes (jining-2023, mofcom-2023),
 // each parsed and validated, ordered by code. Document holds the JSON
 // encoding of the parsed scheme.
-func Schemes() ([]store.Scheme, error) {
+func Schemes() ([]quarterhour.Scheme, error) {
 	parsed, err := ParsedSchemes()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]store.Scheme, 0, len(parsed))
+	out := make([]quarterhour.Scheme, 0, len(parsed))
 	for _, s := range parsed {
 		doc, err := json.Marshal(s)
 		if err != nil {
 			return nil, fmt.Errorf("encode scheme %s: %w", s.Code, err)
 		}
-		out = append(out, store.Scheme{
+		out = append(out, quarterhour.Scheme{
 			Code:          s.Code,
 			Version:       s.Version,
 			Name:          s.Name.ZH,

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/quarterhour/quarterhour"
 	"gopkg.in/yaml.v3"
-
-	"github.com/quarterhour/quarterhour/store"
 )
 
 type categoryFile struct {
@@ -24,7 +23,7 @@ type categoryFile struct {
 
 // Categories returns the taxonomy of categories.yaml in file order (basic,
 // quality, public); Sort is the position, starting at 1.
-func Categories() ([]store.Category, error) {
+func Categories() ([]quarterhour.Category, error) {
 	data, err := files.ReadFile("categories.yaml")
 	if err != nil {
 		return nil, fmt.Errorf("read categories: %w", err)
@@ -34,12 +33,12 @@ func Categories() ([]store.Category, error) {
 		return nil, fmt.Errorf("parse categories.yaml: %w", err)
 	}
 	seen := map[string]bool{}
-	out := make([]store.Category, 0, len(f.Categories))
+	out := make([]quarterhour.Category, 0, len(f.Categories))
 	for i, c := range f.Categories {
 		switch {
 		case c.Code == "" || seen[c.Code]:
 			return nil, fmt.Errorf("categories.yaml entry %d: empty or duplicate code %q", i+1, c.Code)
-		case c.Tier != store.TierBasic && c.Tier != store.TierQuality && c.Tier != store.TierPublic:
+		case c.Tier != quarterhour.TierBasic && c.Tier != quarterhour.TierQuality && c.Tier != quarterhour.TierPublic:
 			return nil, fmt.Errorf("category %s: unknown tier %q", c.Code, c.Tier)
 		}
 		seen[c.Code] = true
@@ -48,7 +47,7 @@ func Categories() ([]store.Category, error) {
 				return nil, fmt.Errorf("category %s: %w", c.Code, err)
 			}
 		}
-		out = append(out, store.Category{
+		out = append(out, quarterhour.Category{
 			Code: c.Code, NameZH: c.NameZH, NameEN: c.NameEN, Tier: c.Tier, National: c.National,
 			OSMTags: c.OSMTags, AmapTypecodes: nonNil(c.AmapTypecodes), Sort: i + 1,
 		})
@@ -102,7 +101,7 @@ type targetFile struct {
 
 // Targets returns the yearly circle targets of targets.yaml: the plan's city
 // figures and assumed per-district defaults.
-func Targets() ([]store.Target, error) {
+func Targets() ([]quarterhour.Target, error) {
 	data, err := files.ReadFile("targets.yaml")
 	if err != nil {
 		return nil, fmt.Errorf("read targets: %w", err)
@@ -111,7 +110,7 @@ func Targets() ([]store.Target, error) {
 	if err := yaml.Unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("parse targets.yaml: %w", err)
 	}
-	out := make([]store.Target, 0, len(f.Targets))
+	out := make([]quarterhour.Target, 0, len(f.Targets))
 	for i, t := range f.Targets {
 		if t.Year < 2000 || len(t.District) != 6 {
 			return nil, fmt.Errorf("targets.yaml entry %d: bad year %d or district %q", i+1, t.Year, t.District)
@@ -119,7 +118,7 @@ func Targets() ([]store.Target, error) {
 		if t.AwardBudget < 0 {
 			return nil, fmt.Errorf("targets.yaml entry %d: negative award budget %d", i+1, t.AwardBudget)
 		}
-		out = append(out, store.Target{
+		out = append(out, quarterhour.Target{
 			Year: t.Year, District: t.District, Circles: t.Circles, HighQuality: t.HighQuality,
 			Cumulative: t.Cumulative, AwardBudgetYuan: t.AwardBudget, Source: t.Source,
 		})

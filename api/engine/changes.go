@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -24,16 +25,16 @@ func (e *Engine) RefreshOutlets(ctx context.Context, ids ...int64) error {
 	if cur == nil || len(ids) == 0 {
 		return nil
 	}
-	var open []store.Outlet
+	var open []quarterhour.Outlet
 	var gone []int64
 	for _, id := range ids {
 		o, err := e.st.GetOutlet(ctx, id)
 		switch {
-		case errors.Is(err, store.ErrNotFound):
+		case errors.Is(err, quarterhour.ErrNotFound):
 			gone = append(gone, id)
 		case err != nil:
 			return fmt.Errorf("engine refresh outlet %d: %w", id, err)
-		case o.Status != store.OutletOpen:
+		case o.Status != quarterhour.OutletOpen:
 			gone = append(gone, id)
 		default:
 			open = append(open, o)
@@ -54,14 +55,14 @@ func (e *Engine) SyncOutlets(ctx context.Context) error {
 	if cur == nil {
 		return nil
 	}
-	outs, err := e.st.ListOutlets(ctx, store.OutletFilter{Status: store.OutletOpen})
+	outs, err := e.st.ListOutlets(ctx, store.OutletFilter{Status: quarterhour.OutletOpen})
 	if err != nil {
 		return fmt.Errorf("engine sync outlets: %w", err)
 	}
 	seen := make(map[int64]bool, len(outs))
-	var changed []store.Outlet
+	var changed []quarterhour.Outlet
 	for _, o := range outs {
-		if o.Status != store.OutletOpen {
+		if o.Status != quarterhour.OutletOpen {
 			continue
 		}
 		seen[o.ID] = true
@@ -80,7 +81,7 @@ func (e *Engine) SyncOutlets(ctx context.Context) error {
 }
 
 // apply swaps in cur changed by open and gone; e.mu is held.
-func (e *Engine) apply(ctx context.Context, cur *snapshot, open []store.Outlet, gone []int64) {
+func (e *Engine) apply(ctx context.Context, cur *snapshot, open []quarterhour.Outlet, gone []int64) {
 	if len(open) == 0 && len(gone) == 0 {
 		return
 	}
@@ -92,7 +93,7 @@ func (e *Engine) apply(ctx context.Context, cur *snapshot, open []store.Outlet, 
 // (replacing any loaded outlet with the same ID) and the IDs in gone are
 // not. The networks, communities and their caches are shared; surfaces
 // survive for the categories no changed outlet belongs to, before or after.
-func (s *snapshot) withOutlets(open []store.Outlet, gone []int64) *snapshot {
+func (s *snapshot) withOutlets(open []quarterhour.Outlet, gone []int64) *snapshot {
 	touched := map[int64]bool{}
 	cats := map[string]bool{}
 	for _, id := range gone {

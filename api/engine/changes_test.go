@@ -7,8 +7,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // withinIDs lists the outlets of e within the default walk of portoCentre.
@@ -39,7 +38,7 @@ func TestRefreshOutlets_PlacesAndRemovesAndKeepsOtherCategoriesSurfaces(t *testi
 			t.Fatal(err)
 		}
 	}
-	o := store.Outlet{Name: "Farmácia Nova", Category: "pharmacy", Point: portoCentre, Status: store.OutletOpen, Source: "manual"}
+	o := quarterhour.Outlet{Name: "Farmácia Nova", Category: "pharmacy", Point: portoCentre, Status: quarterhour.OutletOpen, Source: "manual"}
 	if err := st.CreateOutlet(ctx, &o); err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +67,7 @@ func TestRefreshOutlets_PlacesAndRemovesAndKeepsOtherCategoriesSurfaces(t *testi
 	}
 
 	// A write the engine was not told of (another process) is found by a sync.
-	o.Status = store.OutletClosed
+	o.Status = quarterhour.OutletClosed
 	if err := st.UpdateOutlet(ctx, &o); err != nil {
 		t.Fatal(err)
 	}

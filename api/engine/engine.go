@@ -21,6 +21,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -144,7 +145,7 @@ func (e *Engine) current() (*snapshot, error) {
 
 // OutletHit is an open outlet and the walk to it.
 type OutletHit struct {
-	Outlet store.Outlet
+	Outlet quarterhour.Outlet
 	WalkM  float64
 }
 
@@ -169,7 +170,7 @@ func (e *Engine) OutletsWithin(ctx context.Context, origins []orb.Point, budgetM
 		if err != nil {
 			return nil, fmt.Errorf("outlets within: origin %d: %w", i, err)
 		}
-		s.reachOutlets(a, sn, budgetM, func(o store.Outlet, d float64) {
+		s.reachOutlets(a, sn, budgetM, func(o quarterhour.Outlet, d float64) {
 			id := o.ID
 			if old, ok := best[id]; !ok || d < old {
 				best[id] = d
@@ -297,7 +298,7 @@ func (e *Engine) NeedsCoverage(ctx context.Context, communityIDs []int64, cats [
 	return out, nil
 }
 
-func newCoverage(c store.Community, covered, uncovered int) CommunityCoverage {
+func newCoverage(c quarterhour.Community, covered, uncovered int) CommunityCoverage {
 	cc := CommunityCoverage{CommunityID: c.ID, Name: c.Name, Population: covered + uncovered, Covered: covered, Uncovered: uncovered}
 	if cc.Population > 0 {
 		cc.Share = float64(covered) / float64(cc.Population)

@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
 	"github.com/quarterhour/quarterhour/seeds"
@@ -187,7 +188,7 @@ func TestImportOSMOutlets_PortoCoversMostBasicCategories(t *testing.T) {
 	}
 	basic, present := 0, 0
 	for _, c := range cats {
-		if c.Tier == store.TierBasic {
+		if c.Tier == quarterhour.TierBasic {
 			basic++
 			if oi.ByCategory[c.Code] > 0 {
 				present++
@@ -202,7 +203,7 @@ func TestImportOSMOutlets_PortoCoversMostBasicCategories(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range outs {
-		if o.SourceRef == "" || o.H3 == "" || o.Status != store.OutletOpen || o.District != "" {
+		if o.SourceRef == "" || o.H3 == "" || o.Status != quarterhour.OutletOpen || o.District != "" {
 			t.Errorf("outlet %+v: want source ref, H3 cell, open, no Jining district", o)
 		}
 		if c, err := geo.CellOf(o.Point, geo.DefaultRes); err != nil || c.String() != o.H3 {
@@ -502,7 +503,7 @@ func TestSimulate_RemovingTheLaundriesInReachLowersCoverage(t *testing.T) {
 func TestSimulate_RejectsUnknownInput(t *testing.T) {
 	e, _ := demoEngine(t)
 	ctx := context.Background()
-	if _, err := e.Simulate(ctx, Scenario{Remove: []int64{1 << 40}}, DefaultBudgetM); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.Simulate(ctx, Scenario{Remove: []int64{1 << 40}}, DefaultBudgetM); !errors.Is(err, quarterhour.ErrNotFound) {
 		t.Errorf("unknown outlet: %v", err)
 	}
 	if _, err := e.Simulate(ctx, Scenario{Add: []ScenarioSite{{Category: "nope", Point: orb.Point{116.6, 35.4}}}}, DefaultBudgetM); !errors.As(err, new(*UnknownCategoryError)) {

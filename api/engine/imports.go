@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
 	"github.com/quarterhour/quarterhour/geo/osmpoi"
@@ -37,15 +38,15 @@ func ImportNetwork(ctx context.Context, st store.Store, r io.Reader, format osmn
 	if err != nil {
 		return NetworkImport{Area: area, Summary: sum}, fmt.Errorf("import network %s: %w", file, err)
 	}
-	n := store.Network{Area: area, Nodes: make([]store.WalkNode, len(net.Nodes)), Edges: make([]store.WalkEdge, len(net.Edges))}
+	n := quarterhour.Network{Area: area, Nodes: make([]quarterhour.WalkNode, len(net.Nodes)), Edges: make([]quarterhour.WalkEdge, len(net.Edges))}
 	for i, v := range net.Nodes {
-		n.Nodes[i] = store.WalkNode{ID: v.ID, Point: v.Point}
+		n.Nodes[i] = quarterhour.WalkNode{ID: v.ID, Point: v.Point}
 	}
 	for i, e := range net.Edges {
-		n.Edges[i] = store.WalkEdge{ID: e.ID, Source: e.Source, Target: e.Target, Cost: e.LengthM, ReverseCost: e.LengthM,
+		n.Edges[i] = quarterhour.WalkEdge{ID: e.ID, Source: e.Source, Target: e.Target, Cost: e.LengthM, ReverseCost: e.LengthM,
 			LengthM: e.LengthM, Geom: e.Geom, OSMWayID: e.OSMWayID, Highway: e.Highway}
 	}
-	imp := &store.Import{Kind: "network", File: file, CRS: "EPSG:4326", RowsOK: len(n.Edges)}
+	imp := &quarterhour.Import{Kind: "network", File: file, CRS: "EPSG:4326", RowsOK: len(n.Edges)}
 	if err := st.ReplaceNetwork(ctx, &n, imp); err != nil {
 		return NetworkImport{Area: area, Summary: sum}, fmt.Errorf("import network %s: store: %w", file, err)
 	}
@@ -96,7 +97,7 @@ func ImportOSMOutlets(ctx context.Context, st store.Store, r io.Reader, format o
 		res.Rejected["no node coordinates"] = sum.NoGeometry
 	}
 	var rejections []map[string]string
-	outs := make([]store.Outlet, 0, len(pois))
+	outs := make([]quarterhour.Outlet, 0, len(pois))
 	for _, p := range pois {
 		o, reason := outletFromPOI(p, names[p.Category], counties)
 		if reason != "" {
@@ -112,7 +113,7 @@ func ImportOSMOutlets(ctx context.Context, st store.Store, r io.Reader, format o
 	if err != nil {
 		return res, fmt.Errorf("import osm outlets: %w", err)
 	}
-	imp := &store.Import{Kind: "osm-outlets", File: file, CRS: "EPSG:4326", RowsOK: len(outs), RowsRejected: len(rejections), Rejections: rej}
+	imp := &quarterhour.Import{Kind: "osm-outlets", File: file, CRS: "EPSG:4326", RowsOK: len(outs), RowsRejected: len(rejections), Rejections: rej}
 	if res.Stats, err = st.UpsertOutletsBySource(ctx, outs, imp); err != nil {
 		return res, fmt.Errorf("import osm outlets %s: store: %w", file, err)
 	}
@@ -120,13 +121,13 @@ func ImportOSMOutlets(ctx context.Context, st store.Store, r io.Reader, format o
 }
 
 // outletFromPOI converts a POI; a non-empty reason means it is rejected.
-func outletFromPOI(p osmpoi.POI, categoryName string, counties []county) (store.Outlet, string) {
+func outletFromPOI(p osmpoi.POI, categoryName string, counties []county) (quarterhour.Outlet, string) {
 	if err := geo.ValidateLonLat(p.Point); err != nil {
-		return store.Outlet{}, "invalid coordinates"
+		return quarterhour.Outlet{}, "invalid coordinates"
 	}
 	cell, err := geo.CellOf(p.Point, geo.DefaultRes)
 	if err != nil {
-		return store.Outlet{}, "invalid coordinates"
+		return quarterhour.Outlet{}, "invalid coordinates"
 	}
 	name := p.Name
 	if name == "" {
@@ -134,7 +135,7 @@ func outletFromPOI(p osmpoi.POI, categoryName string, counties []county) (store.
 		name = fmt.Sprintf("%s (%s)", categoryName, p.Ref)
 	}
 	t := p.Tags
-	o := store.Outlet{
+	o := quarterhour.Outlet{
 		Name:         name,
 		Category:     p.Category,
 		Point:        p.Point,
@@ -146,7 +147,7 @@ func outletFromPOI(p osmpoi.POI, categoryName string, counties []county) (store.
 		AcceptsCash:  yes(t["payment:cash"]) || yes(t["payment:coins"]) || yes(t["payment:notes"]),
 		AcceptsCard:  yes(t["payment:cards"]) || yes(t["payment:debit_cards"]) || yes(t["payment:credit_cards"]),
 		OpeningHours: t["opening_hours"],
-		Status:       store.OutletOpen,
+		Status:       quarterhour.OutletOpen,
 		Source:       "osm",
 		SourceRef:    p.Ref,
 		OriginalCRS:  "EPSG:4326",
@@ -180,7 +181,7 @@ type county struct {
 
 // loadCounties reads the county boundaries, sorted by code.
 func loadCounties(ctx context.Context, st store.Store) ([]county, error) {
-	rs, err := st.ListRegions(ctx, store.RegionFilter{Level: store.LevelCounty})
+	rs, err := st.ListRegions(ctx, store.RegionFilter{Level: quarterhour.LevelCounty})
 	if err != nil {
 		return nil, fmt.Errorf("county boundaries: %w", err)
 	}

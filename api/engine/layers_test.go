@@ -12,20 +12,21 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/sqlite"
 )
 
 // ladderNetwork is a 3 km east-west street at lat0 (edges 1-3, one per km,
 // "primary") with a 200 m footway rung north from every node (edges 11-14).
-func ladderNetwork(area string, lon0, lat0 float64, street string) *store.Network {
+func ladderNetwork(area string, lon0, lat0 float64, street string) *quarterhour.Network {
 	const kmLon = 0.0111 // about 1 km at 35°N
 	const rungLat = 0.0018
-	n := &store.Network{Area: area}
+	n := &quarterhour.Network{Area: area}
 	for i := 0; i < 4; i++ {
 		base := orb.Point{lon0 + float64(i)*kmLon, lat0}
-		n.Nodes = append(n.Nodes, store.WalkNode{ID: int64(100 + i), Point: base},
-			store.WalkNode{ID: int64(200 + i), Point: orb.Point{base.Lon(), lat0 + rungLat}})
+		n.Nodes = append(n.Nodes, quarterhour.WalkNode{ID: int64(100 + i), Point: base},
+			quarterhour.WalkNode{ID: int64(200 + i), Point: orb.Point{base.Lon(), lat0 + rungLat}})
 	}
 	add := func(id, src, dst int64, hw string) {
 		var a, b orb.Point
@@ -38,7 +39,7 @@ func ladderNetwork(area string, lon0, lat0 float64, street string) *store.Networ
 			}
 		}
 		l := geo.Distance(a, b)
-		n.Edges = append(n.Edges, store.WalkEdge{ID: id, Source: src, Target: dst, Cost: l, ReverseCost: l,
+		n.Edges = append(n.Edges, quarterhour.WalkEdge{ID: id, Source: src, Target: dst, Cost: l, ReverseCost: l,
 			LengthM: l, Geom: orb.LineString{a, b}, Highway: hw})
 	}
 	for i := int64(0); i < 3; i++ {

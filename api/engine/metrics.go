@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/scoring"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -20,7 +21,7 @@ const maxDoorstepQueries = 64
 // centres; basic-needs coverage (B2) and doorstep coverage (A3) from the
 // residents' cells; and the community metrics (C1, C2) from the communities'
 // recorded areas.
-func (e *Engine) CircleMetrics(ctx context.Context, c store.Circle, s *scoring.Scheme) (scoring.Metrics, error) {
+func (e *Engine) CircleMetrics(ctx context.Context, c quarterhour.Circle, s *scoring.Scheme) (scoring.Metrics, error) {
 	budget := s.Walking.BudgetMetres()
 	hits, err := e.OutletsWithin(ctx, c.Centers, budget)
 	if err != nil {
@@ -75,7 +76,7 @@ func (e *Engine) CircleMetrics(ctx context.Context, c store.Circle, s *scoring.S
 // PopulationCoverage is the share of the residents of the communities ids
 // living within budgetM metres on foot of any of c's centres; 0 when they
 // have no residents.
-func (e *Engine) PopulationCoverage(ctx context.Context, c store.Circle, budgetM float64, ids []int64) (float64, error) {
+func (e *Engine) PopulationCoverage(ctx context.Context, c quarterhour.Circle, budgetM float64, ids []int64) (float64, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
@@ -176,7 +177,7 @@ func inclusionExclusion(sets [][]string) ([]ieTerm, error) {
 func (e *Engine) publicCategories() map[string]bool {
 	out := map[string]bool{}
 	for _, c := range e.Categories() {
-		if c.Tier == store.TierPublic {
+		if c.Tier == quarterhour.TierPublic {
 			out[c.Code] = true
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo/osmcommunity"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
 	"github.com/quarterhour/quarterhour/store"
@@ -46,13 +47,13 @@ func ImportOSMCommunities(ctx context.Context, st store.Store, r io.Reader, form
 		return res, fmt.Errorf("import osm communities %s: no residential area with residential buildings (%d areas read, %d below %.0f m², %d without residential floor area, %d invalid)",
 			file, sum.AreasRead, sum.SkippedSmall, p.MinAreaM2, sum.SkippedNoFloorArea, sum.SkippedInvalid)
 	}
-	cs := make([]store.Community, len(areas))
+	cs := make([]quarterhour.Community, len(areas))
 	for i, a := range areas {
 		name := a.Name
 		if name == "" {
 			name = a.Ref
 		}
-		cs[i] = store.Community{District: district, Name: name, Polygon: a.Polygon, Population: a.Population,
+		cs[i] = quarterhour.Community{District: district, Name: name, Polygon: a.Polygon, Population: a.Population,
 			Households: a.Households, BuildingAreaM2: a.FloorAreaM2, PopulationEstimated: true,
 			Source: "osm", SourceRef: a.Ref, OriginalCRS: "wgs84"}
 	}
@@ -71,7 +72,7 @@ func ImportOSMCommunities(ctx context.Context, st store.Store, r io.Reader, form
 	if err != nil {
 		return res, fmt.Errorf("import osm communities: %w", err)
 	}
-	imp := &store.Import{Kind: ImportKindOSMCommunities, File: file, CRS: "EPSG:4326", RowsOK: len(cs),
+	imp := &quarterhour.Import{Kind: ImportKindOSMCommunities, File: file, CRS: "EPSG:4326", RowsOK: len(cs),
 		RowsRejected: sum.SkippedSmall + sum.SkippedNoFloorArea + sum.SkippedInvalid, Rejections: rej}
 	if res.Stats, err = st.UpsertCommunities(ctx, cs, imp); err != nil {
 		return res, fmt.Errorf("import osm communities %s: store: %w", file, err)

@@ -11,17 +11,17 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
-	"github.com/quarterhour/quarterhour/store"
 )
 
 // Categories returns the taxonomy in display order.
-func (e *Engine) Categories() []store.Category {
+func (e *Engine) Categories() []quarterhour.Category {
 	s := e.snap.Load()
 	if s == nil {
 		return nil
 	}
-	out := make([]store.Category, len(s.catOrder))
+	out := make([]quarterhour.Category, len(s.catOrder))
 	for i, c := range s.catOrder {
 		out[i] = s.categories[c]
 	}
@@ -29,13 +29,13 @@ func (e *Engine) Categories() []store.Category {
 }
 
 // Category returns the category with code, or an *UnknownCategoryError.
-func (e *Engine) Category(code string) (store.Category, error) {
+func (e *Engine) Category(code string) (quarterhour.Category, error) {
 	s, err := e.current()
 	if err != nil {
-		return store.Category{}, err
+		return quarterhour.Category{}, err
 	}
 	if err := s.category(code); err != nil {
-		return store.Category{}, err
+		return quarterhour.Category{}, err
 	}
 	return s.categories[code], nil
 }
@@ -271,7 +271,7 @@ func (e *Engine) Simulate(ctx context.Context, sc Scenario, budgetM float64) (*S
 	for _, id := range sc.Remove {
 		o, ok := s.outlets[id]
 		if !ok {
-			return nil, fmt.Errorf("scenario remove outlet %d: %w", id, store.ErrNotFound)
+			return nil, fmt.Errorf("scenario remove outlet %d: %w", id, quarterhour.ErrNotFound)
 		}
 		if removed[o.Category] == nil {
 			removed[o.Category] = map[int64]bool{}
@@ -329,8 +329,8 @@ func (e *Engine) Simulate(ctx context.Context, sc Scenario, budgetM float64) (*S
 
 // withinReach keeps the communities whose bounding box lies within budgetM
 // (straight line, a bound on any walk) of a changed point.
-func withinReach(comms []store.Community, pts []orb.Point, budgetM float64) []store.Community {
-	var out []store.Community
+func withinReach(comms []quarterhour.Community, pts []orb.Point, budgetM float64) []quarterhour.Community {
+	var out []quarterhour.Community
 	for _, c := range comms {
 		b := padBound(c.Polygon.Bound(), budgetM)
 		for _, p := range pts {

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -25,11 +26,11 @@ type snapshot struct {
 	netGen      uint64 // identifies the loaded networks; derived snapshots keep it
 	areas       []*areaNet
 	placed      map[*areaNet]*areaOutlets
-	outlets     map[int64]store.Outlet // open outlets
-	byCategory  map[string][]int64     // open outlet IDs per category, sorted
-	categories  map[string]store.Category
+	outlets     map[int64]quarterhour.Outlet // open outlets
+	byCategory  map[string][]int64           // open outlet IDs per category, sorted
+	categories  map[string]quarterhour.Category
 	catOrder    []string // category codes in taxonomy order
-	communities map[int64]store.Community
+	communities map[int64]quarterhour.Community
 	commOrder   []int64 // community IDs, sorted
 	stats       Stats
 	comm        *commCache
@@ -72,7 +73,7 @@ func (ao *areaOutlets) add(so snappedOut) {
 }
 
 type snappedOut struct {
-	outlet store.Outlet
+	outlet quarterhour.Outlet
 	snap   geo.Snap
 }
 
@@ -86,7 +87,7 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load categories: %w", err)
 	}
-	outs, err := st.ListOutlets(ctx, store.OutletFilter{Status: store.OutletOpen})
+	outs, err := st.ListOutlets(ctx, store.OutletFilter{Status: quarterhour.OutletOpen})
 	if err != nil {
 		return nil, fmt.Errorf("load outlets: %w", err)
 	}
@@ -98,10 +99,10 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 		netGen:      netGens.Add(1),
 		placed:      map[*areaNet]*areaOutlets{},
 		comm:        &commCache{cells: map[int64][]geo.CellShare{}},
-		outlets:     make(map[int64]store.Outlet, len(outs)),
+		outlets:     make(map[int64]quarterhour.Outlet, len(outs)),
 		byCategory:  map[string][]int64{},
-		categories:  make(map[string]store.Category, len(cats)),
-		communities: make(map[int64]store.Community, len(comms)),
+		categories:  make(map[string]quarterhour.Category, len(cats)),
+		communities: make(map[int64]quarterhour.Community, len(comms)),
 		surfaces:    map[surfaceKey]*surfaceEntry{},
 	}
 	sort.SliceStable(cats, func(i, j int) bool { return cats[i].Sort < cats[j].Sort })
@@ -121,7 +122,7 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 			RoutingBytes: a.g.RoutingBytes(), GeometryBytes: a.g.GeometryBytes()})
 	}
 	for _, o := range outs {
-		if o.Status != store.OutletOpen {
+		if o.Status != quarterhour.OutletOpen {
 			continue
 		}
 		s.outlets[o.ID] = o
@@ -143,7 +144,7 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 	return s, nil
 }
 
-func newAreaNet(n store.Network) (*areaNet, error) {
+func newAreaNet(n quarterhour.Network) (*areaNet, error) {
 	nodes := make([]geo.NetNode, len(n.Nodes))
 	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	for i, v := range n.Nodes {
@@ -242,7 +243,7 @@ func (s *snapshot) snapLocal(p orb.Point) (*areaNet, geo.Snap, bool) {
 
 // reachOutlets calls fn for each outlet placed on a within budgetM of the
 // snapped origin, with the walk in metres (origin leg, network, outlet leg).
-func (s *snapshot) reachOutlets(a *areaNet, origin geo.Snap, budgetM float64, fn func(o store.Outlet, walkM float64)) {
+func (s *snapshot) reachOutlets(a *areaNet, origin geo.Snap, budgetM float64, fn func(o quarterhour.Outlet, walkM float64)) {
 	placed := s.placed[a]
 	r := a.g.Reach(origin, budgetM)
 	dist := make(map[int32]float64, len(r.Nodes))
@@ -342,15 +343,15 @@ func (s *snapshot) isochrone(ctx context.Context, origins []orb.Point, budgetM f
 
 // pickCommunities returns the communities with ids in order, or all by ID
 // when ids is nil.
-func (s *snapshot) pickCommunities(ids []int64) ([]store.Community, error) {
+func (s *snapshot) pickCommunities(ids []int64) ([]quarterhour.Community, error) {
 	if ids == nil {
 		ids = s.commOrder
 	}
-	out := make([]store.Community, 0, len(ids))
+	out := make([]quarterhour.Community, 0, len(ids))
 	for _, id := range ids {
 		c, ok := s.communities[id]
 		if !ok {
-			return nil, fmt.Errorf("community %d: %w", id, store.ErrNotFound)
+			return nil, fmt.Errorf("community %d: %w", id, quarterhour.ErrNotFound)
 		}
 		out = append(out, c)
 	}
@@ -359,7 +360,7 @@ func (s *snapshot) pickCommunities(ids []int64) ([]store.Community, error) {
 
 // communityCells spreads a community's population over its res-10 cells,
 // once per snapshot.
-func (s *snapshot) communityCells(c store.Community) ([]geo.CellShare, error) {
+func (s *snapshot) communityCells(c quarterhour.Community) ([]geo.CellShare, error) {
 	s.comm.mu.Lock()
 	cells, ok := s.comm.cells[c.ID]
 	s.comm.mu.Unlock()

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/api"
 	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/open"
@@ -31,7 +32,7 @@ func runUser(ctx context.Context, args []string, e *env) error {
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	u := store.User{Username: strings.TrimSpace(*username), Role: *role, District: *district}
+	u := quarterhour.User{Username: strings.TrimSpace(*username), Role: *role, District: *district}
 	if err := checkUser(u); err != nil {
 		fmt.Fprintf(e.stderr, "quarterhour user add: %v\n", err)
 		return errUsage
@@ -61,13 +62,13 @@ func runUser(ctx context.Context, args []string, e *env) error {
 }
 
 var (
-	roles        = []string{store.RoleAdmin, store.RoleReviewer, store.RoleDistrict}
+	roles        = []string{quarterhour.RoleAdmin, quarterhour.RoleReviewer, quarterhour.RoleDistrict}
 	usernameRule = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$`)
 	countyRule   = regexp.MustCompile(`^[0-9]{6}$`)
 )
 
 // checkUser validates the fields of a new user that need no database.
-func checkUser(u store.User) error {
+func checkUser(u quarterhour.User) error {
 	if !usernameRule.MatchString(u.Username) {
 		return fmt.Errorf("--username %q: want 2-64 letters, digits, '.', '_' or '-'", u.Username)
 	}
@@ -75,9 +76,9 @@ func checkUser(u store.User) error {
 		return fmt.Errorf("--role %q: want one of %s", u.Role, strings.Join(roles, ", "))
 	}
 	switch {
-	case u.Role == store.RoleDistrict && u.District == "":
+	case u.Role == quarterhour.RoleDistrict && u.District == "":
 		return errors.New("--district is required for role district")
-	case u.Role != store.RoleDistrict && u.District != "":
+	case u.Role != quarterhour.RoleDistrict && u.District != "":
 		return fmt.Errorf("--district applies only to role district, not %s", u.Role)
 	case u.District != "" && !countyRule.MatchString(u.District):
 		return fmt.Errorf("--district %q: want a 6-digit county code such as 370811", u.District)
@@ -87,10 +88,10 @@ func checkUser(u store.User) error {
 
 // addUser checks the district against the store's regions, hashes the
 // password and creates the user.
-func addUser(ctx context.Context, st store.Store, u store.User, password string) error {
+func addUser(ctx context.Context, st store.Store, u quarterhour.User, password string) error {
 	if u.District != "" {
 		r, err := st.GetRegion(ctx, u.District+"000000")
-		if errors.Is(err, store.ErrNotFound) || (err == nil && r.Level != store.LevelCounty) {
+		if errors.Is(err, quarterhour.ErrNotFound) || (err == nil && r.Level != quarterhour.LevelCounty) {
 			return fmt.Errorf("district %s is not a county-level unit in the database (seed it first)", u.District)
 		}
 		if err != nil {
@@ -104,7 +105,7 @@ func addUser(ctx context.Context, st store.Store, u store.User, password string)
 	u.PasswordHash = hash
 	u.CreatedAt = time.Now().UTC()
 	if err := st.CreateUser(ctx, &u); err != nil {
-		if errors.Is(err, store.ErrConflict) {
+		if errors.Is(err, quarterhour.ErrConflict) {
 			return fmt.Errorf("user %s already exists", u.Username)
 		}
 		return fmt.Errorf("create user %s: %w", u.Username, err)
@@ -122,11 +123,11 @@ func randomPassword() (string, error) {
 }
 
 // demoUsers are created by serve --demo, all with password "demo".
-var demoUsers = []store.User{
-	{Username: "demo-admin", Role: store.RoleAdmin},
-	{Username: "demo-reviewer", Role: store.RoleReviewer},
-	{Username: "demo-rencheng", Role: store.RoleDistrict, District: "370811"},
-	{Username: "demo-yanzhou", Role: store.RoleDistrict, District: "370812"},
+var demoUsers = []quarterhour.User{
+	{Username: "demo-admin", Role: quarterhour.RoleAdmin},
+	{Username: "demo-reviewer", Role: quarterhour.RoleReviewer},
+	{Username: "demo-rencheng", Role: quarterhour.RoleDistrict, District: "370811"},
+	{Username: "demo-yanzhou", Role: quarterhour.RoleDistrict, District: "370812"},
 }
 
 // ensureDemoUsers creates the demo users that do not exist yet and logs
@@ -136,7 +137,7 @@ func ensureDemoUsers(ctx context.Context, st store.Store, log *slog.Logger) erro
 		_, err := st.GetUserByName(ctx, u.Username)
 		switch {
 		case err == nil:
-		case errors.Is(err, store.ErrNotFound):
+		case errors.Is(err, quarterhour.ErrNotFound):
 			if err := addUser(ctx, st, u, "demo"); err != nil {
 				return fmt.Errorf("demo user: %w", err)
 			}

@@ -6,8 +6,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // A 200×200 lattice has 40,000 nodes and 79,600 edges, about three times
@@ -43,11 +42,11 @@ func BenchmarkLoadNetworks_80kEdges(b *testing.B) {
 func BenchmarkUpsertOutletsBySource_20k(b *testing.B) {
 	s := openFresh(b)
 	ctx := context.Background()
-	os := make([]store.Outlet, 20000)
+	os := make([]quarterhour.Outlet, 20000)
 	for i := range os {
-		os[i] = store.Outlet{Name: fmt.Sprint("shop ", i), Category: "convenience",
+		os[i] = quarterhour.Outlet{Name: fmt.Sprint("shop ", i), Category: "convenience",
 			Point:  orb.Point{116.5 + float64(i%200)*0.001, 35.3 + float64(i/200)*0.001},
-			Source: "osm", SourceRef: fmt.Sprint("node/", i), Services: []string{store.ServiceDelivery}}
+			Source: "osm", SourceRef: fmt.Sprint("node/", i), Services: []string{quarterhour.ServiceDelivery}}
 	}
 	if _, err := s.UpsertOutletsBySource(ctx, os, nil); err != nil {
 		b.Fatal(err)

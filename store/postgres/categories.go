@@ -5,12 +5,11 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // UpsertCategories inserts or replaces categories by code, in one transaction.
-func (s *Store) UpsertCategories(ctx context.Context, cs []store.Category) error {
+func (s *Store) UpsertCategories(ctx context.Context, cs []quarterhour.Category) error {
 	err := s.inTx(ctx, func(tx pgx.Tx) error { return upsertCategories(ctx, tx, cs) })
 	if err != nil {
 		return fmt.Errorf("postgres: upsert categories: %w", err)
@@ -18,7 +17,7 @@ func (s *Store) UpsertCategories(ctx context.Context, cs []store.Category) error
 	return nil
 }
 
-func upsertCategories(ctx context.Context, q querier, cs []store.Category) error {
+func upsertCategories(ctx context.Context, q querier, cs []quarterhour.Category) error {
 	b := &pgx.Batch{}
 	for _, c := range cs {
 		b.Queue(`INSERT INTO categories (code, name_zh, name_en, tier, national, osm_tags, amap_typecodes, sort)
@@ -32,14 +31,14 @@ func upsertCategories(ctx context.Context, q querier, cs []store.Category) error
 }
 
 // ListCategories returns the taxonomy ordered by sort key, then code.
-func (s *Store) ListCategories(ctx context.Context) ([]store.Category, error) {
+func (s *Store) ListCategories(ctx context.Context) ([]quarterhour.Category, error) {
 	rows, err := s.pool.Query(ctx, `SELECT code, name_zh, name_en, tier, national, osm_tags, amap_typecodes, sort
 		FROM categories ORDER BY sort, code`)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list categories: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Category, error) {
-		var c store.Category
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (quarterhour.Category, error) {
+		var c quarterhour.Category
 		err := row.Scan(&c.Code, &c.NameZH, &c.NameEN, &c.Tier, &c.National, &c.OSMTags, &c.AmapTypecodes, &c.Sort)
 		return c, err
 	})

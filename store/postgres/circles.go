@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -15,8 +16,8 @@ const circleCols = `c.id, c.name, c.district, c.pilot_zone, c.layout, ST_AsBinar
 	(SELECT array_agg(cc.community_id ORDER BY cc.ord) FROM circle_communities cc WHERE cc.circle_id = c.id),
 	c.status, c.planned_year, c.completed_year, c.synthetic, c.version, c.updated_at`
 
-func scanCircle(row pgx.CollectableRow) (store.Circle, error) {
-	var c store.Circle
+func scanCircle(row pgx.CollectableRow) (quarterhour.Circle, error) {
+	var c quarterhour.Circle
 	var centers []byte
 	err := row.Scan(&c.ID, &c.Name, &c.District, &c.PilotZone, &c.Layout, &centers, &c.CommunityIDs,
 		&c.Status, &c.PlannedYear, &c.CompletedYear, &c.Synthetic, &c.Version, &c.UpdatedAt)
@@ -28,7 +29,7 @@ func scanCircle(row pgx.CollectableRow) (store.Circle, error) {
 }
 
 // ListCircles returns the circles matching f ordered by id.
-func (s *Store) ListCircles(ctx context.Context, f store.CircleFilter) ([]store.Circle, error) {
+func (s *Store) ListCircles(ctx context.Context, f store.CircleFilter) ([]quarterhour.Circle, error) {
 	var w where
 	if f.District != "" {
 		w.add("c.district = ?", f.District)
@@ -48,21 +49,21 @@ func (s *Store) ListCircles(ctx context.Context, f store.CircleFilter) ([]store.
 }
 
 // GetCircle returns one circle with the communities it serves.
-func (s *Store) GetCircle(ctx context.Context, id int64) (store.Circle, error) {
+func (s *Store) GetCircle(ctx context.Context, id int64) (quarterhour.Circle, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+circleCols+` FROM circles c WHERE c.id = $1`, id)
 	if err != nil {
-		return store.Circle{}, fmt.Errorf("postgres: get circle %d: %w", id, err)
+		return quarterhour.Circle{}, fmt.Errorf("postgres: get circle %d: %w", id, err)
 	}
 	c, err := pgx.CollectExactlyOneRow(rows, scanCircle)
 	if err != nil {
-		return store.Circle{}, fmt.Errorf("postgres: get circle %d: %w", id, translate(err))
+		return quarterhour.Circle{}, fmt.Errorf("postgres: get circle %d: %w", id, translate(err))
 	}
 	return c, nil
 }
 
 // CreateCircle inserts c with its communities and sets ID, Version (1) and
 // UpdatedAt. Unknown community IDs give ErrNotFound.
-func (s *Store) CreateCircle(ctx context.Context, c *store.Circle) error {
+func (s *Store) CreateCircle(ctx context.Context, c *quarterhour.Circle) error {
 	err := s.inTx(ctx, func(tx pgx.Tx) error { return createCircle(ctx, tx, c) })
 	if err != nil {
 		return fmt.Errorf("postgres: create circle %q: %w", c.Name, err)
@@ -70,7 +71,7 @@ func (s *Store) CreateCircle(ctx context.Context, c *store.Circle) error {
 	return nil
 }
 
-func createCircle(ctx context.Context, q querier, c *store.Circle) error {
+func createCircle(ctx context.Context, q querier, c *quarterhour.Circle) error {
 	centers, err := nullableWKB(orb.MultiPoint(c.Centers), len(c.Centers) == 0)
 	if err != nil {
 		return err
@@ -109,7 +110,7 @@ func setCircleCommunities(ctx context.Context, q querier, circleID int64, ids []
 
 // UpdateCircle writes c and its communities if the stored version is still
 // c.Version, then bumps c.Version and sets UpdatedAt.
-func (s *Store) UpdateCircle(ctx context.Context, c *store.Circle) error {
+func (s *Store) UpdateCircle(ctx context.Context, c *quarterhour.Circle) error {
 	centers, err := nullableWKB(orb.MultiPoint(c.Centers), len(c.Centers) == 0)
 	if err != nil {
 		return fmt.Errorf("postgres: update circle %d: %w", c.ID, err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -14,8 +15,8 @@ const communityCols = `id, region_code, district, name, ST_AsBinary(polygon, 'ND
 	building_area_m2, commercial_area_m2, service_facility_area_m2, is_new, synthetic,
 	population_estimated, source, source_ref, original_crs, version`
 
-func scanCommunity(row pgx.CollectableRow) (store.Community, error) {
-	var c store.Community
+func scanCommunity(row pgx.CollectableRow) (quarterhour.Community, error) {
+	var c quarterhour.Community
 	var polygon []byte
 	err := row.Scan(&c.ID, &c.RegionCode, &c.District, &c.Name, &polygon, &c.Population, &c.Households,
 		&c.BuildingAreaM2, &c.CommercialAreaM2, &c.ServiceFacilityAreaM2, &c.IsNew, &c.Synthetic,
@@ -29,7 +30,7 @@ func scanCommunity(row pgx.CollectableRow) (store.Community, error) {
 
 // ListCommunities returns the communities matching f ordered by id; a
 // bounding box selects those whose polygon intersects it.
-func (s *Store) ListCommunities(ctx context.Context, f store.CommunityFilter) ([]store.Community, error) {
+func (s *Store) ListCommunities(ctx context.Context, f store.CommunityFilter) ([]quarterhour.Community, error) {
 	var w where
 	if f.District != "" {
 		w.add("district = ?", f.District)
@@ -52,27 +53,27 @@ func (s *Store) ListCommunities(ctx context.Context, f store.CommunityFilter) ([
 }
 
 // GetCommunity returns one community.
-func (s *Store) GetCommunity(ctx context.Context, id int64) (store.Community, error) {
+func (s *Store) GetCommunity(ctx context.Context, id int64) (quarterhour.Community, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+communityCols+` FROM communities WHERE id = $1`, id)
 	if err != nil {
-		return store.Community{}, fmt.Errorf("postgres: get community %d: %w", id, err)
+		return quarterhour.Community{}, fmt.Errorf("postgres: get community %d: %w", id, err)
 	}
 	c, err := pgx.CollectExactlyOneRow(rows, scanCommunity)
 	if err != nil {
-		return store.Community{}, fmt.Errorf("postgres: get community %d: %w", id, translate(err))
+		return quarterhour.Community{}, fmt.Errorf("postgres: get community %d: %w", id, translate(err))
 	}
 	return c, nil
 }
 
 // CreateCommunity inserts c and sets its ID and Version (1).
-func (s *Store) CreateCommunity(ctx context.Context, c *store.Community) error {
+func (s *Store) CreateCommunity(ctx context.Context, c *quarterhour.Community) error {
 	if err := createCommunity(ctx, s.pool, c); err != nil {
 		return fmt.Errorf("postgres: create community %q: %w", c.Name, err)
 	}
 	return nil
 }
 
-func createCommunity(ctx context.Context, q querier, c *store.Community) error {
+func createCommunity(ctx context.Context, q querier, c *quarterhour.Community) error {
 	polygon, err := nullableWKB(c.Polygon, len(c.Polygon) == 0)
 	if err != nil {
 		return err
@@ -94,7 +95,7 @@ func createCommunity(ctx context.Context, q querier, c *store.Community) error {
 
 // UpdateCommunity writes c if the stored version is still c.Version and
 // bumps c.Version.
-func (s *Store) UpdateCommunity(ctx context.Context, c *store.Community) error {
+func (s *Store) UpdateCommunity(ctx context.Context, c *quarterhour.Community) error {
 	if err := updateCommunity(ctx, s.pool, c); err != nil {
 		return fmt.Errorf("postgres: update community %d: %w", c.ID, err)
 	}
@@ -103,7 +104,7 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *store.Community) error {
 
 // updateCommunity writes c if the stored version is still c.Version and sets
 // c.Version to the new one.
-func updateCommunity(ctx context.Context, q querier, c *store.Community) error {
+func updateCommunity(ctx context.Context, q querier, c *quarterhour.Community) error {
 	polygon, err := nullableWKB(c.Polygon, len(c.Polygon) == 0)
 	if err != nil {
 		return err
@@ -134,7 +135,7 @@ func updateCommunity(ctx context.Context, q querier, c *store.Community) error {
 // fields already equal the incoming ones counts as unchanged and keeps its
 // version. A community without Source or SourceRef fails the whole batch.
 // On success every element of cs carries its ID and Version.
-func (s *Store) UpsertCommunities(ctx context.Context, cs []store.Community, imp *store.Import) (store.UpsertStats, error) {
+func (s *Store) UpsertCommunities(ctx context.Context, cs []quarterhour.Community, imp *quarterhour.Import) (store.UpsertStats, error) {
 	var st store.UpsertStats
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		st = store.UpsertStats{}

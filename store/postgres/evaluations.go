@@ -8,14 +8,15 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
 const evaluationCols = `id, circle_id, district, scheme, year, status, submitted::text, metrics::text,
 	result::text, total, tier, award_yuan, version, created_by, created_at, updated_at, certified_at`
 
-func scanEvaluation(row pgx.CollectableRow) (store.Evaluation, error) {
-	var e store.Evaluation
+func scanEvaluation(row pgx.CollectableRow) (quarterhour.Evaluation, error) {
+	var e quarterhour.Evaluation
 	var submitted, metrics, result *string
 	err := row.Scan(&e.ID, &e.CircleID, &e.District, &e.Scheme, &e.Year, &e.Status, &submitted, &metrics,
 		&result, &e.Total, &e.Tier, &e.AwardYuan, &e.Version, &e.CreatedBy, &e.CreatedAt, &e.UpdatedAt, &e.CertifiedAt)
@@ -36,9 +37,9 @@ func scanEvaluation(row pgx.CollectableRow) (store.Evaluation, error) {
 // e.ID, Version (1), CreatedAt and UpdatedAt. A second evaluation of the same
 // circle, scheme and year, or an award for a circle that already holds one,
 // gives ErrConflict; an unknown circle ErrNotFound.
-func (s *Store) CreateEvaluation(ctx context.Context, e *store.Evaluation, ev store.EvaluationEvent) error {
+func (s *Store) CreateEvaluation(ctx context.Context, e *quarterhour.Evaluation, ev quarterhour.EvaluationEvent) error {
 	if e.Status == "" {
-		e.Status = store.EvalDraft
+		e.Status = quarterhour.EvalDraft
 	}
 	at := now()
 	certified := truncatedPtr(e.CertifiedAt)
@@ -67,7 +68,7 @@ func (s *Store) CreateEvaluation(ctx context.Context, e *store.Evaluation, ev st
 // appends ev, in one transaction; it bumps e.Version and sets UpdatedAt.
 // The circle and creator of an evaluation never change, and a certified
 // evaluation is final: updating it returns ErrConflict.
-func (s *Store) UpdateEvaluation(ctx context.Context, e *store.Evaluation, ev store.EvaluationEvent) error {
+func (s *Store) UpdateEvaluation(ctx context.Context, e *quarterhour.Evaluation, ev quarterhour.EvaluationEvent) error {
 	at := now()
 	certified := truncatedPtr(e.CertifiedAt)
 	var version int
@@ -95,7 +96,7 @@ func (s *Store) UpdateEvaluation(ctx context.Context, e *store.Evaluation, ev st
 }
 
 // appendEvent records ev for the evaluation; a zero ev.At becomes at.
-func appendEvent(ctx context.Context, q querier, evaluationID int64, ev store.EvaluationEvent, at time.Time) error {
+func appendEvent(ctx context.Context, q querier, evaluationID int64, ev quarterhour.EvaluationEvent, at time.Time) error {
 	if !ev.At.IsZero() {
 		at = ev.At
 	}
@@ -108,20 +109,20 @@ func appendEvent(ctx context.Context, q querier, evaluationID int64, ev store.Ev
 }
 
 // GetEvaluation returns one evaluation.
-func (s *Store) GetEvaluation(ctx context.Context, id int64) (store.Evaluation, error) {
+func (s *Store) GetEvaluation(ctx context.Context, id int64) (quarterhour.Evaluation, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+evaluationCols+` FROM evaluations WHERE id = $1`, id)
 	if err != nil {
-		return store.Evaluation{}, fmt.Errorf("postgres: get evaluation %d: %w", id, err)
+		return quarterhour.Evaluation{}, fmt.Errorf("postgres: get evaluation %d: %w", id, err)
 	}
 	e, err := pgx.CollectExactlyOneRow(rows, scanEvaluation)
 	if err != nil {
-		return store.Evaluation{}, fmt.Errorf("postgres: get evaluation %d: %w", id, translate(err))
+		return quarterhour.Evaluation{}, fmt.Errorf("postgres: get evaluation %d: %w", id, translate(err))
 	}
 	return e, nil
 }
 
 // ListEvaluations returns the evaluations matching f ordered by id.
-func (s *Store) ListEvaluations(ctx context.Context, f store.EvaluationFilter) ([]store.Evaluation, error) {
+func (s *Store) ListEvaluations(ctx context.Context, f store.EvaluationFilter) ([]quarterhour.Evaluation, error) {
 	var w where
 	if f.District != "" {
 		w.add("district = ?", f.District)
@@ -150,14 +151,14 @@ func (s *Store) ListEvaluations(ctx context.Context, f store.EvaluationFilter) (
 }
 
 // ListEvaluationEvents returns the audit trail of an evaluation, oldest first.
-func (s *Store) ListEvaluationEvents(ctx context.Context, evaluationID int64) ([]store.EvaluationEvent, error) {
+func (s *Store) ListEvaluationEvents(ctx context.Context, evaluationID int64) ([]quarterhour.EvaluationEvent, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, evaluation_id, actor, at, from_status, to_status, comment
 		FROM evaluation_events WHERE evaluation_id = $1 ORDER BY id`, evaluationID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list events of evaluation %d: %w", evaluationID, err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.EvaluationEvent, error) {
-		var ev store.EvaluationEvent
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (quarterhour.EvaluationEvent, error) {
+		var ev quarterhour.EvaluationEvent
 		err := row.Scan(&ev.ID, &ev.EvaluationID, &ev.Actor, &ev.At, &ev.From, &ev.To, &ev.Comment)
 		return ev, err
 	})

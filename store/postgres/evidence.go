@@ -5,13 +5,12 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // AddEvidence stores ev and sets its ID and CreatedAt; an unknown evaluation
 // gives ErrNotFound.
-func (s *Store) AddEvidence(ctx context.Context, ev *store.Evidence) error {
+func (s *Store) AddEvidence(ctx context.Context, ev *quarterhour.Evidence) error {
 	at := now()
 	err := s.pool.QueryRow(ctx, `INSERT INTO evidence (evaluation_id, indicator, name, content_type, size,
 		sha256, note, data, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
@@ -27,13 +26,13 @@ func (s *Store) AddEvidence(ctx context.Context, ev *store.Evidence) error {
 const evidenceColumns = `id, evaluation_id, indicator, name, content_type, size, sha256, note, uploaded_by, created_at`
 
 // ListEvidence returns an evaluation's evidence, oldest first, without Data.
-func (s *Store) ListEvidence(ctx context.Context, evaluationID int64) ([]store.Evidence, error) {
+func (s *Store) ListEvidence(ctx context.Context, evaluationID int64) ([]quarterhour.Evidence, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+evidenceColumns+` FROM evidence WHERE evaluation_id = $1 ORDER BY id`, evaluationID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list evidence: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Evidence, error) {
-		var ev store.Evidence
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (quarterhour.Evidence, error) {
+		var ev quarterhour.Evidence
 		err := row.Scan(&ev.ID, &ev.EvaluationID, &ev.Indicator, &ev.Name, &ev.ContentType, &ev.Size, &ev.SHA256,
 			&ev.Note, &ev.UploadedBy, &ev.CreatedAt)
 		ev.CreatedAt = ev.CreatedAt.UTC()
@@ -46,8 +45,8 @@ func (s *Store) ListEvidence(ctx context.Context, evaluationID int64) ([]store.E
 }
 
 // GetEvidence returns one evidence file with its Data.
-func (s *Store) GetEvidence(ctx context.Context, id int64) (store.Evidence, error) {
-	var ev store.Evidence
+func (s *Store) GetEvidence(ctx context.Context, id int64) (quarterhour.Evidence, error) {
+	var ev quarterhour.Evidence
 	err := s.pool.QueryRow(ctx, `SELECT `+evidenceColumns+`, data FROM evidence WHERE id = $1`, id).Scan(
 		&ev.ID, &ev.EvaluationID, &ev.Indicator, &ev.Name, &ev.ContentType, &ev.Size, &ev.SHA256, &ev.Note,
 		&ev.UploadedBy, &ev.CreatedAt, &ev.Data)

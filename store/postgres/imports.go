@@ -5,12 +5,11 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // createImport records imp and sets its ID and CreatedAt; nil records nothing.
-func createImport(ctx context.Context, q querier, imp *store.Import) error {
+func createImport(ctx context.Context, q querier, imp *quarterhour.Import) error {
 	if imp == nil {
 		return nil
 	}
@@ -26,7 +25,7 @@ func createImport(ctx context.Context, q querier, imp *store.Import) error {
 }
 
 // ListImports returns the latest import batches first; limit <= 0 means all.
-func (s *Store) ListImports(ctx context.Context, limit int) ([]store.Import, error) {
+func (s *Store) ListImports(ctx context.Context, limit int) ([]quarterhour.Import, error) {
 	var lim any
 	if limit > 0 {
 		lim = limit
@@ -36,8 +35,8 @@ func (s *Store) ListImports(ctx context.Context, limit int) ([]store.Import, err
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list imports: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Import, error) {
-		var imp store.Import
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (quarterhour.Import, error) {
+		var imp quarterhour.Import
 		var rej *string
 		if err := row.Scan(&imp.ID, &imp.Kind, &imp.File, &imp.CRS, &imp.RowsOK, &imp.RowsRejected,
 			&rej, &imp.CreatedBy, &imp.CreatedAt); err != nil {

@@ -7,14 +7,13 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
-
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // ReplaceNetwork swaps the walking network of n.Area in one transaction and
 // records imp (when not nil). Node and edge IDs are stored as given; they are
 // unique within an area.
-func (s *Store) ReplaceNetwork(ctx context.Context, n *store.Network, imp *store.Import) error {
+func (s *Store) ReplaceNetwork(ctx context.Context, n *quarterhour.Network, imp *quarterhour.Import) error {
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		if err := replaceNetwork(ctx, tx, n); err != nil {
 			return err
@@ -29,7 +28,7 @@ func (s *Store) ReplaceNetwork(ctx context.Context, n *store.Network, imp *store
 
 // replaceNetwork copies nodes and edges into staging tables with COPY and
 // builds the PostGIS geometries server side in one statement each.
-func replaceNetwork(ctx context.Context, tx pgx.Tx, n *store.Network) error {
+func replaceNetwork(ctx context.Context, tx pgx.Tx, n *quarterhour.Network) error {
 	if n.Area == "" {
 		return fmt.Errorf("network without an area")
 	}
@@ -102,18 +101,18 @@ func checkEdgeEnds(ctx context.Context, tx pgx.Tx) error {
 	if err != nil {
 		return fmt.Errorf("check edge ends: %w", err)
 	}
-	return fmt.Errorf("edge %d (%d -> %d) names a node the network lacks: %w", id, source, target, store.ErrNotFound)
+	return fmt.Errorf("edge %d (%d -> %d) names a node the network lacks: %w", id, source, target, quarterhour.ErrNotFound)
 }
 
 // LoadNetworks returns every stored network ordered by area, nodes and edges
 // ordered by ID.
-func (s *Store) LoadNetworks(ctx context.Context) ([]store.Network, error) {
+func (s *Store) LoadNetworks(ctx context.Context) ([]quarterhour.Network, error) {
 	rows, err := s.pool.Query(ctx, `SELECT area, synthetic FROM networks ORDER BY area`)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: load networks: %w", err)
 	}
-	nets, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Network, error) {
-		var n store.Network
+	nets, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (quarterhour.Network, error) {
+		var n quarterhour.Network
 		err := row.Scan(&n.Area, &n.Synthetic)
 		return n, err
 	})
@@ -128,12 +127,12 @@ func (s *Store) LoadNetworks(ctx context.Context) ([]store.Network, error) {
 	return nets, nil
 }
 
-func (s *Store) loadNetwork(ctx context.Context, n *store.Network) error {
+func (s *Store) loadNetwork(ctx context.Context, n *quarterhour.Network) error {
 	rows, err := s.pool.Query(ctx, `SELECT id, ST_X(geom), ST_Y(geom) FROM walk_nodes WHERE area = $1 ORDER BY id`, n.Area)
 	if err != nil {
 		return fmt.Errorf("nodes: %w", err)
 	}
-	var nd store.WalkNode
+	var nd quarterhour.WalkNode
 	var x, y float64
 	_, err = pgx.ForEachRow(rows, []any{&nd.ID, &x, &y}, func() error {
 		nd.Point = orb.Point{x, y}
@@ -149,7 +148,7 @@ func (s *Store) loadNetwork(ctx context.Context, n *store.Network) error {
 	if err != nil {
 		return fmt.Errorf("edges: %w", err)
 	}
-	var e store.WalkEdge
+	var e quarterhour.WalkEdge
 	var geom []byte
 	_, err = pgx.ForEachRow(rows, []any{&e.ID, &e.Source, &e.Target, &e.Cost, &e.ReverseCost, &e.LengthM,
 		&geom, &e.OSMWayID, &e.Highway}, func() error {

@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // openSecond opens another Store (its own pool, as another process would)
@@ -94,12 +93,12 @@ func TestListen_ReportsCommittedWritesOfAnotherProcess(t *testing.T) {
 	got := listen(t, a)
 	ctx := context.Background()
 
-	o := store.Outlet{Name: "洗衣店", Category: "laundry", Point: orb.Point{116.59, 35.42}, Status: store.OutletOpen}
+	o := quarterhour.Outlet{Name: "洗衣店", Category: "laundry", Point: orb.Point{116.59, 35.42}, Status: quarterhour.OutletOpen}
 	if err := b.CreateOutlet(ctx, &o); err != nil {
 		t.Fatal(err)
 	}
 	expect(t, got, "outlets")
-	c := store.Community{Name: "锦绣社区", District: "370811", Polygon: orb.MultiPolygon{{{{116.58, 35.41}, {116.59, 35.41}, {116.59, 35.42}, {116.58, 35.41}}}}, Population: 100}
+	c := quarterhour.Community{Name: "锦绣社区", District: "370811", Polygon: orb.MultiPolygon{{{{116.58, 35.41}, {116.59, 35.41}, {116.59, 35.42}, {116.58, 35.41}}}}, Population: 100}
 	if err := b.CreateCommunity(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +131,7 @@ func TestListen_ReconnectsAndSaysChangesMayHaveBeenMissed(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect(t, got, "")
-	o := store.Outlet{Name: "药店", Category: "pharmacy", Point: orb.Point{116.59, 35.42}, Status: store.OutletOpen}
+	o := quarterhour.Outlet{Name: "药店", Category: "pharmacy", Point: orb.Point{116.59, 35.42}, Status: quarterhour.OutletOpen}
 	if err := a.CreateOutlet(ctx, &o); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -14,8 +15,8 @@ const outletCols = `id, name, category, ST_AsBinary(geom, 'NDR'), h3, district, 
 	is_chain, floor_area_m2, accepts_cash, accepts_card, low_margin, services, opening_hours,
 	status, opened_on, closed_on, source, source_ref, original_crs, synthetic, version, updated_at`
 
-func scanOutlet(row pgx.CollectableRow) (store.Outlet, error) {
-	var o store.Outlet
+func scanOutlet(row pgx.CollectableRow) (quarterhour.Outlet, error) {
+	var o quarterhour.Outlet
 	var geom []byte
 	err := row.Scan(&o.ID, &o.Name, &o.Category, &geom, &o.H3, &o.District, &o.Address, &o.Brand,
 		&o.IsChain, &o.FloorAreaM2, &o.AcceptsCash, &o.AcceptsCard, &o.LowMargin, &o.Services,
@@ -50,7 +51,7 @@ func outletWhere(f store.OutletFilter) *where {
 
 // ListOutlets returns the outlets matching f ordered by id, paged by
 // f.Limit and f.Offset.
-func (s *Store) ListOutlets(ctx context.Context, f store.OutletFilter) ([]store.Outlet, error) {
+func (s *Store) ListOutlets(ctx context.Context, f store.OutletFilter) ([]quarterhour.Outlet, error) {
 	w := outletWhere(f)
 	sql := `SELECT ` + outletCols + ` FROM outlets` + w.sql() + ` ORDER BY id`
 	if f.Limit > 0 {
@@ -81,27 +82,27 @@ func (s *Store) CountOutlets(ctx context.Context, f store.OutletFilter) (int, er
 }
 
 // GetOutlet returns one outlet.
-func (s *Store) GetOutlet(ctx context.Context, id int64) (store.Outlet, error) {
+func (s *Store) GetOutlet(ctx context.Context, id int64) (quarterhour.Outlet, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+outletCols+` FROM outlets WHERE id = $1`, id)
 	if err != nil {
-		return store.Outlet{}, fmt.Errorf("postgres: get outlet %d: %w", id, err)
+		return quarterhour.Outlet{}, fmt.Errorf("postgres: get outlet %d: %w", id, err)
 	}
 	o, err := pgx.CollectExactlyOneRow(rows, scanOutlet)
 	if err != nil {
-		return store.Outlet{}, fmt.Errorf("postgres: get outlet %d: %w", id, translate(err))
+		return quarterhour.Outlet{}, fmt.Errorf("postgres: get outlet %d: %w", id, translate(err))
 	}
 	return o, nil
 }
 
 // CreateOutlet inserts o and sets its ID, Version (1) and UpdatedAt. An
 // empty Status means open.
-func (s *Store) CreateOutlet(ctx context.Context, o *store.Outlet) error {
+func (s *Store) CreateOutlet(ctx context.Context, o *quarterhour.Outlet) error {
 	geom, err := encodeWKB(o.Point)
 	if err != nil {
 		return fmt.Errorf("postgres: create outlet: %w", err)
 	}
 	if o.Status == "" {
-		o.Status = store.OutletOpen
+		o.Status = quarterhour.OutletOpen
 	}
 	at := now()
 	err = s.pool.QueryRow(ctx, `INSERT INTO outlets (name, category, geom, h3, district, address, brand,
@@ -122,7 +123,7 @@ func (s *Store) CreateOutlet(ctx context.Context, o *store.Outlet) error {
 
 // UpdateOutlet writes o if the stored version is still o.Version, then bumps
 // o.Version and sets UpdatedAt.
-func (s *Store) UpdateOutlet(ctx context.Context, o *store.Outlet) error {
+func (s *Store) UpdateOutlet(ctx context.Context, o *quarterhour.Outlet) error {
 	geom, err := encodeWKB(o.Point)
 	if err != nil {
 		return fmt.Errorf("postgres: update outlet %d: %w", o.ID, err)
@@ -167,7 +168,7 @@ func (s *Store) DeleteOutlet(ctx context.Context, id int64, version int) error {
 // version. An outlet without a SourceRef fails the whole batch. On success every
 // element of os carries its ID, Version and UpdatedAt; when the same key
 // occurs twice, the last occurrence wins.
-func (s *Store) UpsertOutletsBySource(ctx context.Context, os []store.Outlet, imp *store.Import) (store.UpsertStats, error) {
+func (s *Store) UpsertOutletsBySource(ctx context.Context, os []quarterhour.Outlet, imp *quarterhour.Import) (store.UpsertStats, error) {
 	var st store.UpsertStats
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
@@ -204,7 +205,7 @@ const stageFields = `s.name, s.category, ST_GeomFromWKB(s.wkb, 4326), s.h3, s.di
 // set-based statements, so tens of thousands of rows take one round trip each.
 // With requireRef an outlet without a source reference is an error;
 // otherwise it is inserted as new.
-func upsertOutlets(ctx context.Context, tx pgx.Tx, os []store.Outlet, requireRef bool) (store.UpsertStats, error) {
+func upsertOutlets(ctx context.Context, tx pgx.Tx, os []quarterhour.Outlet, requireRef bool) (store.UpsertStats, error) {
 	var st store.UpsertStats
 	if len(os) == 0 {
 		return st, nil
@@ -236,7 +237,7 @@ func upsertOutlets(ctx context.Context, tx pgx.Tx, os []store.Outlet, requireRef
 			}
 		}
 		if o.Status == "" {
-			o.Status = store.OutletOpen
+			o.Status = quarterhour.OutletOpen
 		}
 		geom, err := encodeWKB(o.Point)
 		if err != nil {
@@ -297,7 +298,7 @@ func upsertOutlets(ctx context.Context, tx pgx.Tx, os []store.Outlet, requireRef
 		return st, fmt.Errorf("read back outlets: %w", err)
 	}
 	var ord int
-	var o store.Outlet
+	var o quarterhour.Outlet
 	_, err = pgx.ForEachRow(res, []any{&ord, &o.ID, &o.Version, &o.UpdatedAt}, func() error {
 		os[ord].ID, os[ord].Version, os[ord].UpdatedAt = o.ID, o.Version, o.UpdatedAt
 		return nil

@@ -11,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/migrations"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -22,18 +23,18 @@ func square(lon, lat, d float64) orb.MultiPolygon {
 
 // gridNetwork is an n×n lattice of nodes about 100 m apart with edges
 // between horizontal and vertical neighbours.
-func gridNetwork(area string, n int) *store.Network {
+func gridNetwork(area string, n int) *quarterhour.Network {
 	const step = 0.0009 // about 100 m of latitude
-	net := &store.Network{Area: area}
+	net := &quarterhour.Network{Area: area}
 	id := func(i, j int) int64 { return int64(i*n + j + 1) }
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
-			net.Nodes = append(net.Nodes, store.WalkNode{ID: id(i, j), Point: orb.Point{116.58 + float64(j)*step, 35.41 + float64(i)*step}})
+			net.Nodes = append(net.Nodes, quarterhour.WalkNode{ID: id(i, j), Point: orb.Point{116.58 + float64(j)*step, 35.41 + float64(i)*step}})
 		}
 	}
 	pt := func(k int64) orb.Point { return net.Nodes[k-1].Point }
 	add := func(a, b int64) {
-		net.Edges = append(net.Edges, store.WalkEdge{
+		net.Edges = append(net.Edges, quarterhour.WalkEdge{
 			ID: int64(len(net.Edges) + 1), Source: a, Target: b, Cost: 100, ReverseCost: 100, LengthM: 100,
 			Geom: orb.LineString{pt(a), pt(b)}, OSMWayID: 1000 + a, Highway: "footway",
 		})
@@ -79,19 +80,19 @@ func TestOpen_AppliesEveryMigrationOnce(t *testing.T) {
 func TestGeometryColumns_ArePostGISTypesInSRID4326(t *testing.T) {
 	s := openFresh(t)
 	ctx := context.Background()
-	if err := s.UpsertRegions(ctx, []store.Region{{Code: "370811000000", Name: "任城区", Level: store.LevelCounty,
+	if err := s.UpsertRegions(ctx, []quarterhour.Region{{Code: "370811000000", Name: "任城区", Level: quarterhour.LevelCounty,
 		Parent: "370800000000", County: "370811", Boundary: square(116.5, 35.4, 0.1)}}); err != nil {
 		t.Fatal(err)
 	}
-	c := store.Community{Name: "测试社区", District: "370811", Polygon: square(116.58, 35.41, 0.005)}
+	c := quarterhour.Community{Name: "测试社区", District: "370811", Polygon: square(116.58, 35.41, 0.005)}
 	if err := s.CreateCommunity(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
-	o := store.Outlet{Name: "便利店", Category: "convenience", Point: orb.Point{116.581, 35.411}}
+	o := quarterhour.Outlet{Name: "便利店", Category: "convenience", Point: orb.Point{116.581, 35.411}}
 	if err := s.CreateOutlet(ctx, &o); err != nil {
 		t.Fatal(err)
 	}
-	ci := store.Circle{Name: "一号生活圈", Centers: []orb.Point{{116.582, 35.412}}, CommunityIDs: []int64{c.ID}}
+	ci := quarterhour.Circle{Name: "一号生活圈", Centers: []orb.Point{{116.582, 35.412}}, CommunityIDs: []int64{c.ID}}
 	if err := s.CreateCircle(ctx, &ci); err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +177,7 @@ func TestReplaceNetwork_RoundTripsAndSwapsOnlyItsArea(t *testing.T) {
 	big := gridNetwork("porto", 20)
 	small := gridNetwork("monaco", 3)
 	small.Synthetic = true
-	imp := &store.Import{Kind: "network", File: "porto.osm.pbf", CRS: "EPSG:4326", RowsOK: len(big.Edges)}
+	imp := &quarterhour.Import{Kind: "network", File: "porto.osm.pbf", CRS: "EPSG:4326", RowsOK: len(big.Edges)}
 	if err := s.ReplaceNetwork(ctx, big, imp); err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +222,7 @@ func TestReplaceNetwork_RoundTripsAndSwapsOnlyItsArea(t *testing.T) {
 func TestUpdateOutlet_StaleVersionConflictsAndMissingRowIsNotFound(t *testing.T) {
 	s := openFresh(t)
 	ctx := context.Background()
-	o := store.Outlet{Name: "药店", Category: "pharmacy", Point: orb.Point{116.59, 35.42}, Services: []string{store.ServiceDelivery}}
+	o := quarterhour.Outlet{Name: "药店", Category: "pharmacy", Point: orb.Point{116.59, 35.42}, Services: []string{quarterhour.ServiceDelivery}}
 	if err := s.CreateOutlet(ctx, &o); err != nil {
 		t.Fatal(err)
 	}
@@ -233,19 +234,19 @@ func TestUpdateOutlet_StaleVersionConflictsAndMissingRowIsNotFound(t *testing.T)
 	if o.Version != 2 {
 		t.Errorf("version after update = %d, want 2", o.Version)
 	}
-	if err := s.UpdateOutlet(ctx, &stale); !errors.Is(err, store.ErrConflict) {
+	if err := s.UpdateOutlet(ctx, &stale); !errors.Is(err, quarterhour.ErrConflict) {
 		t.Errorf("stale update: %v, want ErrConflict", err)
 	}
-	if err := s.DeleteOutlet(ctx, o.ID, 1); !errors.Is(err, store.ErrConflict) {
+	if err := s.DeleteOutlet(ctx, o.ID, 1); !errors.Is(err, quarterhour.ErrConflict) {
 		t.Errorf("stale delete: %v, want ErrConflict", err)
 	}
 	if err := s.DeleteOutlet(ctx, o.ID, 2); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.UpdateOutlet(ctx, &o); !errors.Is(err, store.ErrNotFound) {
+	if err := s.UpdateOutlet(ctx, &o); !errors.Is(err, quarterhour.ErrNotFound) {
 		t.Errorf("update of deleted outlet: %v, want ErrNotFound", err)
 	}
-	if _, err := s.GetOutlet(ctx, o.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.GetOutlet(ctx, o.ID); !errors.Is(err, quarterhour.ErrNotFound) {
 		t.Errorf("get deleted outlet: %v, want ErrNotFound", err)
 	}
 }
@@ -253,19 +254,19 @@ func TestUpdateOutlet_StaleVersionConflictsAndMissingRowIsNotFound(t *testing.T)
 func TestUpsertOutletsBySource_CountsInsertedUpdatedUnchanged(t *testing.T) {
 	s := openFresh(t)
 	ctx := context.Background()
-	mk := func(ref, name string) store.Outlet {
-		return store.Outlet{Name: name, Category: "convenience", Point: orb.Point{116.6, 35.4}, Source: "osm", SourceRef: ref}
+	mk := func(ref, name string) quarterhour.Outlet {
+		return quarterhour.Outlet{Name: name, Category: "convenience", Point: orb.Point{116.6, 35.4}, Source: "osm", SourceRef: ref}
 	}
-	first := []store.Outlet{mk("node/1", "A"), mk("node/2", "B"), mk("node/4", "D")}
-	st, err := s.UpsertOutletsBySource(ctx, first, &store.Import{Kind: "osm-outlets"})
+	first := []quarterhour.Outlet{mk("node/1", "A"), mk("node/2", "B"), mk("node/4", "D")}
+	st, err := s.UpsertOutletsBySource(ctx, first, &quarterhour.Import{Kind: "osm-outlets"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st != (store.UpsertStats{Inserted: 3}) {
 		t.Errorf("first import = %+v, want 3 inserted", st)
 	}
-	second := []store.Outlet{mk("node/1", "A"), mk("node/2", "B renamed"), mk("node/3", "C")}
-	st, err = s.UpsertOutletsBySource(ctx, second, &store.Import{Kind: "osm-outlets"})
+	second := []quarterhour.Outlet{mk("node/1", "A"), mk("node/2", "B renamed"), mk("node/3", "C")}
+	st, err = s.UpsertOutletsBySource(ctx, second, &quarterhour.Import{Kind: "osm-outlets"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +283,7 @@ func TestUpsertOutletsBySource_CountsInsertedUpdatedUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Name != "B renamed" || got.Status != store.OutletOpen {
+	if got.Name != "B renamed" || got.Status != quarterhour.OutletOpen {
 		t.Errorf("stored outlet = %q %q", got.Name, got.Status)
 	}
 	if n, _ := s.CountOutlets(ctx, store.OutletFilter{Source: "osm"}); n != 4 {
@@ -297,7 +298,7 @@ func TestListOutlets_FiltersByBoundingBoxWithTheSpatialIndex(t *testing.T) {
 	s := openFresh(t)
 	ctx := context.Background()
 	for i, p := range []orb.Point{{116.58, 35.41}, {116.60, 35.43}, {117.0, 35.0}} {
-		o := store.Outlet{Name: fmt.Sprint("outlet ", i), Category: "laundry", Point: p}
+		o := quarterhour.Outlet{Name: fmt.Sprint("outlet ", i), Category: "laundry", Point: p}
 		if err := s.CreateOutlet(ctx, &o); err != nil {
 			t.Fatal(err)
 		}
@@ -318,22 +319,22 @@ func TestListOutlets_FiltersByBoundingBoxWithTheSpatialIndex(t *testing.T) {
 func TestUpdateEvaluation_SecondAwardForCircleConflicts(t *testing.T) {
 	s := openFresh(t)
 	ctx := context.Background()
-	c := store.Circle{Name: "太白湖生活圈", District: "370811", Centers: []orb.Point{{116.6, 35.4}}}
+	c := quarterhour.Circle{Name: "太白湖生活圈", District: "370811", Centers: []orb.Point{{116.6, 35.4}}}
 	if err := s.CreateCircle(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
 	doc := json.RawMessage(`{"satisfaction":0.93}`)
-	e1 := store.Evaluation{CircleID: c.ID, Scheme: "jining-2023", Year: 2023, Submitted: doc, AwardYuan: 300000}
-	if err := s.CreateEvaluation(ctx, &e1, store.EvaluationEvent{Actor: "reviewer", To: store.EvalCertified}); err != nil {
+	e1 := quarterhour.Evaluation{CircleID: c.ID, Scheme: "jining-2023", Year: 2023, Submitted: doc, AwardYuan: 300000}
+	if err := s.CreateEvaluation(ctx, &e1, quarterhour.EvaluationEvent{Actor: "reviewer", To: quarterhour.EvalCertified}); err != nil {
 		t.Fatal(err)
 	}
-	e2 := store.Evaluation{CircleID: c.ID, Scheme: "jining-2023", Year: 2024}
-	if err := s.CreateEvaluation(ctx, &e2, store.EvaluationEvent{Actor: "district", To: store.EvalDraft}); err != nil {
+	e2 := quarterhour.Evaluation{CircleID: c.ID, Scheme: "jining-2023", Year: 2024}
+	if err := s.CreateEvaluation(ctx, &e2, quarterhour.EvaluationEvent{Actor: "district", To: quarterhour.EvalDraft}); err != nil {
 		t.Fatal(err)
 	}
 	e2.AwardYuan = 100000
-	err := s.UpdateEvaluation(ctx, &e2, store.EvaluationEvent{Actor: "reviewer", From: store.EvalDraft, To: store.EvalCertified})
-	if !errors.Is(err, store.ErrConflict) {
+	err := s.UpdateEvaluation(ctx, &e2, quarterhour.EvaluationEvent{Actor: "reviewer", From: quarterhour.EvalDraft, To: quarterhour.EvalCertified})
+	if !errors.Is(err, quarterhour.ErrConflict) {
 		t.Fatalf("second award: %v, want ErrConflict", err)
 	}
 	evs, err := s.ListEvaluationEvents(ctx, e2.ID)
@@ -355,12 +356,12 @@ func TestUpdateEvaluation_SecondAwardForCircleConflicts(t *testing.T) {
 func TestEvaluationEvents_AreAppendOnly(t *testing.T) {
 	s := openFresh(t)
 	ctx := context.Background()
-	c := store.Circle{Name: "圈", Centers: []orb.Point{{116.6, 35.4}}}
+	c := quarterhour.Circle{Name: "圈", Centers: []orb.Point{{116.6, 35.4}}}
 	if err := s.CreateCircle(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
-	e := store.Evaluation{CircleID: c.ID, Scheme: "jining-2023", Year: 2023}
-	if err := s.CreateEvaluation(ctx, &e, store.EvaluationEvent{Actor: "a", To: store.EvalDraft}); err != nil {
+	e := quarterhour.Evaluation{CircleID: c.ID, Scheme: "jining-2023", Year: 2023}
+	if err := s.CreateEvaluation(ctx, &e, quarterhour.EvaluationEvent{Actor: "a", To: quarterhour.EvalDraft}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.pool.Exec(ctx, `UPDATE evaluation_events SET comment = 'rewritten'`); err == nil {
@@ -375,17 +376,17 @@ func TestSeed_LoadsOnceAndMapsCircleCommunityIndexes(t *testing.T) {
 	s := openFresh(t)
 	ctx := context.Background()
 	b := &store.Bundle{
-		Regions:     []store.Region{{Code: "370800000000", Name: "济宁市", Level: store.LevelCity}},
-		Categories:  []store.Category{{Code: "pharmacy", NameZH: "药店", Tier: store.TierBasic}},
-		Targets:     []store.Target{{Year: 2025, District: "370800", Circles: 120, HighQuality: 60, Cumulative: true}},
-		Schemes:     []store.Scheme{{Code: "jining-2023", Document: json.RawMessage(`{"tiers":[]}`)}},
-		Communities: []store.Community{{Name: "甲"}, {Name: "乙"}, {Name: "丙"}},
-		Outlets:     []store.Outlet{{Name: "药店", Category: "pharmacy", Point: orb.Point{116.6, 35.4}, Source: "demo", SourceRef: "1"}},
-		Networks:    []store.Network{*gridNetwork("jining-demo", 3)},
-		Circles:     []store.Circle{{Name: "圈", Centers: []orb.Point{{116.6, 35.4}}, CommunityIDs: []int64{2, 0}}},
+		Regions:     []quarterhour.Region{{Code: "370800000000", Name: "济宁市", Level: quarterhour.LevelCity}},
+		Categories:  []quarterhour.Category{{Code: "pharmacy", NameZH: "药店", Tier: quarterhour.TierBasic}},
+		Targets:     []quarterhour.Target{{Year: 2025, District: "370800", Circles: 120, HighQuality: 60, Cumulative: true}},
+		Schemes:     []quarterhour.Scheme{{Code: "jining-2023", Document: json.RawMessage(`{"tiers":[]}`)}},
+		Communities: []quarterhour.Community{{Name: "甲"}, {Name: "乙"}, {Name: "丙"}},
+		Outlets:     []quarterhour.Outlet{{Name: "药店", Category: "pharmacy", Point: orb.Point{116.6, 35.4}, Source: "demo", SourceRef: "1"}},
+		Networks:    []quarterhour.Network{*gridNetwork("jining-demo", 3)},
+		Circles:     []quarterhour.Circle{{Name: "圈", Centers: []orb.Point{{116.6, 35.4}}, CommunityIDs: []int64{2, 0}}},
 	}
 	// A communities row created first shifts the assigned IDs away from the indexes.
-	pre := store.Community{Name: "先建"}
+	pre := quarterhour.Community{Name: "先建"}
 	if err := s.CreateCommunity(ctx, &pre); err != nil {
 		t.Fatal(err)
 	}
@@ -420,9 +421,9 @@ func TestSeed_IsAllOrNothing(t *testing.T) {
 	s := openFresh(t)
 	ctx := context.Background()
 	b := &store.Bundle{
-		Regions:     []store.Region{{Code: "370800000000", Name: "济宁市", Level: store.LevelCity}},
-		Communities: []store.Community{{Name: "甲"}},
-		Circles:     []store.Circle{{Name: "圈", CommunityIDs: []int64{5}}},
+		Regions:     []quarterhour.Region{{Code: "370800000000", Name: "济宁市", Level: quarterhour.LevelCity}},
+		Communities: []quarterhour.Community{{Name: "甲"}},
+		Circles:     []quarterhour.Circle{{Name: "圈", CommunityIDs: []int64{5}}},
 	}
 	if _, err := s.Seed(ctx, b); err == nil {
 		t.Fatal("Seed with a bad community index succeeded")
@@ -435,7 +436,7 @@ func TestSeed_IsAllOrNothing(t *testing.T) {
 func TestUpsertScheme_NewVersionOnlyWhenDocumentChanges(t *testing.T) {
 	s := openFresh(t)
 	ctx := context.Background()
-	sc := store.Scheme{Code: "jining-2023", Name: "济宁", Years: []int{2023}, Document: json.RawMessage(`{"a":1,"b":[1,2]}`)}
+	sc := quarterhour.Scheme{Code: "jining-2023", Name: "济宁", Years: []int{2023}, Document: json.RawMessage(`{"a":1,"b":[1,2]}`)}
 	if err := s.UpsertScheme(ctx, &sc); err != nil {
 		t.Fatal(err)
 	}
@@ -464,16 +465,16 @@ func TestUpsertScheme_NewVersionOnlyWhenDocumentChanges(t *testing.T) {
 func TestGetSession_ExpiredIsNotFound(t *testing.T) {
 	s := openFresh(t)
 	ctx := context.Background()
-	u := store.User{Username: "reviewer1", PasswordHash: "x", Role: store.RoleReviewer}
+	u := quarterhour.User{Username: "reviewer1", PasswordHash: "x", Role: quarterhour.RoleReviewer}
 	if err := s.CreateUser(ctx, &u); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateUser(ctx, &store.User{Username: "reviewer1", PasswordHash: "y", Role: store.RoleReviewer}); !errors.Is(err, store.ErrConflict) {
+	if err := s.CreateUser(ctx, &quarterhour.User{Username: "reviewer1", PasswordHash: "y", Role: quarterhour.RoleReviewer}); !errors.Is(err, quarterhour.ErrConflict) {
 		t.Errorf("duplicate username: %v, want ErrConflict", err)
 	}
-	live := store.Session{TokenHash: "live", UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
-	dead := store.Session{TokenHash: "dead", UserID: u.ID, ExpiresAt: time.Now().Add(-time.Minute)}
-	for _, ss := range []*store.Session{&live, &dead} {
+	live := quarterhour.Session{TokenHash: "live", UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
+	dead := quarterhour.Session{TokenHash: "dead", UserID: u.ID, ExpiresAt: time.Now().Add(-time.Minute)}
+	for _, ss := range []*quarterhour.Session{&live, &dead} {
 		if err := s.CreateSession(ctx, ss); err != nil {
 			t.Fatal(err)
 		}
@@ -482,7 +483,7 @@ func TestGetSession_ExpiredIsNotFound(t *testing.T) {
 	if err != nil || !got.ExpiresAt.Equal(live.ExpiresAt) {
 		t.Errorf("live session = %+v, %v", got, err)
 	}
-	if _, err := s.GetSession(ctx, "dead"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.GetSession(ctx, "dead"); !errors.Is(err, quarterhour.ErrNotFound) {
 		t.Errorf("expired session: %v, want ErrNotFound", err)
 	}
 }
@@ -496,7 +497,7 @@ func TestReplaceNetwork_EdgeToMissingNodeIsRefused(t *testing.T) {
 	}
 	bad := gridNetwork("porto", 2)
 	bad.Edges[0].Target = 999
-	if err := s.ReplaceNetwork(ctx, bad, nil); !errors.Is(err, store.ErrNotFound) {
+	if err := s.ReplaceNetwork(ctx, bad, nil); !errors.Is(err, quarterhour.ErrNotFound) {
 		t.Fatalf("edge to a missing node: %v, want ErrNotFound", err)
 	}
 	nets, err := s.LoadNetworks(ctx)

@@ -21,6 +21,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/migrations"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -131,15 +132,15 @@ func translate(err error) error {
 		return nil
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
-		return store.ErrNotFound
+		return quarterhour.ErrNotFound
 	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
 		switch pg.Code {
 		case codeUniqueViolation:
-			return fmt.Errorf("%w: %s", store.ErrConflict, pg.Message)
+			return fmt.Errorf("%w: %s", quarterhour.ErrConflict, pg.Message)
 		case codeForeignKeyViolation:
-			return fmt.Errorf("%w: %s", store.ErrNotFound, pg.Detail)
+			return fmt.Errorf("%w: %s", quarterhour.ErrNotFound, pg.Detail)
 		}
 	}
 	return err
@@ -154,9 +155,9 @@ func versionMiss(ctx context.Context, q querier, existsSQL string, id int64) err
 		return err
 	}
 	if exists {
-		return store.ErrConflict
+		return quarterhour.ErrConflict
 	}
-	return store.ErrNotFound
+	return quarterhour.ErrNotFound
 }
 
 // where accumulates AND-ed conditions with numbered parameters.

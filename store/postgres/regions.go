@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -13,7 +14,7 @@ const regionCols = `code, name, level, parent, county, ST_AsBinary(boundary, 'ND
 	population, population_year, population_source`
 
 // UpsertRegions inserts or replaces regions by code, in one transaction.
-func (s *Store) UpsertRegions(ctx context.Context, rs []store.Region) error {
+func (s *Store) UpsertRegions(ctx context.Context, rs []quarterhour.Region) error {
 	err := s.inTx(ctx, func(tx pgx.Tx) error { return upsertRegions(ctx, tx, rs) })
 	if err != nil {
 		return fmt.Errorf("postgres: upsert regions: %w", err)
@@ -21,7 +22,7 @@ func (s *Store) UpsertRegions(ctx context.Context, rs []store.Region) error {
 	return nil
 }
 
-func upsertRegions(ctx context.Context, q querier, rs []store.Region) error {
+func upsertRegions(ctx context.Context, q querier, rs []quarterhour.Region) error {
 	b := &pgx.Batch{}
 	for _, r := range rs {
 		boundary, err := nullableWKB(r.Boundary, len(r.Boundary) == 0)
@@ -58,7 +59,7 @@ func sendBatch(ctx context.Context, q querier, b *pgx.Batch) error {
 
 // ListRegions returns the regions matching f, ordered by code. A 6-digit
 // Parent is a county code and selects the county's direct children.
-func (s *Store) ListRegions(ctx context.Context, f store.RegionFilter) ([]store.Region, error) {
+func (s *Store) ListRegions(ctx context.Context, f store.RegionFilter) ([]quarterhour.Region, error) {
 	var w where
 	if f.Level != "" {
 		w.add("level = ?", f.Level)
@@ -85,20 +86,20 @@ func (s *Store) ListRegions(ctx context.Context, f store.RegionFilter) ([]store.
 }
 
 // GetRegion returns the region with the given 12-digit code.
-func (s *Store) GetRegion(ctx context.Context, code string) (store.Region, error) {
+func (s *Store) GetRegion(ctx context.Context, code string) (quarterhour.Region, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+regionCols+` FROM regions WHERE code = $1`, code)
 	if err != nil {
-		return store.Region{}, fmt.Errorf("postgres: get region %s: %w", code, err)
+		return quarterhour.Region{}, fmt.Errorf("postgres: get region %s: %w", code, err)
 	}
 	r, err := pgx.CollectExactlyOneRow(rows, scanRegion)
 	if err != nil {
-		return store.Region{}, fmt.Errorf("postgres: get region %s: %w", code, translate(err))
+		return quarterhour.Region{}, fmt.Errorf("postgres: get region %s: %w", code, translate(err))
 	}
 	return r, nil
 }
 
-func scanRegion(row pgx.CollectableRow) (store.Region, error) {
-	var r store.Region
+func scanRegion(row pgx.CollectableRow) (quarterhour.Region, error) {
+	var r quarterhour.Region
 	var boundary []byte
 	err := row.Scan(&r.Code, &r.Name, &r.Level, &r.Parent, &r.County, &boundary,
 		&r.Population, &r.PopulationYear, &r.PopulationSource)

@@ -6,15 +6,14 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // UpsertScheme stores s under a new Version when its document differs from
 // the latest stored one (documents compare as JSON values, so key order and
 // spacing do not count); otherwise it refreshes the latest version's name,
 // years and flag. s.Version and s.CreatedAt are set to the stored row's.
-func (s *Store) UpsertScheme(ctx context.Context, sc *store.Scheme) error {
+func (s *Store) UpsertScheme(ctx context.Context, sc *quarterhour.Scheme) error {
 	err := s.inTx(ctx, func(tx pgx.Tx) error { return upsertScheme(ctx, tx, sc) })
 	if err != nil {
 		return fmt.Errorf("postgres: upsert scheme %q: %w", sc.Code, err)
@@ -22,7 +21,7 @@ func (s *Store) UpsertScheme(ctx context.Context, sc *store.Scheme) error {
 	return nil
 }
 
-func upsertScheme(ctx context.Context, q querier, sc *store.Scheme) error {
+func upsertScheme(ctx context.Context, q querier, sc *quarterhour.Scheme) error {
 	if len(sc.Document) == 0 {
 		return fmt.Errorf("empty document")
 	}
@@ -57,8 +56,8 @@ func upsertScheme(ctx context.Context, q querier, sc *store.Scheme) error {
 
 const schemeCols = `code, version, name, years, reconstructed, document::text, created_at`
 
-func scanScheme(row pgx.CollectableRow) (store.Scheme, error) {
-	var sc store.Scheme
+func scanScheme(row pgx.CollectableRow) (quarterhour.Scheme, error) {
+	var sc quarterhour.Scheme
 	var doc *string
 	if err := row.Scan(&sc.Code, &sc.Version, &sc.Name, &sc.Years, &sc.Reconstructed, &doc, &sc.CreatedAt); err != nil {
 		return sc, err
@@ -69,7 +68,7 @@ func scanScheme(row pgx.CollectableRow) (store.Scheme, error) {
 }
 
 // ListSchemes returns the latest version of each scheme ordered by code.
-func (s *Store) ListSchemes(ctx context.Context) ([]store.Scheme, error) {
+func (s *Store) ListSchemes(ctx context.Context) ([]quarterhour.Scheme, error) {
 	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (code) `+schemeCols+`
 		FROM schemes ORDER BY code, version DESC`)
 	if err != nil {
@@ -83,15 +82,15 @@ func (s *Store) ListSchemes(ctx context.Context) ([]store.Scheme, error) {
 }
 
 // GetScheme returns the latest version of the scheme with that code.
-func (s *Store) GetScheme(ctx context.Context, code string) (store.Scheme, error) {
+func (s *Store) GetScheme(ctx context.Context, code string) (quarterhour.Scheme, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+schemeCols+` FROM schemes
 		WHERE code = $1 ORDER BY version DESC LIMIT 1`, code)
 	if err != nil {
-		return store.Scheme{}, fmt.Errorf("postgres: get scheme %q: %w", code, err)
+		return quarterhour.Scheme{}, fmt.Errorf("postgres: get scheme %q: %w", code, err)
 	}
 	sc, err := pgx.CollectExactlyOneRow(rows, scanScheme)
 	if err != nil {
-		return store.Scheme{}, fmt.Errorf("postgres: get scheme %q: %w", code, translate(err))
+		return quarterhour.Scheme{}, fmt.Errorf("postgres: get scheme %q: %w", code, translate(err))
 	}
 	return sc, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -61,7 +62,7 @@ func seed(ctx context.Context, tx pgx.Tx, b *store.Bundle) error {
 		}
 		ids[i] = c.ID
 	}
-	outlets := append([]store.Outlet(nil), b.Outlets...)
+	outlets := append([]quarterhour.Outlet(nil), b.Outlets...)
 	if _, err := upsertOutlets(ctx, tx, outlets, false); err != nil {
 		return fmt.Errorf("outlets: %w", err)
 	}

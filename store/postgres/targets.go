@@ -5,12 +5,11 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // UpsertTargets inserts or replaces targets by (year, district).
-func (s *Store) UpsertTargets(ctx context.Context, ts []store.Target) error {
+func (s *Store) UpsertTargets(ctx context.Context, ts []quarterhour.Target) error {
 	err := s.inTx(ctx, func(tx pgx.Tx) error { return upsertTargets(ctx, tx, ts) })
 	if err != nil {
 		return fmt.Errorf("postgres: upsert targets: %w", err)
@@ -18,7 +17,7 @@ func (s *Store) UpsertTargets(ctx context.Context, ts []store.Target) error {
 	return nil
 }
 
-func upsertTargets(ctx context.Context, q querier, ts []store.Target) error {
+func upsertTargets(ctx context.Context, q querier, ts []quarterhour.Target) error {
 	b := &pgx.Batch{}
 	for _, t := range ts {
 		b.Queue(`INSERT INTO targets (year, district, circles, high_quality, cumulative, award_budget_yuan, source)
@@ -32,14 +31,14 @@ func upsertTargets(ctx context.Context, q querier, ts []store.Target) error {
 }
 
 // ListTargets returns every target ordered by year, then district.
-func (s *Store) ListTargets(ctx context.Context) ([]store.Target, error) {
+func (s *Store) ListTargets(ctx context.Context) ([]quarterhour.Target, error) {
 	rows, err := s.pool.Query(ctx, `SELECT year, district, circles, high_quality, cumulative, award_budget_yuan,
 		source FROM targets ORDER BY year, district, cumulative`)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list targets: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Target, error) {
-		var t store.Target
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (quarterhour.Target, error) {
+		var t quarterhour.Target
 		err := row.Scan(&t.Year, &t.District, &t.Circles, &t.HighQuality, &t.Cumulative, &t.AwardBudgetYuan, &t.Source)
 		return t, err
 	})

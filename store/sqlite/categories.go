@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // UpsertCategories inserts or replaces categories by code in one transaction.
-func (s *Store) UpsertCategories(ctx context.Context, cs []store.Category) error {
+func (s *Store) UpsertCategories(ctx context.Context, cs []quarterhour.Category) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error { return upsertCategories(ctx, tx, cs) })
 	if err != nil {
 		return fmt.Errorf("sqlite: upsert categories: %w", err)
@@ -17,7 +17,7 @@ func (s *Store) UpsertCategories(ctx context.Context, cs []store.Category) error
 	return nil
 }
 
-func upsertCategories(ctx context.Context, q querier, cs []store.Category) error {
+func upsertCategories(ctx context.Context, q querier, cs []quarterhour.Category) error {
 	stmt, err := q.PrepareContext(ctx, `INSERT INTO categories
 		(code, name_zh, name_en, tier, national, osm_tags, amap_typecodes, sort)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -46,16 +46,16 @@ func upsertCategories(ctx context.Context, q querier, cs []store.Category) error
 }
 
 // ListCategories returns every category by sort key, then code.
-func (s *Store) ListCategories(ctx context.Context) ([]store.Category, error) {
+func (s *Store) ListCategories(ctx context.Context) ([]quarterhour.Category, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT code, name_zh, name_en, tier, national, osm_tags,
 		amap_typecodes, sort FROM categories ORDER BY sort, code`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list categories: %w", err)
 	}
 	defer rows.Close()
-	var out []store.Category
+	var out []quarterhour.Category
 	for rows.Next() {
-		var c store.Category
+		var c quarterhour.Category
 		var tags, codes string
 		if err := rows.Scan(&c.Code, &c.NameZH, &c.NameEN, &c.Tier, &c.National, &tags, &codes, &c.Sort); err != nil {
 			return nil, fmt.Errorf("sqlite: list categories: %w", err)

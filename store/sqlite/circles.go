@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -16,7 +17,7 @@ const circleColumns = `id, name, district, pilot_zone, layout, centers, status, 
 
 // ListCircles returns the circles matching f ordered by ID, each with its
 // community IDs.
-func (s *Store) ListCircles(ctx context.Context, f store.CircleFilter) ([]store.Circle, error) {
+func (s *Store) ListCircles(ctx context.Context, f store.CircleFilter) ([]quarterhour.Circle, error) {
 	var where []string
 	var args []any
 	if f.District != "" {
@@ -68,13 +69,13 @@ func (s *Store) ListCircles(ctx context.Context, f store.CircleFilter) ([]store.
 	return out, nil
 }
 
-func queryCircles(ctx context.Context, q querier, query string, args ...any) ([]store.Circle, error) {
+func queryCircles(ctx context.Context, q querier, query string, args ...any) ([]quarterhour.Circle, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []store.Circle
+	var out []quarterhour.Circle
 	for rows.Next() {
 		c, err := scanCircle(rows)
 		if err != nil {
@@ -86,38 +87,38 @@ func queryCircles(ctx context.Context, q querier, query string, args ...any) ([]
 }
 
 // GetCircle returns one circle with its community IDs.
-func (s *Store) GetCircle(ctx context.Context, id int64) (store.Circle, error) {
+func (s *Store) GetCircle(ctx context.Context, id int64) (quarterhour.Circle, error) {
 	tx, err := s.r.BeginTx(ctx, nil)
 	if err != nil {
-		return store.Circle{}, fmt.Errorf("sqlite: get circle %d: %w", id, err)
+		return quarterhour.Circle{}, fmt.Errorf("sqlite: get circle %d: %w", id, err)
 	}
 	defer tx.Rollback()
 	c, err := scanCircle(tx.QueryRowContext(ctx, `SELECT `+circleColumns+` FROM circles WHERE id = ?`, id))
 	if err != nil {
-		return store.Circle{}, fmt.Errorf("sqlite: get circle %d: %w", id, mapErr(err))
+		return quarterhour.Circle{}, fmt.Errorf("sqlite: get circle %d: %w", id, mapErr(err))
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT community_id FROM circle_communities
 		WHERE circle_id = ? ORDER BY position`, id)
 	if err != nil {
-		return store.Circle{}, fmt.Errorf("sqlite: get circle %d: communities: %w", id, err)
+		return quarterhour.Circle{}, fmt.Errorf("sqlite: get circle %d: communities: %w", id, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var cid int64
 		if err := rows.Scan(&cid); err != nil {
-			return store.Circle{}, fmt.Errorf("sqlite: get circle %d: communities: %w", id, err)
+			return quarterhour.Circle{}, fmt.Errorf("sqlite: get circle %d: communities: %w", id, err)
 		}
 		c.CommunityIDs = append(c.CommunityIDs, cid)
 	}
 	if err := rows.Err(); err != nil {
-		return store.Circle{}, fmt.Errorf("sqlite: get circle %d: communities: %w", id, err)
+		return quarterhour.Circle{}, fmt.Errorf("sqlite: get circle %d: communities: %w", id, err)
 	}
 	return c, nil
 }
 
 // CreateCircle inserts c with its community links and sets its ID, Version
 // (1) and UpdatedAt.
-func (s *Store) CreateCircle(ctx context.Context, c *store.Circle) error {
+func (s *Store) CreateCircle(ctx context.Context, c *quarterhour.Circle) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error { return insertCircle(ctx, tx, c) })
 	if err != nil {
 		return fmt.Errorf("sqlite: create circle %q: %w", c.Name, err)
@@ -125,7 +126,7 @@ func (s *Store) CreateCircle(ctx context.Context, c *store.Circle) error {
 	return nil
 }
 
-func circleValues(c *store.Circle) ([]any, error) {
+func circleValues(c *quarterhour.Circle) ([]any, error) {
 	var centers any
 	blob, bb, err := encodeGeom(orb.MultiPoint(c.Centers))
 	if err != nil {
@@ -138,7 +139,7 @@ func circleValues(c *store.Circle) ([]any, error) {
 		bb.maxLat, c.Status, c.PlannedYear, c.CompletedYear, boolInt(c.Synthetic)}, nil
 }
 
-func insertCircle(ctx context.Context, q querier, c *store.Circle) error {
+func insertCircle(ctx context.Context, q querier, c *quarterhour.Circle) error {
 	vals, err := circleValues(c)
 	if err != nil {
 		return err
@@ -173,7 +174,7 @@ func linkCommunities(ctx context.Context, q querier, circleID int64, ids []int64
 
 // UpdateCircle writes c and its community links when its stored version is
 // still c.Version, and bumps c.Version.
-func (s *Store) UpdateCircle(ctx context.Context, c *store.Circle) error {
+func (s *Store) UpdateCircle(ctx context.Context, c *quarterhour.Circle) error {
 	t := now()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		vals, err := circleValues(c)
@@ -202,8 +203,8 @@ func (s *Store) UpdateCircle(ctx context.Context, c *store.Circle) error {
 	return nil
 }
 
-func scanCircle(sc scanner) (store.Circle, error) {
-	var c store.Circle
+func scanCircle(sc scanner) (quarterhour.Circle, error) {
+	var c quarterhour.Circle
 	var centers []byte
 	var updated string
 	if err := sc.Scan(&c.ID, &c.Name, &c.District, &c.PilotZone, &c.Layout, &centers, &c.Status,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -16,7 +17,7 @@ const communityColumns = `id, region_code, district, name, polygon, population, 
 
 // ListCommunities returns the communities matching f ordered by ID; a bbox
 // matches every community whose bounding box intersects it.
-func (s *Store) ListCommunities(ctx context.Context, f store.CommunityFilter) ([]store.Community, error) {
+func (s *Store) ListCommunities(ctx context.Context, f store.CommunityFilter) ([]quarterhour.Community, error) {
 	var where []string
 	var args []any
 	if f.District != "" {
@@ -46,7 +47,7 @@ func (s *Store) ListCommunities(ctx context.Context, f store.CommunityFilter) ([
 		return nil, fmt.Errorf("sqlite: list communities: %w", err)
 	}
 	defer rows.Close()
-	var out []store.Community
+	var out []quarterhour.Community
 	for rows.Next() {
 		c, err := scanCommunity(rows)
 		if err != nil {
@@ -61,7 +62,7 @@ func (s *Store) ListCommunities(ctx context.Context, f store.CommunityFilter) ([
 }
 
 // GetCommunity returns one community.
-func (s *Store) GetCommunity(ctx context.Context, id int64) (store.Community, error) {
+func (s *Store) GetCommunity(ctx context.Context, id int64) (quarterhour.Community, error) {
 	row := s.r.QueryRowContext(ctx, `SELECT `+communityColumns+` FROM communities WHERE id = ?`, id)
 	c, err := scanCommunity(row)
 	if err != nil {
@@ -71,7 +72,7 @@ func (s *Store) GetCommunity(ctx context.Context, id int64) (store.Community, er
 }
 
 // CreateCommunity inserts c and sets its ID and Version (1).
-func (s *Store) CreateCommunity(ctx context.Context, c *store.Community) error {
+func (s *Store) CreateCommunity(ctx context.Context, c *quarterhour.Community) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := prepareInsertCommunity(ctx, tx)
 		if err != nil {
@@ -94,7 +95,7 @@ func prepareInsertCommunity(ctx context.Context, q querier) (*sql.Stmt, error) {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`)
 }
 
-func communityValues(c *store.Community) ([]any, error) {
+func communityValues(c *quarterhour.Community) ([]any, error) {
 	var polygon any
 	blob, bb, err := encodeGeom(c.Polygon)
 	if err != nil {
@@ -109,7 +110,7 @@ func communityValues(c *store.Community) ([]any, error) {
 		c.OriginalCRS}, nil
 }
 
-func insertCommunity(ctx context.Context, stmt *sql.Stmt, c *store.Community) error {
+func insertCommunity(ctx context.Context, stmt *sql.Stmt, c *quarterhour.Community) error {
 	vals, err := communityValues(c)
 	if err != nil {
 		return err
@@ -124,7 +125,7 @@ func insertCommunity(ctx context.Context, stmt *sql.Stmt, c *store.Community) er
 
 // UpdateCommunity writes c when its stored version is still c.Version and
 // bumps c.Version.
-func (s *Store) UpdateCommunity(ctx context.Context, c *store.Community) error {
+func (s *Store) UpdateCommunity(ctx context.Context, c *quarterhour.Community) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error { return updateCommunity(ctx, tx, c) })
 	if err != nil {
 		return fmt.Errorf("sqlite: update community %d: %w", c.ID, err)
@@ -135,7 +136,7 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *store.Community) error {
 
 // updateCommunity writes c when its stored version is still c.Version; the
 // caller bumps c.Version after the transaction commits.
-func updateCommunity(ctx context.Context, tx *sql.Tx, c *store.Community) error {
+func updateCommunity(ctx context.Context, tx *sql.Tx, c *quarterhour.Community) error {
 	vals, err := communityValues(c)
 	if err != nil {
 		return err
@@ -162,7 +163,7 @@ func updateCommunity(ctx context.Context, tx *sql.Tx, c *store.Community) error 
 // holds the same values is left alone. It sets ID and Version on each
 // element of cs and, when imp is not nil, records imp as an import batch.
 // A community without Source or SourceRef fails the whole batch.
-func (s *Store) UpsertCommunities(ctx context.Context, cs []store.Community, imp *store.Import) (store.UpsertStats, error) {
+func (s *Store) UpsertCommunities(ctx context.Context, cs []quarterhour.Community, imp *quarterhour.Import) (store.UpsertStats, error) {
 	var stats store.UpsertStats
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		stats = store.UpsertStats{}
@@ -214,8 +215,8 @@ func (s *Store) UpsertCommunities(ctx context.Context, cs []store.Community, imp
 	return stats, nil
 }
 
-func scanCommunity(sc scanner) (store.Community, error) {
-	var c store.Community
+func scanCommunity(sc scanner) (quarterhour.Community, error) {
+	var c quarterhour.Community
 	var polygon []byte
 	if err := sc.Scan(&c.ID, &c.RegionCode, &c.District, &c.Name, &polygon, &c.Population, &c.Households,
 		&c.BuildingAreaM2, &c.CommercialAreaM2, &c.ServiceFacilityAreaM2, &c.IsNew, &c.Synthetic,

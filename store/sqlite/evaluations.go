@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -17,7 +18,7 @@ const evaluationColumns = `id, circle_id, district, scheme, year, status, submit
 // evaluationDocs holds the canonical JSON of an evaluation's documents.
 type evaluationDocs struct{ submitted, metrics, result sql.NullString }
 
-func encodeEvaluationDocs(e *store.Evaluation) (evaluationDocs, error) {
+func encodeEvaluationDocs(e *quarterhour.Evaluation) (evaluationDocs, error) {
 	var d evaluationDocs
 	var err error
 	if d.submitted, err = canonicalJSON(e.Submitted); err != nil {
@@ -35,15 +36,15 @@ func encodeEvaluationDocs(e *store.Evaluation) (evaluationDocs, error) {
 	return d, nil
 }
 
-func (d evaluationDocs) apply(e *store.Evaluation) {
+func (d evaluationDocs) apply(e *quarterhour.Evaluation) {
 	e.Submitted, e.Metrics, e.Result = rawJSON(d.submitted), rawJSON(d.metrics), rawJSON(d.result)
 }
 
 // CreateEvaluation inserts e and its first event in one transaction, setting
 // e's ID, Version (1), CreatedAt and UpdatedAt. A second evaluation of the
 // same circle, scheme and year, or a second award for the circle, returns
-// store.ErrConflict.
-func (s *Store) CreateEvaluation(ctx context.Context, e *store.Evaluation, ev store.EvaluationEvent) error {
+// quarterhour.ErrConflict.
+func (s *Store) CreateEvaluation(ctx context.Context, e *quarterhour.Evaluation, ev quarterhour.EvaluationEvent) error {
 	docs, err := encodeEvaluationDocs(e)
 	if err != nil {
 		return fmt.Errorf("sqlite: create evaluation: %w", err)
@@ -72,9 +73,9 @@ func (s *Store) CreateEvaluation(ctx context.Context, e *store.Evaluation, ev st
 
 // UpdateEvaluation writes e when its stored version is still e.Version and
 // appends ev, in one transaction, then bumps e.Version. Certified
-// evaluations are immutable: updating one returns store.ErrConflict, as does
+// evaluations are immutable: updating one returns quarterhour.ErrConflict, as does
 // a second award for the same circle.
-func (s *Store) UpdateEvaluation(ctx context.Context, e *store.Evaluation, ev store.EvaluationEvent) error {
+func (s *Store) UpdateEvaluation(ctx context.Context, e *quarterhour.Evaluation, ev quarterhour.EvaluationEvent) error {
 	docs, err := encodeEvaluationDocs(e)
 	if err != nil {
 		return fmt.Errorf("sqlite: update evaluation %d: %w", e.ID, err)
@@ -107,7 +108,7 @@ func (s *Store) UpdateEvaluation(ctx context.Context, e *store.Evaluation, ev st
 	return nil
 }
 
-func insertEvent(ctx context.Context, q querier, ev *store.EvaluationEvent, t time.Time) error {
+func insertEvent(ctx context.Context, q querier, ev *quarterhour.EvaluationEvent, t time.Time) error {
 	if ev.At.IsZero() {
 		ev.At = t
 	}
@@ -123,16 +124,16 @@ func insertEvent(ctx context.Context, q querier, ev *store.EvaluationEvent, t ti
 }
 
 // GetEvaluation returns one evaluation.
-func (s *Store) GetEvaluation(ctx context.Context, id int64) (store.Evaluation, error) {
+func (s *Store) GetEvaluation(ctx context.Context, id int64) (quarterhour.Evaluation, error) {
 	e, err := scanEvaluation(s.r.QueryRowContext(ctx, `SELECT `+evaluationColumns+` FROM evaluations WHERE id = ?`, id))
 	if err != nil {
-		return store.Evaluation{}, fmt.Errorf("sqlite: get evaluation %d: %w", id, mapErr(err))
+		return quarterhour.Evaluation{}, fmt.Errorf("sqlite: get evaluation %d: %w", id, mapErr(err))
 	}
 	return e, nil
 }
 
 // ListEvaluations returns the evaluations matching f ordered by ID.
-func (s *Store) ListEvaluations(ctx context.Context, f store.EvaluationFilter) ([]store.Evaluation, error) {
+func (s *Store) ListEvaluations(ctx context.Context, f store.EvaluationFilter) ([]quarterhour.Evaluation, error) {
 	var where []string
 	var args []any
 	for _, c := range []struct {
@@ -160,7 +161,7 @@ func (s *Store) ListEvaluations(ctx context.Context, f store.EvaluationFilter) (
 		return nil, fmt.Errorf("sqlite: list evaluations: %w", err)
 	}
 	defer rows.Close()
-	var out []store.Evaluation
+	var out []quarterhour.Evaluation
 	for rows.Next() {
 		e, err := scanEvaluation(rows)
 		if err != nil {
@@ -176,16 +177,16 @@ func (s *Store) ListEvaluations(ctx context.Context, f store.EvaluationFilter) (
 
 // ListEvaluationEvents returns the events of one evaluation in the order
 // they were appended.
-func (s *Store) ListEvaluationEvents(ctx context.Context, evaluationID int64) ([]store.EvaluationEvent, error) {
+func (s *Store) ListEvaluationEvents(ctx context.Context, evaluationID int64) ([]quarterhour.EvaluationEvent, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, evaluation_id, actor, at, from_status, to_status, comment
 		FROM evaluation_events WHERE evaluation_id = ? ORDER BY id`, evaluationID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list evaluation events: %w", err)
 	}
 	defer rows.Close()
-	var out []store.EvaluationEvent
+	var out []quarterhour.EvaluationEvent
 	for rows.Next() {
-		var ev store.EvaluationEvent
+		var ev quarterhour.EvaluationEvent
 		var at string
 		if err := rows.Scan(&ev.ID, &ev.EvaluationID, &ev.Actor, &at, &ev.From, &ev.To, &ev.Comment); err != nil {
 			return nil, fmt.Errorf("sqlite: list evaluation events: %w", err)
@@ -201,8 +202,8 @@ func (s *Store) ListEvaluationEvents(ctx context.Context, evaluationID int64) ([
 	return out, nil
 }
 
-func scanEvaluation(sc scanner) (store.Evaluation, error) {
-	var e store.Evaluation
+func scanEvaluation(sc scanner) (quarterhour.Evaluation, error) {
+	var e quarterhour.Evaluation
 	var docs evaluationDocs
 	var created, updated string
 	var certified sql.NullString

@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // AddEvidence stores ev and sets its ID and CreatedAt.
-func (s *Store) AddEvidence(ctx context.Context, ev *store.Evidence) error {
+func (s *Store) AddEvidence(ctx context.Context, ev *quarterhour.Evidence) error {
 	t := now()
 	err := s.w.QueryRowContext(ctx, `INSERT INTO evidence (evaluation_id, indicator, name, content_type, size,
 		sha256, note, data, uploaded_by, created_at)
@@ -25,13 +25,13 @@ func (s *Store) AddEvidence(ctx context.Context, ev *store.Evidence) error {
 const evidenceColumns = `id, evaluation_id, indicator, name, content_type, size, sha256, note, uploaded_by, created_at`
 
 // ListEvidence returns an evaluation's evidence, oldest first, without Data.
-func (s *Store) ListEvidence(ctx context.Context, evaluationID int64) ([]store.Evidence, error) {
+func (s *Store) ListEvidence(ctx context.Context, evaluationID int64) ([]quarterhour.Evidence, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+evidenceColumns+` FROM evidence WHERE evaluation_id = ? ORDER BY id`, evaluationID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list evidence: %w", err)
 	}
 	defer rows.Close()
-	var out []store.Evidence
+	var out []quarterhour.Evidence
 	for rows.Next() {
 		ev, err := scanEvidence(rows)
 		if err != nil {
@@ -46,8 +46,8 @@ func (s *Store) ListEvidence(ctx context.Context, evaluationID int64) ([]store.E
 }
 
 // GetEvidence returns one evidence file with its Data.
-func (s *Store) GetEvidence(ctx context.Context, id int64) (store.Evidence, error) {
-	var ev store.Evidence
+func (s *Store) GetEvidence(ctx context.Context, id int64) (quarterhour.Evidence, error) {
+	var ev quarterhour.Evidence
 	var created string
 	err := s.r.QueryRowContext(ctx, `SELECT `+evidenceColumns+`, data FROM evidence WHERE id = ?`, id).Scan(
 		&ev.ID, &ev.EvaluationID, &ev.Indicator, &ev.Name, &ev.ContentType, &ev.Size, &ev.SHA256, &ev.Note,
@@ -61,8 +61,8 @@ func (s *Store) GetEvidence(ctx context.Context, id int64) (store.Evidence, erro
 	return ev, nil
 }
 
-func scanEvidence(sc scanner) (store.Evidence, error) {
-	var ev store.Evidence
+func scanEvidence(sc scanner) (quarterhour.Evidence, error) {
+	var ev quarterhour.Evidence
 	var created string
 	if err := sc.Scan(&ev.ID, &ev.EvaluationID, &ev.Indicator, &ev.Name, &ev.ContentType, &ev.Size, &ev.SHA256,
 		&ev.Note, &ev.UploadedBy, &created); err != nil {

@@ -5,16 +5,16 @@ import (
 	"database/sql"
 	"fmt"
 
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
 // CreateFeedback stores f and sets its ID, CreatedAt and, when empty, Status
 // ("open").
-func (s *Store) CreateFeedback(ctx context.Context, f *store.Feedback) error {
+func (s *Store) CreateFeedback(ctx context.Context, f *quarterhour.Feedback) error {
 	if f.Status == "" {
-		f.Status = store.FeedbackOpen
+		f.Status = quarterhour.FeedbackOpen
 	}
 	t := now()
 	err := s.w.QueryRowContext(ctx, `INSERT INTO feedback (outlet_id, circle_id, rating, complaint, text,
@@ -31,7 +31,7 @@ const feedbackColumns = `id, outlet_id, circle_id, rating, complaint, text, stat
 
 // ListFeedback returns the feedback on one circle, or all feedback when
 // circleID is 0, oldest first.
-func (s *Store) ListFeedback(ctx context.Context, circleID int64) ([]store.Feedback, error) {
+func (s *Store) ListFeedback(ctx context.Context, circleID int64) ([]quarterhour.Feedback, error) {
 	query := `SELECT ` + feedbackColumns + ` FROM feedback`
 	var args []any
 	if circleID != 0 {
@@ -43,7 +43,7 @@ func (s *Store) ListFeedback(ctx context.Context, circleID int64) ([]store.Feedb
 		return nil, fmt.Errorf("sqlite: list feedback: %w", err)
 	}
 	defer rows.Close()
-	var out []store.Feedback
+	var out []quarterhour.Feedback
 	for rows.Next() {
 		f, err := scanFeedback(rows)
 		if err != nil {
@@ -58,17 +58,17 @@ func (s *Store) ListFeedback(ctx context.Context, circleID int64) ([]store.Feedb
 }
 
 // GetFeedback returns one feedback record.
-func (s *Store) GetFeedback(ctx context.Context, id int64) (store.Feedback, error) {
+func (s *Store) GetFeedback(ctx context.Context, id int64) (quarterhour.Feedback, error) {
 	f, err := scanFeedback(s.r.QueryRowContext(ctx, `SELECT `+feedbackColumns+` FROM feedback WHERE id = ?`, id))
 	if err != nil {
-		return store.Feedback{}, fmt.Errorf("sqlite: get feedback %d: %w", id, mapErr(err))
+		return quarterhour.Feedback{}, fmt.Errorf("sqlite: get feedback %d: %w", id, mapErr(err))
 	}
 	return f, nil
 }
 
 // ResolveFeedback marks feedback id resolved.
 func (s *Store) ResolveFeedback(ctx context.Context, id int64) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE feedback SET status = ? WHERE id = ?`, store.FeedbackResolved, id)
+	res, err := s.w.ExecContext(ctx, `UPDATE feedback SET status = ? WHERE id = ?`, quarterhour.FeedbackResolved, id)
 	if err != nil {
 		return fmt.Errorf("sqlite: resolve feedback %d: %w", id, mapErr(err))
 	}
@@ -77,13 +77,13 @@ func (s *Store) ResolveFeedback(ctx context.Context, id int64) error {
 		return fmt.Errorf("sqlite: resolve feedback %d: %w", id, err)
 	}
 	if n == 0 {
-		return fmt.Errorf("sqlite: resolve feedback %d: %w", id, store.ErrNotFound)
+		return fmt.Errorf("sqlite: resolve feedback %d: %w", id, quarterhour.ErrNotFound)
 	}
 	return nil
 }
 
-func scanFeedback(sc scanner) (store.Feedback, error) {
-	var f store.Feedback
+func scanFeedback(sc scanner) (quarterhour.Feedback, error) {
+	var f quarterhour.Feedback
 	var outletID, circleID sql.NullInt64
 	var created string
 	if err := sc.Scan(&f.ID, &outletID, &circleID, &f.Rating, &f.Complaint, &f.Text, &f.Status, &created); err != nil {

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // insertImport records imp and sets its ID and, when zero, CreatedAt.
-func insertImport(ctx context.Context, q querier, imp *store.Import) error {
+func insertImport(ctx context.Context, q querier, imp *quarterhour.Import) error {
 	if imp.CreatedAt.IsZero() {
 		imp.CreatedAt = now()
 	}
@@ -30,7 +30,7 @@ func insertImport(ctx context.Context, q querier, imp *store.Import) error {
 }
 
 // ListImports returns the latest import batches first; limit <= 0 means all.
-func (s *Store) ListImports(ctx context.Context, limit int) ([]store.Import, error) {
+func (s *Store) ListImports(ctx context.Context, limit int) ([]quarterhour.Import, error) {
 	if limit <= 0 {
 		limit = -1
 	}
@@ -40,9 +40,9 @@ func (s *Store) ListImports(ctx context.Context, limit int) ([]store.Import, err
 		return nil, fmt.Errorf("sqlite: list imports: %w", err)
 	}
 	defer rows.Close()
-	var out []store.Import
+	var out []quarterhour.Import
 	for rows.Next() {
-		var imp store.Import
+		var imp quarterhour.Import
 		var rejections sql.NullString
 		var created string
 		if err := rows.Scan(&imp.ID, &imp.Kind, &imp.File, &imp.CRS, &imp.RowsOK, &imp.RowsRejected,

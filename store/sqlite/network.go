@@ -6,14 +6,14 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // ReplaceNetwork swaps the network of n.Area for n in one transaction, keeps
 // node and edge IDs as given and, when imp is not nil, records the import.
 // An edge whose source or target is not among n.Nodes fails the whole
 // replacement and leaves the old network in place.
-func (s *Store) ReplaceNetwork(ctx context.Context, n *store.Network, imp *store.Import) error {
+func (s *Store) ReplaceNetwork(ctx context.Context, n *quarterhour.Network, imp *quarterhour.Import) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if imp != nil {
 			if err := insertImport(ctx, tx, imp); err != nil {
@@ -28,7 +28,7 @@ func (s *Store) ReplaceNetwork(ctx context.Context, n *store.Network, imp *store
 	return nil
 }
 
-func replaceNetwork(ctx context.Context, q querier, n *store.Network, imp *store.Import) error {
+func replaceNetwork(ctx context.Context, q querier, n *quarterhour.Network, imp *quarterhour.Import) error {
 	if n.Area == "" {
 		return errors.New("network area is required")
 	}
@@ -88,7 +88,7 @@ func replaceNetwork(ctx context.Context, q querier, n *store.Network, imp *store
 
 // LoadNetworks returns every stored network ordered by area, nodes and edges
 // ordered by ID.
-func (s *Store) LoadNetworks(ctx context.Context) ([]store.Network, error) {
+func (s *Store) LoadNetworks(ctx context.Context) ([]quarterhour.Network, error) {
 	tx, err := s.r.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: load networks: %w", err)
@@ -98,9 +98,9 @@ func (s *Store) LoadNetworks(ctx context.Context) ([]store.Network, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: load networks: %w", err)
 	}
-	var out []store.Network
+	var out []quarterhour.Network
 	for rows.Next() {
-		var n store.Network
+		var n quarterhour.Network
 		if err := rows.Scan(&n.Area, &n.Synthetic); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("sqlite: load networks: %w", err)
@@ -119,14 +119,14 @@ func (s *Store) LoadNetworks(ctx context.Context) ([]store.Network, error) {
 	return out, nil
 }
 
-func loadNetwork(ctx context.Context, q querier, n *store.Network) error {
+func loadNetwork(ctx context.Context, q querier, n *quarterhour.Network) error {
 	nodes, err := q.QueryContext(ctx, `SELECT id, lon, lat FROM walk_nodes WHERE area = ? ORDER BY id`, n.Area)
 	if err != nil {
 		return err
 	}
 	defer nodes.Close()
 	for nodes.Next() {
-		var nd store.WalkNode
+		var nd quarterhour.WalkNode
 		if err := nodes.Scan(&nd.ID, &nd.Point[0], &nd.Point[1]); err != nil {
 			return fmt.Errorf("node: %w", err)
 		}
@@ -142,7 +142,7 @@ func loadNetwork(ctx context.Context, q querier, n *store.Network) error {
 	}
 	defer edges.Close()
 	for edges.Next() {
-		var e store.WalkEdge
+		var e quarterhour.WalkEdge
 		var geom []byte
 		if err := edges.Scan(&e.ID, &e.Source, &e.Target, &e.Cost, &e.ReverseCost, &e.LengthM, &geom,
 			&e.OSMWayID, &e.Highway); err != nil {

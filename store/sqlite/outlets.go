@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -37,7 +38,7 @@ func outletWhere(f store.OutletFilter) (string, []any) {
 }
 
 // ListOutlets returns the outlets matching f ordered by ID.
-func (s *Store) ListOutlets(ctx context.Context, f store.OutletFilter) ([]store.Outlet, error) {
+func (s *Store) ListOutlets(ctx context.Context, f store.OutletFilter) ([]quarterhour.Outlet, error) {
 	where, args := outletWhere(f)
 	query := `SELECT ` + outletColumns + ` FROM outlets` + where + ` ORDER BY id`
 	if f.Limit > 0 || f.Offset > 0 {
@@ -53,7 +54,7 @@ func (s *Store) ListOutlets(ctx context.Context, f store.OutletFilter) ([]store.
 		return nil, fmt.Errorf("sqlite: list outlets: %w", err)
 	}
 	defer rows.Close()
-	var out []store.Outlet
+	var out []quarterhour.Outlet
 	for rows.Next() {
 		o, err := scanOutlet(rows)
 		if err != nil {
@@ -78,7 +79,7 @@ func (s *Store) CountOutlets(ctx context.Context, f store.OutletFilter) (int, er
 }
 
 // GetOutlet returns one outlet.
-func (s *Store) GetOutlet(ctx context.Context, id int64) (store.Outlet, error) {
+func (s *Store) GetOutlet(ctx context.Context, id int64) (quarterhour.Outlet, error) {
 	o, err := getOutlet(ctx, s.r, id)
 	if err != nil {
 		return o, fmt.Errorf("sqlite: get outlet %d: %w", id, err)
@@ -86,13 +87,13 @@ func (s *Store) GetOutlet(ctx context.Context, id int64) (store.Outlet, error) {
 	return o, nil
 }
 
-func getOutlet(ctx context.Context, q querier, id int64) (store.Outlet, error) {
+func getOutlet(ctx context.Context, q querier, id int64) (quarterhour.Outlet, error) {
 	o, err := scanOutlet(q.QueryRowContext(ctx, `SELECT `+outletColumns+` FROM outlets WHERE id = ?`, id))
 	return o, mapErr(err)
 }
 
 // CreateOutlet inserts o and sets its ID, Version (1) and UpdatedAt.
-func (s *Store) CreateOutlet(ctx context.Context, o *store.Outlet) error {
+func (s *Store) CreateOutlet(ctx context.Context, o *quarterhour.Outlet) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := prepareInsertOutlet(ctx, tx)
 		if err != nil {
@@ -118,7 +119,7 @@ func prepareInsertOutlet(ctx context.Context, q querier) (*sql.Stmt, error) {
 
 // outletValues are the stored columns from name through synthetic, in the
 // order of the insert and update statements.
-func outletValues(o *store.Outlet) ([]any, error) {
+func outletValues(o *quarterhour.Outlet) ([]any, error) {
 	geom, bb, err := encodeGeom(o.Point)
 	if err != nil {
 		return nil, err
@@ -129,7 +130,7 @@ func outletValues(o *store.Outlet) ([]any, error) {
 	}
 	status := o.Status
 	if status == "" {
-		status = store.OutletOpen
+		status = quarterhour.OutletOpen
 	}
 	return []any{o.Name, o.Category, geom, bb.minLon, bb.minLat, bb.maxLon, bb.maxLat,
 		o.H3, o.District, o.Address, o.Brand, boolInt(o.IsChain), o.FloorAreaM2,
@@ -138,7 +139,7 @@ func outletValues(o *store.Outlet) ([]any, error) {
 		boolInt(o.Synthetic)}, nil
 }
 
-func insertOutlet(ctx context.Context, stmt *sql.Stmt, o *store.Outlet) error {
+func insertOutlet(ctx context.Context, stmt *sql.Stmt, o *quarterhour.Outlet) error {
 	vals, err := outletValues(o)
 	if err != nil {
 		return err
@@ -150,7 +151,7 @@ func insertOutlet(ctx context.Context, stmt *sql.Stmt, o *store.Outlet) error {
 	}
 	o.ID, o.Version, o.UpdatedAt = id, 1, t
 	if o.Status == "" {
-		o.Status = store.OutletOpen
+		o.Status = quarterhour.OutletOpen
 	}
 	return nil
 }
@@ -164,7 +165,7 @@ const updateOutletSQL = `UPDATE outlets SET name = ?, category = ?, geom = ?, mi
 
 // UpdateOutlet writes o when its stored version is still o.Version and bumps
 // o.Version.
-func (s *Store) UpdateOutlet(ctx context.Context, o *store.Outlet) error {
+func (s *Store) UpdateOutlet(ctx context.Context, o *quarterhour.Outlet) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, updateOutletSQL)
 		if err != nil {
@@ -179,7 +180,7 @@ func (s *Store) UpdateOutlet(ctx context.Context, o *store.Outlet) error {
 	return nil
 }
 
-func updateOutlet(ctx context.Context, q querier, stmt *sql.Stmt, o *store.Outlet) error {
+func updateOutlet(ctx context.Context, q querier, stmt *sql.Stmt, o *quarterhour.Outlet) error {
 	vals, err := outletValues(o)
 	if err != nil {
 		return err
@@ -197,7 +198,7 @@ func updateOutlet(ctx context.Context, q querier, stmt *sql.Stmt, o *store.Outle
 	o.Version++
 	o.UpdatedAt = t
 	if o.Status == "" {
-		o.Status = store.OutletOpen
+		o.Status = quarterhour.OutletOpen
 	}
 	return nil
 }
@@ -226,7 +227,7 @@ func (s *Store) DeleteOutlet(ctx context.Context, id int64, version int) error {
 // SourceRef) in one transaction; an outlet whose stored copy already holds
 // the same values is left alone. It sets ID, Version and UpdatedAt on each
 // element of os and, when imp is not nil, records imp as an import batch.
-func (s *Store) UpsertOutletsBySource(ctx context.Context, os []store.Outlet, imp *store.Import) (store.UpsertStats, error) {
+func (s *Store) UpsertOutletsBySource(ctx context.Context, os []quarterhour.Outlet, imp *quarterhour.Import) (store.UpsertStats, error) {
 	var stats store.UpsertStats
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		stats = store.UpsertStats{}
@@ -281,8 +282,8 @@ func (s *Store) UpsertOutletsBySource(ctx context.Context, os []store.Outlet, im
 	return stats, nil
 }
 
-func scanOutlet(sc scanner) (store.Outlet, error) {
-	var o store.Outlet
+func scanOutlet(sc scanner) (quarterhour.Outlet, error) {
+	var o quarterhour.Outlet
 	var geom []byte
 	var services, updated string
 	if err := sc.Scan(&o.ID, &o.Name, &o.Category, &geom, &o.H3, &o.District, &o.Address, &o.Brand,

@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
 const regionColumns = `code, name, level, parent, county, boundary, population, population_year, population_source`
 
 // UpsertRegions inserts or replaces regions by code in one transaction.
-func (s *Store) UpsertRegions(ctx context.Context, rs []store.Region) error {
+func (s *Store) UpsertRegions(ctx context.Context, rs []quarterhour.Region) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error { return upsertRegions(ctx, tx, rs) })
 	if err != nil {
 		return fmt.Errorf("sqlite: upsert regions: %w", err)
@@ -20,7 +21,7 @@ func (s *Store) UpsertRegions(ctx context.Context, rs []store.Region) error {
 	return nil
 }
 
-func upsertRegions(ctx context.Context, q querier, rs []store.Region) error {
+func upsertRegions(ctx context.Context, q querier, rs []quarterhour.Region) error {
 	stmt, err := q.PrepareContext(ctx, `INSERT INTO regions (`+regionColumns+`, min_lon, min_lat, max_lon, max_lat)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level,
@@ -54,7 +55,7 @@ func upsertRegions(ctx context.Context, q querier, rs []store.Region) error {
 
 // ListRegions returns the regions matching f ordered by code. A 6-digit
 // Parent names a county and matches the regions directly under it.
-func (s *Store) ListRegions(ctx context.Context, f store.RegionFilter) ([]store.Region, error) {
+func (s *Store) ListRegions(ctx context.Context, f store.RegionFilter) ([]quarterhour.Region, error) {
 	var where []string
 	var args []any
 	if f.Level != "" {
@@ -83,7 +84,7 @@ func (s *Store) ListRegions(ctx context.Context, f store.RegionFilter) ([]store.
 		return nil, fmt.Errorf("sqlite: list regions: %w", err)
 	}
 	defer rows.Close()
-	var out []store.Region
+	var out []quarterhour.Region
 	for rows.Next() {
 		r, err := scanRegion(rows)
 		if err != nil {
@@ -98,19 +99,19 @@ func (s *Store) ListRegions(ctx context.Context, f store.RegionFilter) ([]store.
 }
 
 // GetRegion returns the region with the given 12-digit code.
-func (s *Store) GetRegion(ctx context.Context, code string) (store.Region, error) {
+func (s *Store) GetRegion(ctx context.Context, code string) (quarterhour.Region, error) {
 	row := s.r.QueryRowContext(ctx, `SELECT `+regionColumns+` FROM regions WHERE code = ?`, code)
 	r, err := scanRegion(row)
 	if err != nil {
-		return store.Region{}, fmt.Errorf("sqlite: get region %s: %w", code, mapErr(err))
+		return quarterhour.Region{}, fmt.Errorf("sqlite: get region %s: %w", code, mapErr(err))
 	}
 	return r, nil
 }
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanRegion(sc scanner) (store.Region, error) {
-	var r store.Region
+func scanRegion(sc scanner) (quarterhour.Region, error) {
+	var r quarterhour.Region
 	var boundary []byte
 	if err := sc.Scan(&r.Code, &r.Name, &r.Level, &r.Parent, &r.County, &boundary,
 		&r.Population, &r.PopulationYear, &r.PopulationSource); err != nil {

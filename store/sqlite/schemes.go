@@ -7,14 +7,14 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // UpsertScheme stores s as a new version of its code when its document,
 // name, years or reconstructed flag differ from the latest stored version;
 // otherwise it keeps that version. Either way s.Version and s.CreatedAt are
 // set to the stored version's.
-func (s *Store) UpsertScheme(ctx context.Context, sc *store.Scheme) error {
+func (s *Store) UpsertScheme(ctx context.Context, sc *quarterhour.Scheme) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error { return upsertScheme(ctx, tx, sc) })
 	if err != nil {
 		return fmt.Errorf("sqlite: upsert scheme %q: %w", sc.Code, err)
@@ -22,7 +22,7 @@ func (s *Store) UpsertScheme(ctx context.Context, sc *store.Scheme) error {
 	return nil
 }
 
-func upsertScheme(ctx context.Context, q querier, sc *store.Scheme) error {
+func upsertScheme(ctx context.Context, q querier, sc *quarterhour.Scheme) error {
 	if sc.Code == "" {
 		return errors.New("scheme code is required")
 	}
@@ -41,7 +41,7 @@ func upsertScheme(ctx context.Context, q querier, sc *store.Scheme) error {
 		WHERE code = ? ORDER BY version DESC LIMIT 1`, sc.Code))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		latest = store.Scheme{}
+		latest = quarterhour.Scheme{}
 	case err != nil:
 		return err
 	case string(latest.Document) == doc.String && latest.Name == sc.Name &&
@@ -63,14 +63,14 @@ func upsertScheme(ctx context.Context, q querier, sc *store.Scheme) error {
 const schemeColumns = `code, version, name, years, reconstructed, document, created_at`
 
 // ListSchemes returns the latest version of every scheme ordered by code.
-func (s *Store) ListSchemes(ctx context.Context) ([]store.Scheme, error) {
+func (s *Store) ListSchemes(ctx context.Context) ([]quarterhour.Scheme, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+schemeColumns+` FROM schemes AS s
 		WHERE version = (SELECT max(version) FROM schemes WHERE code = s.code) ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list schemes: %w", err)
 	}
 	defer rows.Close()
-	var out []store.Scheme
+	var out []quarterhour.Scheme
 	for rows.Next() {
 		sc, err := scanScheme(rows)
 		if err != nil {
@@ -85,17 +85,17 @@ func (s *Store) ListSchemes(ctx context.Context) ([]store.Scheme, error) {
 }
 
 // GetScheme returns the latest version of the scheme with the given code.
-func (s *Store) GetScheme(ctx context.Context, code string) (store.Scheme, error) {
+func (s *Store) GetScheme(ctx context.Context, code string) (quarterhour.Scheme, error) {
 	sc, err := scanScheme(s.r.QueryRowContext(ctx, `SELECT `+schemeColumns+` FROM schemes
 		WHERE code = ? ORDER BY version DESC LIMIT 1`, code))
 	if err != nil {
-		return store.Scheme{}, fmt.Errorf("sqlite: get scheme %q: %w", code, mapErr(err))
+		return quarterhour.Scheme{}, fmt.Errorf("sqlite: get scheme %q: %w", code, mapErr(err))
 	}
 	return sc, nil
 }
 
-func scanScheme(sc scanner) (store.Scheme, error) {
-	var s store.Scheme
+func scanScheme(sc scanner) (quarterhour.Scheme, error) {
+	var s quarterhour.Scheme
 	var years, doc, created string
 	if err := sc.Scan(&s.Code, &s.Version, &s.Name, &years, &s.Reconstructed, &doc, &created); err != nil {
 		return s, err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -83,7 +84,7 @@ func seed(ctx context.Context, tx *sql.Tx, b *store.Bundle) error {
 	return nil
 }
 
-func seedCommunities(ctx context.Context, tx *sql.Tx, cs []store.Community) error {
+func seedCommunities(ctx context.Context, tx *sql.Tx, cs []quarterhour.Community) error {
 	stmt, err := prepareInsertCommunity(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("communities: %w", err)
@@ -97,7 +98,7 @@ func seedCommunities(ctx context.Context, tx *sql.Tx, cs []store.Community) erro
 	return nil
 }
 
-func seedOutlets(ctx context.Context, tx *sql.Tx, os []store.Outlet) error {
+func seedOutlets(ctx context.Context, tx *sql.Tx, os []quarterhour.Outlet) error {
 	stmt, err := prepareInsertOutlet(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("outlets: %w", err)

@@ -19,6 +19,7 @@ import (
 	"github.com/pressly/goose/v3"
 	sqlitedrv "modernc.org/sqlite"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/migrations"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -205,20 +206,20 @@ const (
 	codeConstraintUnique     = 2067 // SQLITE_CONSTRAINT_UNIQUE
 )
 
-// mapErr turns uniqueness violations into store.ErrConflict and a missing
-// row into store.ErrNotFound, keeping the driver's message.
+// mapErr turns uniqueness violations into quarterhour.ErrConflict and a missing
+// row into quarterhour.ErrNotFound, keeping the driver's message.
 func mapErr(err error) error {
 	if err == nil {
 		return nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return store.ErrNotFound
+		return quarterhour.ErrNotFound
 	}
 	var se *sqlitedrv.Error
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case codeConstraintUnique, codeConstraintPrimaryKey:
-			return fmt.Errorf("%w: %v", store.ErrConflict, err)
+			return fmt.Errorf("%w: %v", quarterhour.ErrConflict, err)
 		}
 	}
 	return err
@@ -230,10 +231,10 @@ func versionMiss(ctx context.Context, q querier, table string, id int64) error {
 	var one int
 	err := q.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return store.ErrNotFound
+		return quarterhour.ErrNotFound
 	}
 	if err != nil {
 		return err
 	}
-	return store.ErrConflict
+	return quarterhour.ErrConflict
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/sqlite"
 	"github.com/quarterhour/quarterhour/store/storetest"
@@ -35,7 +36,7 @@ func TestOpen_ReopenKeepsDataAndSchema(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
-	if err := s.UpsertTargets(t.Context(), []store.Target{{Year: 2023, District: "370800", Circles: 40}}); err != nil {
+	if err := s.UpsertTargets(t.Context(), []quarterhour.Target{{Year: 2023, District: "370800", Circles: 40}}); err != nil {
 		t.Fatalf("upsert: %v", err)
 	}
 	v1, err := s.SchemaVersion(t.Context())
@@ -69,7 +70,7 @@ func TestOpen_MemoryDatabase(t *testing.T) {
 		t.Fatalf("open: %v", err)
 	}
 	defer s.Close()
-	u := store.User{Username: "admin", PasswordHash: "h", Role: store.RoleAdmin}
+	u := quarterhour.User{Username: "admin", PasswordHash: "h", Role: quarterhour.RoleAdmin}
 	if err := s.CreateUser(t.Context(), &u); err != nil {
 		t.Fatalf("create user: %v", err)
 	}
@@ -91,8 +92,8 @@ func TestStore_ConcurrentWritersAndReaders(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range perWriter {
-				o := store.Outlet{Name: fmt.Sprintf("w%d-%d", w, i), Category: "pharmacy",
-					Point: orb.Point{116.5, 35.4}, Status: store.OutletOpen, Source: "manual"}
+				o := quarterhour.Outlet{Name: fmt.Sprintf("w%d-%d", w, i), Category: "pharmacy",
+					Point: orb.Point{116.5, 35.4}, Status: quarterhour.OutletOpen, Source: "manual"}
 				if err := s.CreateOutlet(t.Context(), &o); err != nil {
 					errs <- err
 					continue
@@ -129,31 +130,31 @@ func TestStore_ConcurrentWritersAndReaders(t *testing.T) {
 // demoBundle is the size of the Jining demo: about 3,000 outlets and a
 // network of tens of thousands of edges (a grid of side×side nodes).
 func demoBundle(side int) *store.Bundle {
-	b := &store.Bundle{Regions: []store.Region{{Code: "370800000000", Name: "济宁市", Level: store.LevelCity}}}
+	b := &store.Bundle{Regions: []quarterhour.Region{{Code: "370800000000", Name: "济宁市", Level: quarterhour.LevelCity}}}
 	for i := range 3000 {
-		b.Outlets = append(b.Outlets, store.Outlet{Name: fmt.Sprintf("outlet %d", i), Category: "pharmacy",
-			Point: orb.Point{116.5 + float64(i%60)/1000, 35.4 + float64(i/60)/1000}, Status: store.OutletOpen,
-			Source: "demo", SourceRef: fmt.Sprintf("demo/%d", i), Services: []string{store.ServiceDelivery},
+		b.Outlets = append(b.Outlets, quarterhour.Outlet{Name: fmt.Sprintf("outlet %d", i), Category: "pharmacy",
+			Point: orb.Point{116.5 + float64(i%60)/1000, 35.4 + float64(i/60)/1000}, Status: quarterhour.OutletOpen,
+			Source: "demo", SourceRef: fmt.Sprintf("demo/%d", i), Services: []string{quarterhour.ServiceDelivery},
 			Synthetic: true})
 	}
-	n := store.Network{Area: "jining-demo", Synthetic: true}
+	n := quarterhour.Network{Area: "jining-demo", Synthetic: true}
 	id := func(r, c int) int64 { return int64(r*side + c + 1) }
 	pt := func(r, c int) orb.Point { return orb.Point{116.5 + float64(c)*0.001, 35.4 + float64(r)*0.001} }
 	for r := range side {
 		for c := range side {
-			n.Nodes = append(n.Nodes, store.WalkNode{ID: id(r, c), Point: pt(r, c)})
+			n.Nodes = append(n.Nodes, quarterhour.WalkNode{ID: id(r, c), Point: pt(r, c)})
 			for _, d := range [][2]int{{0, 1}, {1, 0}} {
 				r2, c2 := r+d[0], c+d[1]
 				if r2 >= side || c2 >= side {
 					continue
 				}
-				n.Edges = append(n.Edges, store.WalkEdge{ID: int64(len(n.Edges) + 1), Source: id(r, c),
+				n.Edges = append(n.Edges, quarterhour.WalkEdge{ID: int64(len(n.Edges) + 1), Source: id(r, c),
 					Target: id(r2, c2), Cost: 100, ReverseCost: 100, LengthM: 100,
 					Geom: orb.LineString{pt(r, c), pt(r2, c2)}, Highway: "footway"})
 			}
 		}
 	}
-	b.Networks = []store.Network{n}
+	b.Networks = []quarterhour.Network{n}
 	return b
 }
 
@@ -205,17 +206,17 @@ func TestSchema_EvaluationEventsAreAppendOnly(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
-	cm := store.Community{Name: "甲"}
+	cm := quarterhour.Community{Name: "甲"}
 	if err := s.CreateCommunity(t.Context(), &cm); err != nil {
 		t.Fatalf("community: %v", err)
 	}
-	c := store.Circle{Name: "圈", Layout: store.LayoutBlock, Status: store.CirclePlanned,
+	c := quarterhour.Circle{Name: "圈", Layout: quarterhour.LayoutBlock, Status: quarterhour.CirclePlanned,
 		Centers: []orb.Point{{116.5, 35.4}}, CommunityIDs: []int64{cm.ID}}
 	if err := s.CreateCircle(t.Context(), &c); err != nil {
 		t.Fatalf("circle: %v", err)
 	}
-	e := store.Evaluation{CircleID: c.ID, Scheme: "jining-2023", Year: 2023, Status: store.EvalDraft}
-	if err := s.CreateEvaluation(t.Context(), &e, store.EvaluationEvent{Actor: "a", To: store.EvalDraft}); err != nil {
+	e := quarterhour.Evaluation{CircleID: c.ID, Scheme: "jining-2023", Year: 2023, Status: quarterhour.EvalDraft}
+	if err := s.CreateEvaluation(t.Context(), &e, quarterhour.EvaluationEvent{Actor: "a", To: quarterhour.EvalDraft}); err != nil {
 		t.Fatalf("evaluation: %v", err)
 	}
 	s.Close()

@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // UpsertTargets inserts or replaces targets keyed by (Year, District, Cumulative).
-func (s *Store) UpsertTargets(ctx context.Context, ts []store.Target) error {
+func (s *Store) UpsertTargets(ctx context.Context, ts []quarterhour.Target) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error { return upsertTargets(ctx, tx, ts) })
 	if err != nil {
 		return fmt.Errorf("sqlite: upsert targets: %w", err)
@@ -17,7 +17,7 @@ func (s *Store) UpsertTargets(ctx context.Context, ts []store.Target) error {
 	return nil
 }
 
-func upsertTargets(ctx context.Context, q querier, ts []store.Target) error {
+func upsertTargets(ctx context.Context, q querier, ts []quarterhour.Target) error {
 	stmt, err := q.PrepareContext(ctx, `INSERT INTO targets (year, district, circles, high_quality, cumulative,
 		award_budget_yuan, source) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (year, district, cumulative) DO UPDATE SET circles = excluded.circles,
@@ -38,16 +38,16 @@ func upsertTargets(ctx context.Context, q querier, ts []store.Target) error {
 
 // ListTargets returns every target ordered by year, district, then yearly
 // before cumulative.
-func (s *Store) ListTargets(ctx context.Context) ([]store.Target, error) {
+func (s *Store) ListTargets(ctx context.Context) ([]quarterhour.Target, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT year, district, circles, high_quality, cumulative, award_budget_yuan,
 		source FROM targets ORDER BY year, district, cumulative`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list targets: %w", err)
 	}
 	defer rows.Close()
-	var out []store.Target
+	var out []quarterhour.Target
 	for rows.Next() {
-		var t store.Target
+		var t quarterhour.Target
 		if err := rows.Scan(&t.Year, &t.District, &t.Circles, &t.HighQuality, &t.Cumulative, &t.AwardBudgetYuan, &t.Source); err != nil {
 			return nil, fmt.Errorf("sqlite: list targets: %w", err)
 		}

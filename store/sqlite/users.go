@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour"
 )
 
 // CreateUser inserts u and sets its ID and, when zero, CreatedAt. A taken
-// username returns store.ErrConflict.
-func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
+// username returns quarterhour.ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, u *quarterhour.User) error {
 	created := u.CreatedAt
 	if created.IsZero() {
 		created = now()
@@ -30,7 +30,7 @@ func (s *Store) CreateUser(ctx context.Context, u *store.User) error {
 const userColumns = `id, username, password_hash, role, district, created_at`
 
 // GetUserByName returns the user with the given username.
-func (s *Store) GetUserByName(ctx context.Context, username string) (store.User, error) {
+func (s *Store) GetUserByName(ctx context.Context, username string) (quarterhour.User, error) {
 	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE username = ?`, username))
 	if err != nil {
 		return u, fmt.Errorf("sqlite: get user %q: %w", username, mapErr(err))
@@ -39,7 +39,7 @@ func (s *Store) GetUserByName(ctx context.Context, username string) (store.User,
 }
 
 // GetUser returns the user with the given ID.
-func (s *Store) GetUser(ctx context.Context, id int64) (store.User, error) {
+func (s *Store) GetUser(ctx context.Context, id int64) (quarterhour.User, error) {
 	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	if err != nil {
 		return u, fmt.Errorf("sqlite: get user %d: %w", id, mapErr(err))
@@ -47,8 +47,8 @@ func (s *Store) GetUser(ctx context.Context, id int64) (store.User, error) {
 	return u, nil
 }
 
-func scanUser(sc scanner) (store.User, error) {
-	var u store.User
+func scanUser(sc scanner) (quarterhour.User, error) {
+	var u quarterhour.User
 	var created string
 	if err := sc.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.Role, &u.District, &created); err != nil {
 		return u, err
@@ -60,7 +60,7 @@ func scanUser(sc scanner) (store.User, error) {
 
 // CreateSession stores s; CreatedAt defaults to now. Expired sessions of
 // every user are purged on the way.
-func (s *Store) CreateSession(ctx context.Context, sess *store.Session) error {
+func (s *Store) CreateSession(ctx context.Context, sess *quarterhour.Session) error {
 	t := now()
 	if sess.CreatedAt.IsZero() {
 		sess.CreatedAt = t
@@ -87,21 +87,21 @@ func (s *Store) CreateSession(ctx context.Context, sess *store.Session) error {
 }
 
 // GetSession returns the session with the given token hash; an expired
-// session returns store.ErrNotFound.
-func (s *Store) GetSession(ctx context.Context, tokenHash string) (store.Session, error) {
-	var sess store.Session
+// session returns quarterhour.ErrNotFound.
+func (s *Store) GetSession(ctx context.Context, tokenHash string) (quarterhour.Session, error) {
+	var sess quarterhour.Session
 	var created, expires string
 	err := s.r.QueryRowContext(ctx, `SELECT token_hash, user_id, csrf_token, created_at, expires_at
 		FROM sessions WHERE token_hash = ? AND expires_at > ?`, tokenHash, fmtTime(now())).
 		Scan(&sess.TokenHash, &sess.UserID, &sess.CSRFToken, &created, &expires)
 	if err != nil {
-		return store.Session{}, fmt.Errorf("sqlite: get session: %w", mapErr(err))
+		return quarterhour.Session{}, fmt.Errorf("sqlite: get session: %w", mapErr(err))
 	}
 	if sess.CreatedAt, err = parseTime(created); err != nil {
-		return store.Session{}, fmt.Errorf("sqlite: get session: %w", err)
+		return quarterhour.Session{}, fmt.Errorf("sqlite: get session: %w", err)
 	}
 	if sess.ExpiresAt, err = parseTime(expires); err != nil {
-		return store.Session{}, fmt.Errorf("sqlite: get session: %w", err)
+		return quarterhour.Session{}, fmt.Errorf("sqlite: get session: %w", err)
 	}
 	return sess, nil
 }

@@ -7,12 +7,13 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
 func testUpsertCommunities(t *testing.T, s store.Store) {
-	batch := func() []store.Community {
-		var cs []store.Community
+	batch := func() []quarterhour.Community {
+		var cs []quarterhour.Community
 		for i, ref := range []string{"way/11", "way/12", "relation/13"} {
 			c := fixtureCommunity("居住区"+ref, 116.5+float64(i)/100, 35.4)
 			c.Source, c.SourceRef, c.OriginalCRS = "osm", ref, "wgs84"
@@ -25,7 +26,7 @@ func testUpsertCommunities(t *testing.T, s store.Store) {
 	must(t, s.CreateCommunity(ctx(t), &manual), "create a community without a source")
 
 	first := batch()
-	imp := &store.Import{Kind: "osm-communities", File: "porto.osm.pbf", CRS: "wgs84", RowsOK: 3,
+	imp := &quarterhour.Import{Kind: "osm-communities", File: "porto.osm.pbf", CRS: "wgs84", RowsOK: 3,
 		RowsRejected: 1, Rejections: json.RawMessage(`[{"row": 4, "reason": "area below 2000 m²"}]`), CreatedBy: "admin"}
 	stats, err := s.UpsertCommunities(ctx(t), first, imp)
 	must(t, err, "first upsert")
@@ -49,7 +50,7 @@ func testUpsertCommunities(t *testing.T, s store.Store) {
 	second := batch()
 	second[1].Population, second[1].Households = 7300, 2920
 	second[1].Polygon = orb.MultiPolygon{square(116.51, 35.4, 0.004)}
-	stats, err = s.UpsertCommunities(ctx(t), second, &store.Import{Kind: "osm-communities", File: "porto-2.osm.pbf"})
+	stats, err = s.UpsertCommunities(ctx(t), second, &quarterhour.Import{Kind: "osm-communities", File: "porto-2.osm.pbf"})
 	must(t, err, "second upsert")
 	if stats != (store.UpsertStats{Updated: 1, Unchanged: 2}) {
 		t.Errorf("re-import stats = %+v, want 1 updated, 2 unchanged", stats)
@@ -78,17 +79,17 @@ func testUpsertCommunities(t *testing.T, s store.Store) {
 
 	for _, tc := range []struct {
 		name  string
-		spoil func(c *store.Community)
+		spoil func(c *quarterhour.Community)
 	}{
-		{"no source reference", func(c *store.Community) { c.SourceRef = "" }},
-		{"no source", func(c *store.Community) { c.Source = "" }},
+		{"no source reference", func(c *quarterhour.Community) { c.SourceRef = "" }},
+		{"no source", func(c *quarterhour.Community) { c.Source = "" }},
 	} {
 		bad := batch()
 		bad[0].Name = "不应写入"
 		bad = append(bad, fixtureCommunity("新社区", 116.8, 35.6))
 		bad[3].Source, bad[3].SourceRef = "register", "JN-001"
 		tc.spoil(&bad[2])
-		if _, err := s.UpsertCommunities(ctx(t), bad, &store.Import{Kind: "communities", File: "bad.geojson"}); err == nil {
+		if _, err := s.UpsertCommunities(ctx(t), bad, &quarterhour.Import{Kind: "communities", File: "bad.geojson"}); err == nil {
 			t.Errorf("%s: upsert succeeded, want an error", tc.name)
 		}
 		c, err := s.GetCommunity(ctx(t), first[0].ID)

@@ -5,26 +5,27 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
 func testEvidence(t *testing.T, s store.Store) {
 	circleA, circleB := evalFixture(t, s)
 	a, b := draft(circleA, 2023), draft(circleB, 2023)
-	must(t, s.CreateEvaluation(ctx(t), &a, store.EvaluationEvent{Actor: "rencheng", To: store.EvalDraft}), "create a")
-	must(t, s.CreateEvaluation(ctx(t), &b, store.EvaluationEvent{Actor: "rencheng", To: store.EvalDraft}), "create b")
+	must(t, s.CreateEvaluation(ctx(t), &a, quarterhour.EvaluationEvent{Actor: "rencheng", To: quarterhour.EvalDraft}), "create a")
+	must(t, s.CreateEvaluation(ctx(t), &b, quarterhour.EvaluationEvent{Actor: "rencheng", To: quarterhour.EvalDraft}), "create b")
 
 	pdf := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{0, 0xff, 'x'}, 1000)...)
-	survey := store.Evidence{EvaluationID: a.ID, Indicator: "E1", Name: "满意度调查报告.pdf", ContentType: "application/pdf",
+	survey := quarterhour.Evidence{EvaluationID: a.ID, Indicator: "E1", Name: "满意度调查报告.pdf", ContentType: "application/pdf",
 		Size: int64(len(pdf)), SHA256: "ab12", Note: "400 份问卷", Data: pdf, UploadedBy: "rencheng"}
 	must(t, s.AddEvidence(ctx(t), &survey), "add survey")
 	if survey.ID == 0 || survey.CreatedAt.IsZero() {
 		t.Fatalf("AddEvidence left ID %d, CreatedAt %v", survey.ID, survey.CreatedAt)
 	}
-	photo := store.Evidence{EvaluationID: a.ID, Name: "公示栏.png", ContentType: "image/png", Size: 3, SHA256: "cd34",
+	photo := quarterhour.Evidence{EvaluationID: a.ID, Name: "公示栏.png", ContentType: "image/png", Size: 3, SHA256: "cd34",
 		Data: []byte{1, 2, 3}, UploadedBy: "admin"}
 	must(t, s.AddEvidence(ctx(t), &photo), "add photo")
-	other := store.Evidence{EvaluationID: b.ID, Name: "台账.pdf", ContentType: "application/pdf", Size: 1, SHA256: "ef", Data: []byte{9}}
+	other := quarterhour.Evidence{EvaluationID: b.ID, Name: "台账.pdf", ContentType: "application/pdf", Size: 1, SHA256: "ef", Data: []byte{9}}
 	must(t, s.AddEvidence(ctx(t), &other), "add to b")
 
 	list, err := s.ListEvidence(ctx(t), a.ID)
@@ -47,7 +48,7 @@ func testEvidence(t *testing.T, s store.Store) {
 	if !bytes.Equal(full.Data, pdf) || full.Name != survey.Name || full.EvaluationID != a.ID {
 		t.Errorf("GetEvidence = %q (%d bytes), want the %d bytes added", full.Name, len(full.Data), len(pdf))
 	}
-	if _, err := s.GetEvidence(ctx(t), other.ID+1000); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.GetEvidence(ctx(t), other.ID+1000); !errors.Is(err, quarterhour.ErrNotFound) {
 		t.Errorf("GetEvidence(unknown) = %v, want ErrNotFound", err)
 	}
 	none, err := s.ListEvidence(ctx(t), b.ID+1000)
@@ -55,8 +56,8 @@ func testEvidence(t *testing.T, s store.Store) {
 	if len(none) != 0 {
 		t.Errorf("unknown evaluation lists %d files", len(none))
 	}
-	orphan := store.Evidence{EvaluationID: b.ID + 1000, Name: "x.pdf", ContentType: "application/pdf", Data: []byte{1}}
-	if err := s.AddEvidence(ctx(t), &orphan); !errors.Is(err, store.ErrNotFound) {
+	orphan := quarterhour.Evidence{EvaluationID: b.ID + 1000, Name: "x.pdf", ContentType: "application/pdf", Data: []byte{1}}
+	if err := s.AddEvidence(ctx(t), &orphan); !errors.Is(err, quarterhour.ErrNotFound) {
 		t.Errorf("AddEvidence to an unknown evaluation = %v, want ErrNotFound", err)
 	}
 }

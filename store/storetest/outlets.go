@@ -7,12 +7,13 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
 // sameOutlet compares outlets field by field, lists nil-or-empty alike and
 // times by instant.
-func sameOutlet(a, b store.Outlet) bool {
+func sameOutlet(a, b quarterhour.Outlet) bool {
 	if !sameStrings(a.Services, b.Services) || !sameTime(a.UpdatedAt, b.UpdatedAt) {
 		return false
 	}
@@ -34,8 +35,8 @@ func testOutletsCRUD(t *testing.T, s store.Store) {
 	}
 
 	read := got
-	got.Name, got.Status, got.ClosedOn = "便利店一（已关）", store.OutletClosed, "2024-12-31"
-	got.Services = []string{store.ServiceSmartLocker}
+	got.Name, got.Status, got.ClosedOn = "便利店一（已关）", quarterhour.OutletClosed, "2024-12-31"
+	got.Services = []string{quarterhour.ServiceSmartLocker}
 	got.Point = orb.Point{116.59, 35.42}
 	must(t, s.UpdateOutlet(ctx(t), &got), "update outlet")
 	if got.Version != 2 {
@@ -48,19 +49,19 @@ func testOutletsCRUD(t *testing.T, s store.Store) {
 	}
 
 	read.Name = "stale writer"
-	wantErr(t, s.UpdateOutlet(ctx(t), &read), store.ErrConflict, "update with a stale version")
+	wantErr(t, s.UpdateOutlet(ctx(t), &read), quarterhour.ErrConflict, "update with a stale version")
 	if read.Version != 1 {
 		t.Errorf("a failed update changed the caller's version to %d", read.Version)
 	}
 	missing := got
 	missing.ID = o.ID + 1000
-	wantErr(t, s.UpdateOutlet(ctx(t), &missing), store.ErrNotFound, "update of a missing outlet")
+	wantErr(t, s.UpdateOutlet(ctx(t), &missing), quarterhour.ErrNotFound, "update of a missing outlet")
 
-	wantErr(t, s.DeleteOutlet(ctx(t), o.ID, 1), store.ErrConflict, "delete with a stale version")
-	wantErr(t, s.DeleteOutlet(ctx(t), o.ID+1000, 1), store.ErrNotFound, "delete of a missing outlet")
+	wantErr(t, s.DeleteOutlet(ctx(t), o.ID, 1), quarterhour.ErrConflict, "delete with a stale version")
+	wantErr(t, s.DeleteOutlet(ctx(t), o.ID+1000, 1), quarterhour.ErrNotFound, "delete of a missing outlet")
 	must(t, s.DeleteOutlet(ctx(t), o.ID, 2), "delete with the current version")
 	_, err = s.GetOutlet(ctx(t), o.ID)
-	wantErr(t, err, store.ErrNotFound, "get deleted outlet")
+	wantErr(t, err, quarterhour.ErrNotFound, "get deleted outlet")
 }
 
 func testOutletFilters(t *testing.T, s store.Store) {
@@ -124,7 +125,7 @@ func testOutletSourceRefUnique(t *testing.T, s store.Store) {
 	must(t, s.CreateOutlet(ctx(t), &a), "create first")
 	b := a
 	b.Name = "b"
-	wantErr(t, s.CreateOutlet(ctx(t), &b), store.ErrConflict, "second outlet with the same source reference")
+	wantErr(t, s.CreateOutlet(ctx(t), &b), quarterhour.ErrConflict, "second outlet with the same source reference")
 	c := fixtureOutlet("c", "pharmacy", 116.5, 35.4)
 	d := fixtureOutlet("d", "pharmacy", 116.5, 35.4)
 	must(t, s.CreateOutlet(ctx(t), &c), "outlet without a source reference")
@@ -132,8 +133,8 @@ func testOutletSourceRefUnique(t *testing.T, s store.Store) {
 }
 
 func testUpsertOutletsBySource(t *testing.T, s store.Store) {
-	batch := func() []store.Outlet {
-		var os []store.Outlet
+	batch := func() []quarterhour.Outlet {
+		var os []quarterhour.Outlet
 		for i, ref := range []string{"node/1", "node/2", "way/3"} {
 			o := fixtureOutlet("店"+ref, "convenience_store", 116.5+float64(i)/100, 35.4)
 			o.Source, o.SourceRef = "osm", ref
@@ -142,7 +143,7 @@ func testUpsertOutletsBySource(t *testing.T, s store.Store) {
 		return os
 	}
 	first := batch()
-	imp := &store.Import{Kind: "osm-outlets", File: "jining.osm.pbf", CRS: "WGS-84", RowsOK: 3,
+	imp := &quarterhour.Import{Kind: "osm-outlets", File: "jining.osm.pbf", CRS: "WGS-84", RowsOK: 3,
 		RowsRejected: 1, Rejections: json.RawMessage(`[{"row": 4, "reason": "no category"}]`), CreatedBy: "admin"}
 	stats, err := s.UpsertOutletsBySource(ctx(t), first, imp)
 	must(t, err, "first upsert")
@@ -161,7 +162,7 @@ func testUpsertOutletsBySource(t *testing.T, s store.Store) {
 	second := batch()
 	second[1].Name = "改名了"
 	second[1].AcceptsCard = false
-	stats, err = s.UpsertOutletsBySource(ctx(t), second, &store.Import{Kind: "osm-outlets", File: "jining-2.osm.pbf", RowsOK: 3})
+	stats, err = s.UpsertOutletsBySource(ctx(t), second, &quarterhour.Import{Kind: "osm-outlets", File: "jining-2.osm.pbf", RowsOK: 3})
 	must(t, err, "second upsert")
 	if stats != (store.UpsertStats{Updated: 1, Unchanged: 2}) {
 		t.Errorf("re-import stats = %+v, want 1 updated, 2 unchanged", stats)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -63,14 +64,14 @@ func testCommunities(t *testing.T, s store.Store) {
 	if !reflect.DeepEqual(again, got) {
 		t.Errorf("after update = %+v,\nwant %+v", again, got)
 	}
-	wantErr(t, s.UpdateCommunity(ctx(t), &stale), store.ErrConflict, "stale community update")
+	wantErr(t, s.UpdateCommunity(ctx(t), &stale), quarterhour.ErrConflict, "stale community update")
 	stale.ID = a.ID + b.ID + 100
-	wantErr(t, s.UpdateCommunity(ctx(t), &stale), store.ErrNotFound, "update of a missing community")
+	wantErr(t, s.UpdateCommunity(ctx(t), &stale), quarterhour.ErrNotFound, "update of a missing community")
 	_, err = s.GetCommunity(ctx(t), stale.ID)
-	wantErr(t, err, store.ErrNotFound, "get missing community")
+	wantErr(t, err, quarterhour.ErrNotFound, "get missing community")
 }
 
-func sameCircle(a, b store.Circle) bool {
+func sameCircle(a, b quarterhour.Circle) bool {
 	if !sameTime(a.UpdatedAt, b.UpdatedAt) {
 		return false
 	}
@@ -97,7 +98,7 @@ func testCircles(t *testing.T, s store.Store) {
 	}
 
 	other := fixtureCircle(ids[1])
-	other.District, other.Status = "370812", store.CircleCompleted
+	other.District, other.Status = "370812", quarterhour.CircleCompleted
 	must(t, s.CreateCircle(ctx(t), &other), "create other")
 	for _, tc := range []struct {
 		name string
@@ -106,7 +107,7 @@ func testCircles(t *testing.T, s store.Store) {
 	}{
 		{"all", store.CircleFilter{}, []int64{c.ID, other.ID}},
 		{"district", store.CircleFilter{District: county}, []int64{c.ID}},
-		{"status", store.CircleFilter{Status: store.CircleCompleted}, []int64{other.ID}},
+		{"status", store.CircleFilter{Status: quarterhour.CircleCompleted}, []int64{other.ID}},
 	} {
 		cs, err := s.ListCircles(ctx(t), tc.f)
 		must(t, err, tc.name)
@@ -125,7 +126,7 @@ func testCircles(t *testing.T, s store.Store) {
 	stale := got
 	got.CommunityIDs = []int64{ids[1]}
 	got.Centers = []orb.Point{{116.6, 35.4}}
-	got.Status = store.CircleCompleted
+	got.Status = quarterhour.CircleCompleted
 	must(t, s.UpdateCircle(ctx(t), &got), "update circle")
 	if got.Version != 2 {
 		t.Errorf("version after update = %d, want 2", got.Version)
@@ -135,32 +136,32 @@ func testCircles(t *testing.T, s store.Store) {
 	if !sameCircle(again, got) {
 		t.Errorf("after update = %+v,\nwant %+v", again, got)
 	}
-	wantErr(t, s.UpdateCircle(ctx(t), &stale), store.ErrConflict, "stale circle update")
+	wantErr(t, s.UpdateCircle(ctx(t), &stale), quarterhour.ErrConflict, "stale circle update")
 	after, err := s.GetCircle(ctx(t), c.ID)
 	must(t, err, "get after conflict")
 	if !reflect.DeepEqual(after.CommunityIDs, []int64{ids[1]}) {
 		t.Errorf("a conflicting update changed the community links to %v", after.CommunityIDs)
 	}
 	stale.ID = c.ID + other.ID + 100
-	wantErr(t, s.UpdateCircle(ctx(t), &stale), store.ErrNotFound, "update of a missing circle")
+	wantErr(t, s.UpdateCircle(ctx(t), &stale), quarterhour.ErrNotFound, "update of a missing circle")
 	_, err = s.GetCircle(ctx(t), stale.ID)
-	wantErr(t, err, store.ErrNotFound, "get missing circle")
+	wantErr(t, err, quarterhour.ErrNotFound, "get missing circle")
 }
 
 func testNetwork(t *testing.T, s store.Store) {
 	a := fixtureNetwork("jining-demo", 1)
 	b := fixtureNetwork("porto", 1) // same IDs in another area
 	b.Synthetic = false
-	must(t, s.ReplaceNetwork(ctx(t), &a, &store.Import{Kind: "network", File: "demo", CRS: "WGS-84", RowsOK: 5}), "store a")
+	must(t, s.ReplaceNetwork(ctx(t), &a, &quarterhour.Import{Kind: "network", File: "demo", CRS: "WGS-84", RowsOK: 5}), "store a")
 	must(t, s.ReplaceNetwork(ctx(t), &b, nil), "store b")
 
 	a2 := fixtureNetwork("jining-demo", 50)
 	a2.Edges = a2.Edges[:3]
-	must(t, s.ReplaceNetwork(ctx(t), &a2, &store.Import{Kind: "network", File: "demo-2"}), "replace a")
+	must(t, s.ReplaceNetwork(ctx(t), &a2, &quarterhour.Import{Kind: "network", File: "demo-2"}), "replace a")
 
 	ns, err := s.LoadNetworks(ctx(t))
 	must(t, err, "load networks")
-	got := map[string]store.Network{}
+	got := map[string]quarterhour.Network{}
 	for _, n := range ns {
 		got[n.Area] = n
 	}
@@ -170,7 +171,7 @@ func testNetwork(t *testing.T, s store.Store) {
 
 	bad := fixtureNetwork("jining-demo", 200)
 	bad.Edges[0].Source = 9999
-	if err := s.ReplaceNetwork(ctx(t), &bad, &store.Import{Kind: "network", File: "bad"}); err == nil {
+	if err := s.ReplaceNetwork(ctx(t), &bad, &quarterhour.Import{Kind: "network", File: "bad"}); err == nil {
 		t.Fatal("ReplaceNetwork with an edge to a missing node succeeded, want an error")
 	}
 	ns, err = s.LoadNetworks(ctx(t))

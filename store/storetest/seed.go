@@ -6,6 +6,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -119,11 +120,11 @@ func testRegions(t *testing.T, s store.Store) {
 		want []string
 	}{
 		{"all", store.RegionFilter{}, []string{cityCode, countyCode, townCode, villCode, otherCode}},
-		{"counties", store.RegionFilter{Level: store.LevelCounty}, []string{countyCode, otherCode}},
+		{"counties", store.RegionFilter{Level: quarterhour.LevelCounty}, []string{countyCode, otherCode}},
 		{"children of the city", store.RegionFilter{Parent: cityCode}, []string{countyCode, otherCode}},
 		{"towns by 6-digit county parent", store.RegionFilter{Parent: county}, []string{townCode}},
 		{"county", store.RegionFilter{County: county}, []string{countyCode, townCode, villCode}},
-		{"level and county", store.RegionFilter{Level: store.LevelCommunity, County: county}, []string{villCode}},
+		{"level and county", store.RegionFilter{Level: quarterhour.LevelCommunity, County: county}, []string{villCode}},
 		{"no match", store.RegionFilter{County: "370899"}, nil},
 	} {
 		rs, err := s.ListRegions(ctx(t), tc.f)
@@ -148,7 +149,7 @@ func testRegions(t *testing.T, s store.Store) {
 		t.Errorf("city = %+v, want nil boundary and its population", city)
 	}
 	_, err = s.GetRegion(ctx(t), "370899000000")
-	wantErr(t, err, store.ErrNotFound, "get missing region")
+	wantErr(t, err, quarterhour.ErrNotFound, "get missing region")
 
 	renamed := fixtureRegions()[3:4]
 	renamed[0].Name = "古槐街道办事处"
@@ -186,7 +187,7 @@ func sameSet(a, b []string) bool {
 
 func testCategories(t *testing.T, s store.Store) {
 	cs := fixtureCategories()
-	must(t, s.UpsertCategories(ctx(t), []store.Category{cs[2], cs[0], cs[1]}), "upsert categories")
+	must(t, s.UpsertCategories(ctx(t), []quarterhour.Category{cs[2], cs[0], cs[1]}), "upsert categories")
 	got, err := s.ListCategories(ctx(t))
 	must(t, err, "list categories")
 	if len(got) != len(cs) {

@@ -11,7 +11,7 @@
 //   - UpsertOutletsBySource rejects a row without Source or SourceRef and
 //     then writes nothing of its batch; UpsertCommunities likewise;
 //   - one evaluation per circle, scheme and year, one award per circle, and a
-//     certified evaluation can no longer be updated (all store.ErrConflict);
+//     certified evaluation can no longer be updated (all quarterhour.ErrConflict);
 //   - feedback ratings lie in 0..5 (0 = none).
 package storetest
 
@@ -26,6 +26,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -132,44 +133,44 @@ func square(lon, lat, d float64) orb.Polygon {
 	return orb.Polygon{{{lon, lat}, {lon + d, lat}, {lon + d, lat + d}, {lon, lat + d}, {lon, lat}}}
 }
 
-func fixtureRegions() []store.Region {
-	return []store.Region{
-		{Code: cityCode, Name: "济宁市", Level: store.LevelCity,
+func fixtureRegions() []quarterhour.Region {
+	return []quarterhour.Region{
+		{Code: cityCode, Name: "济宁市", Level: quarterhour.LevelCity,
 			Population: 8357897, PopulationYear: 2020, PopulationSource: "census"},
-		{Code: countyCode, Name: "任城区", Level: store.LevelCounty, Parent: cityCode, County: county,
+		{Code: countyCode, Name: "任城区", Level: quarterhour.LevelCounty, Parent: cityCode, County: county,
 			Boundary: orb.MultiPolygon{square(116.5, 35.3, 0.2),
 				{{{116.8, 35.5}, {116.9, 35.5}, {116.9, 35.6}, {116.8, 35.5}},
 					{{116.85, 35.52}, {116.86, 35.52}, {116.86, 35.53}, {116.85, 35.52}}}}},
-		{Code: otherCode, Name: "兖州区", Level: store.LevelCounty, Parent: cityCode, County: "370812"},
-		{Code: townCode, Name: "古槐街道", Level: store.LevelTown, Parent: countyCode, County: county},
-		{Code: villCode, Name: "某社区居委会", Level: store.LevelCommunity, Parent: townCode, County: county},
+		{Code: otherCode, Name: "兖州区", Level: quarterhour.LevelCounty, Parent: cityCode, County: "370812"},
+		{Code: townCode, Name: "古槐街道", Level: quarterhour.LevelTown, Parent: countyCode, County: county},
+		{Code: villCode, Name: "某社区居委会", Level: quarterhour.LevelCommunity, Parent: townCode, County: county},
 	}
 }
 
-func fixtureCategories() []store.Category {
-	return []store.Category{
-		{Code: "convenience_store", NameZH: "便利店", NameEN: "Convenience store", Tier: store.TierBasic,
+func fixtureCategories() []quarterhour.Category {
+	return []quarterhour.Category{
+		{Code: "convenience_store", NameZH: "便利店", NameEN: "Convenience store", Tier: quarterhour.TierBasic,
 			OSMTags: []string{"shop=convenience"}, AmapTypecodes: []string{"060200"}, Sort: 1},
-		{Code: "pharmacy", NameZH: "药店", NameEN: "Pharmacy", Tier: store.TierBasic,
+		{Code: "pharmacy", NameZH: "药店", NameEN: "Pharmacy", Tier: quarterhour.TierBasic,
 			OSMTags: []string{"amenity=pharmacy", "shop=chemist"}, AmapTypecodes: []string{"090601"}, Sort: 2},
-		{Code: "cafe", NameZH: "咖啡店", NameEN: "Café", Tier: store.TierQuality, National: true,
+		{Code: "cafe", NameZH: "咖啡店", NameEN: "Café", Tier: quarterhour.TierQuality, National: true,
 			OSMTags: []string{"amenity=cafe"}, Sort: 3},
 	}
 }
 
-func fixtureOutlet(name, category string, lon, lat float64) store.Outlet {
-	return store.Outlet{
+func fixtureOutlet(name, category string, lon, lat float64) quarterhour.Outlet {
+	return quarterhour.Outlet{
 		Name: name, Category: category, Point: orb.Point{lon, lat}, H3: "8a31aa5a9a4ffff",
 		District: county, Address: "太白楼路 1 号", Brand: "利群", IsChain: true, FloorAreaM2: 120.5,
 		AcceptsCash: true, AcceptsCard: true, LowMargin: true,
-		Services:     []string{store.ServiceBillPayment, store.ServiceDelivery},
-		OpeningHours: "Mo-Su 07:00-22:00", Status: store.OutletOpen, OpenedOn: "2023-05-01",
+		Services:     []string{quarterhour.ServiceBillPayment, quarterhour.ServiceDelivery},
+		OpeningHours: "Mo-Su 07:00-22:00", Status: quarterhour.OutletOpen, OpenedOn: "2023-05-01",
 		Source: "manual", OriginalCRS: "GCJ-02", Synthetic: true,
 	}
 }
 
-func fixtureCommunity(name string, lon, lat float64) store.Community {
-	return store.Community{
+func fixtureCommunity(name string, lon, lat float64) quarterhour.Community {
+	return quarterhour.Community{
 		RegionCode: villCode, District: county, Name: name,
 		Polygon:    orb.MultiPolygon{square(lon, lat, 0.005)},
 		Population: 5200, Households: 1800, BuildingAreaM2: 210000, CommercialAreaM2: 22000,
@@ -178,15 +179,15 @@ func fixtureCommunity(name string, lon, lat float64) store.Community {
 }
 
 // fixtureNetwork is a square of four nodes with a diagonal, IDs offset by base.
-func fixtureNetwork(area string, base int64) store.Network {
+func fixtureNetwork(area string, base int64) quarterhour.Network {
 	pts := []orb.Point{{116.58, 35.41}, {116.59, 35.41}, {116.59, 35.42}, {116.58, 35.42}}
-	n := store.Network{Area: area, Synthetic: true}
+	n := quarterhour.Network{Area: area, Synthetic: true}
 	for i, p := range pts {
-		n.Nodes = append(n.Nodes, store.WalkNode{ID: base + int64(i), Point: p})
+		n.Nodes = append(n.Nodes, quarterhour.WalkNode{ID: base + int64(i), Point: p})
 	}
 	for i, pair := range [][2]int{{0, 1}, {1, 2}, {2, 3}, {3, 0}, {0, 2}} {
 		a, b := pts[pair[0]], pts[pair[1]]
-		n.Edges = append(n.Edges, store.WalkEdge{
+		n.Edges = append(n.Edges, quarterhour.WalkEdge{
 			ID: base + 100 + int64(i), Source: base + int64(pair[0]), Target: base + int64(pair[1]),
 			Cost: 900 + float64(i), ReverseCost: 900 + float64(i), LengthM: 900 + float64(i),
 			Geom:     orb.LineString{a, {(a[0] + b[0]) / 2, (a[1] + b[1]) / 2}, b},
@@ -196,8 +197,8 @@ func fixtureNetwork(area string, base int64) store.Network {
 	return n
 }
 
-func fixtureScheme(doc string) store.Scheme {
-	return store.Scheme{Code: "jining-2023", Name: "济宁 2023", Years: []int{2023, 2024, 2025},
+func fixtureScheme(doc string) quarterhour.Scheme {
+	return quarterhour.Scheme{Code: "jining-2023", Name: "济宁 2023", Years: []int{2023, 2024, 2025},
 		Reconstructed: true, Document: json.RawMessage(doc)}
 }
 
@@ -205,33 +206,33 @@ func fixtureBundle() *store.Bundle {
 	return &store.Bundle{
 		Regions:    fixtureRegions(),
 		Categories: fixtureCategories(),
-		Targets: []store.Target{
+		Targets: []quarterhour.Target{
 			{Year: 2023, District: "370800", Circles: 40, Source: "济政办字〔2023〕9号"},
 			{Year: 2025, District: "370800", Circles: 120, HighQuality: 60, Cumulative: true},
 		},
-		Schemes: []store.Scheme{fixtureScheme(`{"walk":{"minutes":15},"indicators":[]}`)},
-		Communities: []store.Community{
+		Schemes: []quarterhour.Scheme{fixtureScheme(`{"walk":{"minutes":15},"indicators":[]}`)},
+		Communities: []quarterhour.Community{
 			fixtureCommunity("锦绣社区", 116.58, 35.41),
 			fixtureCommunity("翰林社区", 116.60, 35.41),
 		},
-		Outlets: []store.Outlet{
+		Outlets: []quarterhour.Outlet{
 			fixtureOutlet("便利店一", "convenience_store", 116.581, 35.411),
 			fixtureOutlet("药店一", "pharmacy", 116.601, 35.412),
 		},
-		Networks: []store.Network{fixtureNetwork("jining-demo", 1)},
-		Circles: []store.Circle{{
-			Name: "古槐生活圈", District: county, Layout: store.LayoutBlock,
+		Networks: []quarterhour.Network{fixtureNetwork("jining-demo", 1)},
+		Circles: []quarterhour.Circle{{
+			Name: "古槐生活圈", District: county, Layout: quarterhour.LayoutBlock,
 			Centers: []orb.Point{{116.59, 35.415}}, CommunityIDs: []int64{1, 0},
-			Status: store.CirclePlanned, PlannedYear: 2023, Synthetic: true,
+			Status: quarterhour.CirclePlanned, PlannedYear: 2023, Synthetic: true,
 		}},
 	}
 }
 
-func fixtureCircle(communityIDs ...int64) store.Circle {
-	return store.Circle{
-		Name: "太白楼生活圈", District: county, PilotZone: "太白湖新区", Layout: store.LayoutCluster,
+func fixtureCircle(communityIDs ...int64) quarterhour.Circle {
+	return quarterhour.Circle{
+		Name: "太白楼生活圈", District: county, PilotZone: "太白湖新区", Layout: quarterhour.LayoutCluster,
 		Centers:      []orb.Point{{116.587, 35.414}, {116.589, 35.416}},
-		CommunityIDs: communityIDs, Status: store.CircleBuilding, PlannedYear: 2023, CompletedYear: 2024,
+		CommunityIDs: communityIDs, Status: quarterhour.CircleBuilding, PlannedYear: 2023, CompletedYear: 2024,
 	}
 }
 

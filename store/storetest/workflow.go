@@ -8,37 +8,38 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
 
 func testUsersSessions(t *testing.T, s store.Store) {
-	u := store.User{Username: "rencheng", PasswordHash: "$argon2id$v=19$m=65536,t=1,p=2$c2FsdA$aGFzaA",
-		Role: store.RoleDistrict, District: county}
+	u := quarterhour.User{Username: "rencheng", PasswordHash: "$argon2id$v=19$m=65536,t=1,p=2$c2FsdA$aGFzaA",
+		Role: quarterhour.RoleDistrict, District: county}
 	must(t, s.CreateUser(ctx(t), &u), "create user")
 	if u.ID == 0 || u.CreatedAt.IsZero() {
 		t.Fatalf("after create: %+v", u)
 	}
-	dup := store.User{Username: "rencheng", PasswordHash: "x", Role: store.RoleAdmin}
-	wantErr(t, s.CreateUser(ctx(t), &dup), store.ErrConflict, "second user with the same name")
+	dup := quarterhour.User{Username: "rencheng", PasswordHash: "x", Role: quarterhour.RoleAdmin}
+	wantErr(t, s.CreateUser(ctx(t), &dup), quarterhour.ErrConflict, "second user with the same name")
 
 	byName, err := s.GetUserByName(ctx(t), "rencheng")
 	must(t, err, "get by name")
 	byID, err := s.GetUser(ctx(t), u.ID)
 	must(t, err, "get by id")
-	for _, got := range []store.User{byName, byID} {
+	for _, got := range []quarterhour.User{byName, byID} {
 		if got.ID != u.ID || got.PasswordHash != u.PasswordHash || got.Role != u.Role ||
 			got.District != county || !sameTime(got.CreatedAt, u.CreatedAt) {
 			t.Errorf("got %+v, want %+v", got, u)
 		}
 	}
 	_, err = s.GetUserByName(ctx(t), "nobody")
-	wantErr(t, err, store.ErrNotFound, "get missing user by name")
+	wantErr(t, err, quarterhour.ErrNotFound, "get missing user by name")
 	_, err = s.GetUser(ctx(t), u.ID+100)
-	wantErr(t, err, store.ErrNotFound, "get missing user")
+	wantErr(t, err, quarterhour.ErrNotFound, "get missing user")
 
 	now := time.Now().UTC()
-	live := store.Session{TokenHash: "live-hash", UserID: u.ID, CSRFToken: "csrf", ExpiresAt: now.Add(time.Hour)}
-	expired := store.Session{TokenHash: "old-hash", UserID: u.ID, CSRFToken: "csrf2",
+	live := quarterhour.Session{TokenHash: "live-hash", UserID: u.ID, CSRFToken: "csrf", ExpiresAt: now.Add(time.Hour)}
+	expired := quarterhour.Session{TokenHash: "old-hash", UserID: u.ID, CSRFToken: "csrf2",
 		CreatedAt: now.Add(-2 * time.Hour), ExpiresAt: now.Add(-time.Minute)}
 	must(t, s.CreateSession(ctx(t), &live), "create session")
 	must(t, s.CreateSession(ctx(t), &expired), "create expired session")
@@ -49,12 +50,12 @@ func testUsersSessions(t *testing.T, s store.Store) {
 		t.Errorf("GetSession = %+v, want %+v", got, live)
 	}
 	_, err = s.GetSession(ctx(t), "old-hash")
-	wantErr(t, err, store.ErrNotFound, "expired session")
+	wantErr(t, err, quarterhour.ErrNotFound, "expired session")
 	_, err = s.GetSession(ctx(t), "no-such-hash")
-	wantErr(t, err, store.ErrNotFound, "unknown session")
+	wantErr(t, err, quarterhour.ErrNotFound, "unknown session")
 	must(t, s.DeleteSession(ctx(t), "live-hash"), "delete session")
 	_, err = s.GetSession(ctx(t), "live-hash")
-	wantErr(t, err, store.ErrNotFound, "deleted session")
+	wantErr(t, err, quarterhour.ErrNotFound, "deleted session")
 }
 
 func testSchemes(t *testing.T, s store.Store) {
@@ -73,7 +74,7 @@ func testSchemes(t *testing.T, s store.Store) {
 	if changed.Version != 2 {
 		t.Errorf("a changed document got version %d, want 2", changed.Version)
 	}
-	other := store.Scheme{Code: "national-2023", Name: "国家", Document: json.RawMessage(`{"a": 1}`)}
+	other := quarterhour.Scheme{Code: "national-2023", Name: "国家", Document: json.RawMessage(`{"a": 1}`)}
 	must(t, s.UpsertScheme(ctx(t), &other), "other scheme")
 
 	got, err := s.GetScheme(ctx(t), "jining-2023")
@@ -92,7 +93,7 @@ func testSchemes(t *testing.T, s store.Store) {
 		t.Errorf("ListSchemes = %v, want the latest version of each code", versions)
 	}
 	_, err = s.GetScheme(ctx(t), "missing")
-	wantErr(t, err, store.ErrNotFound, "get missing scheme")
+	wantErr(t, err, quarterhour.ErrNotFound, "get missing scheme")
 }
 
 // evalFixture creates two circles and returns their IDs.
@@ -107,63 +108,63 @@ func evalFixture(t *testing.T, s store.Store) (int64, int64) {
 	return a.ID, b.ID
 }
 
-func draft(circleID int64, year int) store.Evaluation {
-	return store.Evaluation{CircleID: circleID, District: county, Scheme: "jining-2023", Year: year,
-		Status: store.EvalDraft, Submitted: json.RawMessage(`{"satisfaction": 0.93, "note": "<问卷>"}`),
+func draft(circleID int64, year int) quarterhour.Evaluation {
+	return quarterhour.Evaluation{CircleID: circleID, District: county, Scheme: "jining-2023", Year: year,
+		Status: quarterhour.EvalDraft, Submitted: json.RawMessage(`{"satisfaction": 0.93, "note": "<问卷>"}`),
 		CreatedBy: "rencheng"}
 }
 
 func testEvaluations(t *testing.T, s store.Store) {
 	circleA, circleB := evalFixture(t, s)
 	e := draft(circleA, 2023)
-	must(t, s.CreateEvaluation(ctx(t), &e, store.EvaluationEvent{Actor: "rencheng", To: store.EvalDraft}), "create")
+	must(t, s.CreateEvaluation(ctx(t), &e, quarterhour.EvaluationEvent{Actor: "rencheng", To: quarterhour.EvalDraft}), "create")
 	if e.ID == 0 || e.Version != 1 || e.CreatedAt.IsZero() {
 		t.Fatalf("after create: %+v", e)
 	}
 	dup := draft(circleA, 2023)
-	wantErr(t, s.CreateEvaluation(ctx(t), &dup, store.EvaluationEvent{Actor: "rencheng"}), store.ErrConflict,
+	wantErr(t, s.CreateEvaluation(ctx(t), &dup, quarterhour.EvaluationEvent{Actor: "rencheng"}), quarterhour.ErrConflict,
 		"second evaluation of the same circle, scheme and year")
 
 	stale := e
-	e.Status = store.EvalSubmitted
+	e.Status = quarterhour.EvalSubmitted
 	e.Metrics = json.RawMessage(`{"coverage": 0.87}`)
 	e.Result = json.RawMessage(`{"indicators": [{"id": "basic", "points": 20}]}`)
 	e.Total, e.Tier = 86.5, "basic"
-	must(t, s.UpdateEvaluation(ctx(t), &e, store.EvaluationEvent{Actor: "rencheng", From: store.EvalDraft,
-		To: store.EvalSubmitted, Comment: "提交"}), "submit")
+	must(t, s.UpdateEvaluation(ctx(t), &e, quarterhour.EvaluationEvent{Actor: "rencheng", From: quarterhour.EvalDraft,
+		To: quarterhour.EvalSubmitted, Comment: "提交"}), "submit")
 	if e.Version != 2 {
 		t.Errorf("version after update = %d, want 2", e.Version)
 	}
 	got, err := s.GetEvaluation(ctx(t), e.ID)
 	must(t, err, "get")
-	if got.Status != store.EvalSubmitted || got.Version != 2 || got.Total != 86.5 || got.Tier != "basic" ||
+	if got.Status != quarterhour.EvalSubmitted || got.Version != 2 || got.Total != 86.5 || got.Tier != "basic" ||
 		!jsonEqual(t, got.Submitted, e.Submitted) || !jsonEqual(t, got.Metrics, e.Metrics) ||
 		!jsonEqual(t, got.Result, e.Result) || got.CertifiedAt != nil || got.CreatedBy != "rencheng" ||
 		!sameTime(got.CreatedAt, e.CreatedAt) {
 		t.Errorf("GetEvaluation = %+v,\nwant %+v", got, e)
 	}
 
-	stale.Status = store.EvalApproved
-	wantErr(t, s.UpdateEvaluation(ctx(t), &stale, store.EvaluationEvent{Actor: "reviewer", From: store.EvalDraft,
-		To: store.EvalApproved}), store.ErrConflict, "stale evaluation update")
+	stale.Status = quarterhour.EvalApproved
+	wantErr(t, s.UpdateEvaluation(ctx(t), &stale, quarterhour.EvaluationEvent{Actor: "reviewer", From: quarterhour.EvalDraft,
+		To: quarterhour.EvalApproved}), quarterhour.ErrConflict, "stale evaluation update")
 	missing := e
 	missing.ID = e.ID + 100
-	wantErr(t, s.UpdateEvaluation(ctx(t), &missing, store.EvaluationEvent{Actor: "x"}), store.ErrNotFound,
+	wantErr(t, s.UpdateEvaluation(ctx(t), &missing, quarterhour.EvaluationEvent{Actor: "x"}), quarterhour.ErrNotFound,
 		"update of a missing evaluation")
 	_, err = s.GetEvaluation(ctx(t), missing.ID)
-	wantErr(t, err, store.ErrNotFound, "get missing evaluation")
+	wantErr(t, err, quarterhour.ErrNotFound, "get missing evaluation")
 
 	evs, err := s.ListEvaluationEvents(ctx(t), e.ID)
 	must(t, err, "events")
-	if len(evs) != 2 || evs[0].To != store.EvalDraft || evs[1].From != store.EvalDraft ||
-		evs[1].To != store.EvalSubmitted || evs[1].Comment != "提交" || evs[1].EvaluationID != e.ID ||
+	if len(evs) != 2 || evs[0].To != quarterhour.EvalDraft || evs[1].From != quarterhour.EvalDraft ||
+		evs[1].To != quarterhour.EvalSubmitted || evs[1].Comment != "提交" || evs[1].EvaluationID != e.ID ||
 		evs[1].At.IsZero() {
 		t.Errorf("events = %+v, want create then submit (the stale update appended nothing)", evs)
 	}
 
 	other := draft(circleB, 2024)
 	other.District = "370812"
-	must(t, s.CreateEvaluation(ctx(t), &other, store.EvaluationEvent{Actor: "yanzhou", To: store.EvalDraft}), "create other")
+	must(t, s.CreateEvaluation(ctx(t), &other, quarterhour.EvaluationEvent{Actor: "yanzhou", To: quarterhour.EvalDraft}), "create other")
 	for _, tc := range []struct {
 		name string
 		f    store.EvaluationFilter
@@ -171,7 +172,7 @@ func testEvaluations(t *testing.T, s store.Store) {
 	}{
 		{"all", store.EvaluationFilter{}, []int64{e.ID, other.ID}},
 		{"district", store.EvaluationFilter{District: county}, []int64{e.ID}},
-		{"status", store.EvaluationFilter{Status: store.EvalDraft}, []int64{other.ID}},
+		{"status", store.EvaluationFilter{Status: quarterhour.EvalDraft}, []int64{other.ID}},
 		{"circle", store.EvaluationFilter{CircleID: circleB}, []int64{other.ID}},
 		{"scheme and year", store.EvaluationFilter{Scheme: "jining-2023", Year: 2023}, []int64{e.ID}},
 	} {
@@ -190,7 +191,7 @@ func testEvaluations(t *testing.T, s store.Store) {
 func testEvaluationRace(t *testing.T, s store.Store) {
 	circle, _ := evalFixture(t, s)
 	e := draft(circle, 2023)
-	must(t, s.CreateEvaluation(ctx(t), &e, store.EvaluationEvent{Actor: "rencheng", To: store.EvalDraft}), "create")
+	must(t, s.CreateEvaluation(ctx(t), &e, quarterhour.EvaluationEvent{Actor: "rencheng", To: quarterhour.EvalDraft}), "create")
 	const racers = 2
 	errs := make([]error, racers)
 	var wg sync.WaitGroup
@@ -200,10 +201,10 @@ func testEvaluationRace(t *testing.T, s store.Store) {
 		go func() {
 			defer wg.Done()
 			mine := e
-			mine.Status = store.EvalSubmitted
+			mine.Status = quarterhour.EvalSubmitted
 			<-start
-			errs[i] = s.UpdateEvaluation(ctx(t), &mine, store.EvaluationEvent{Actor: "racer", From: store.EvalDraft,
-				To: store.EvalSubmitted})
+			errs[i] = s.UpdateEvaluation(ctx(t), &mine, quarterhour.EvaluationEvent{Actor: "racer", From: quarterhour.EvalDraft,
+				To: quarterhour.EvalSubmitted})
 		}()
 	}
 	close(start)
@@ -213,7 +214,7 @@ func testEvaluationRace(t *testing.T, s store.Store) {
 		switch {
 		case err == nil:
 			won++
-		case errors.Is(err, store.ErrConflict):
+		case errors.Is(err, quarterhour.ErrConflict):
 			conflicted++
 		default:
 			t.Errorf("racing update failed with %v, want nil or ErrConflict", err)
@@ -232,15 +233,15 @@ func testEvaluationRace(t *testing.T, s store.Store) {
 func testOneAward(t *testing.T, s store.Store) {
 	circleA, circleB := evalFixture(t, s)
 	first := draft(circleA, 2023)
-	must(t, s.CreateEvaluation(ctx(t), &first, store.EvaluationEvent{Actor: "a", To: store.EvalDraft}), "create first")
-	first.Status, first.Tier, first.AwardYuan = store.EvalApproved, "high_quality", 300000
-	must(t, s.UpdateEvaluation(ctx(t), &first, store.EvaluationEvent{Actor: "reviewer", To: store.EvalApproved}), "award first")
+	must(t, s.CreateEvaluation(ctx(t), &first, quarterhour.EvaluationEvent{Actor: "a", To: quarterhour.EvalDraft}), "create first")
+	first.Status, first.Tier, first.AwardYuan = quarterhour.EvalApproved, "high_quality", 300000
+	must(t, s.UpdateEvaluation(ctx(t), &first, quarterhour.EvaluationEvent{Actor: "reviewer", To: quarterhour.EvalApproved}), "award first")
 
 	second := draft(circleA, 2024)
-	must(t, s.CreateEvaluation(ctx(t), &second, store.EvaluationEvent{Actor: "a", To: store.EvalDraft}), "create second")
+	must(t, s.CreateEvaluation(ctx(t), &second, quarterhour.EvaluationEvent{Actor: "a", To: quarterhour.EvalDraft}), "create second")
 	second.AwardYuan = 100000
-	wantErr(t, s.UpdateEvaluation(ctx(t), &second, store.EvaluationEvent{Actor: "reviewer", To: store.EvalApproved}),
-		store.ErrConflict, "second award for the same circle")
+	wantErr(t, s.UpdateEvaluation(ctx(t), &second, quarterhour.EvaluationEvent{Actor: "reviewer", To: quarterhour.EvalApproved}),
+		quarterhour.ErrConflict, "second award for the same circle")
 	got, err := s.GetEvaluation(ctx(t), second.ID)
 	must(t, err, "get second")
 	if got.AwardYuan != 0 || got.Version != 1 {
@@ -248,35 +249,35 @@ func testOneAward(t *testing.T, s store.Store) {
 	}
 	third := draft(circleA, 2025)
 	third.AwardYuan = 1
-	wantErr(t, s.CreateEvaluation(ctx(t), &third, store.EvaluationEvent{Actor: "a"}), store.ErrConflict,
+	wantErr(t, s.CreateEvaluation(ctx(t), &third, quarterhour.EvaluationEvent{Actor: "a"}), quarterhour.ErrConflict,
 		"creating an evaluation with a second award")
 
 	otherCircle := draft(circleB, 2023)
 	otherCircle.AwardYuan = 300000
-	must(t, s.CreateEvaluation(ctx(t), &otherCircle, store.EvaluationEvent{Actor: "a", To: store.EvalDraft}),
+	must(t, s.CreateEvaluation(ctx(t), &otherCircle, quarterhour.EvaluationEvent{Actor: "a", To: quarterhour.EvalDraft}),
 		"award for another circle")
 }
 
 func testCertifiedImmutable(t *testing.T, s store.Store) {
 	circle, _ := evalFixture(t, s)
 	e := draft(circle, 2023)
-	must(t, s.CreateEvaluation(ctx(t), &e, store.EvaluationEvent{Actor: "a", To: store.EvalDraft}), "create")
+	must(t, s.CreateEvaluation(ctx(t), &e, quarterhour.EvaluationEvent{Actor: "a", To: quarterhour.EvalDraft}), "create")
 	at := time.Date(2023, 12, 20, 9, 30, 0, 123456000, time.UTC)
-	e.Status, e.CertifiedAt, e.AwardYuan = store.EvalCertified, &at, 300000
-	must(t, s.UpdateEvaluation(ctx(t), &e, store.EvaluationEvent{Actor: "reviewer", From: store.EvalDraft,
-		To: store.EvalCertified}), "certify")
+	e.Status, e.CertifiedAt, e.AwardYuan = quarterhour.EvalCertified, &at, 300000
+	must(t, s.UpdateEvaluation(ctx(t), &e, quarterhour.EvaluationEvent{Actor: "reviewer", From: quarterhour.EvalDraft,
+		To: quarterhour.EvalCertified}), "certify")
 	got, err := s.GetEvaluation(ctx(t), e.ID)
 	must(t, err, "get")
 	if got.CertifiedAt == nil || !got.CertifiedAt.Equal(at) {
 		t.Errorf("CertifiedAt = %v, want %v", got.CertifiedAt, at)
 	}
 	e.AwardYuan = 1
-	wantErr(t, s.UpdateEvaluation(ctx(t), &e, store.EvaluationEvent{Actor: "reviewer", From: store.EvalCertified,
-		To: store.EvalCertified}), store.ErrConflict, "update of a certified evaluation")
+	wantErr(t, s.UpdateEvaluation(ctx(t), &e, quarterhour.EvaluationEvent{Actor: "reviewer", From: quarterhour.EvalCertified,
+		To: quarterhour.EvalCertified}), quarterhour.ErrConflict, "update of a certified evaluation")
 }
 
 func testTargets(t *testing.T, s store.Store) {
-	ts := []store.Target{
+	ts := []quarterhour.Target{
 		{Year: 2025, District: "370800", Circles: 120, HighQuality: 60, Cumulative: true, Source: "plan"},
 		{Year: 2023, District: "370811", Circles: 8},
 		{Year: 2023, District: "370800", Circles: 40, AwardBudgetYuan: 3_300_000, Source: "plan"},
@@ -287,7 +288,7 @@ func testTargets(t *testing.T, s store.Store) {
 	must(t, s.UpsertTargets(ctx(t), ts[1:2]), "upsert again")
 	got, err := s.ListTargets(ctx(t))
 	must(t, err, "list")
-	want := []store.Target{ts[2], ts[1], ts[3], ts[0]}
+	want := []quarterhour.Target{ts[2], ts[1], ts[3], ts[0]}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ListTargets = %+v,\nwant %+v (by year, district, yearly before cumulative; updated in place)", got, want)
 	}
@@ -295,7 +296,7 @@ func testTargets(t *testing.T, s store.Store) {
 
 func testImports(t *testing.T, s store.Store) {
 	for _, f := range []string{"one.csv", "two.csv", "three.csv"} {
-		imp := &store.Import{Kind: "outlets-csv", File: f, CRS: "GCJ-02", RowsOK: 1}
+		imp := &quarterhour.Import{Kind: "outlets-csv", File: f, CRS: "GCJ-02", RowsOK: 1}
 		_, err := s.UpsertOutletsBySource(ctx(t), nil, imp)
 		must(t, err, "record "+f)
 	}
@@ -316,7 +317,7 @@ func testFeedback(t *testing.T, s store.Store) {
 	circle, other := evalFixture(t, s)
 	o := fixtureOutlet("药店", "pharmacy", 116.58, 35.41)
 	must(t, s.CreateOutlet(ctx(t), &o), "create outlet")
-	fs := []store.Feedback{
+	fs := []quarterhour.Feedback{
 		{CircleID: circle, Rating: 5, Text: "很方便"},
 		{OutletID: o.ID, Complaint: true, Text: "不收现金", Status: "open"},
 		{CircleID: other, Rating: 2, Text: "太远", Status: "resolved"},
@@ -339,7 +340,7 @@ func testFeedback(t *testing.T, s store.Store) {
 	if len(all) != 4 || !all[1].Complaint || all[1].OutletID != o.ID || all[2].Status != "resolved" {
 		t.Errorf("ListFeedback(0) = %+v, want all four", all)
 	}
-	bad := store.Feedback{Rating: 9, Text: "x"}
+	bad := quarterhour.Feedback{Rating: 9, Text: "x"}
 	if err := s.CreateFeedback(ctx(t), &bad); err == nil {
 		t.Error("feedback with rating 9 accepted, want an error (ratings are 1..5)")
 	}
