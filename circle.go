@@ -20,6 +20,9 @@ const (
 	CircleCompleted = "completed"
 )
 
+// CircleStatuses lists the circle statuses in their order.
+var CircleStatuses = []string{CirclePlanned, CircleBuilding, CircleCompleted}
+
 // Circle is a 15-minute convenient living circle.
 type Circle struct {
 	ID            int64       `json:"id"`

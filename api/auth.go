@@ -2,13 +2,8 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -17,7 +12,7 @@ import (
 	"time"
 
 	"github.com/quarterhour/quarterhour"
-	"golang.org/x/crypto/argon2"
+	"github.com/quarterhour/quarterhour/app"
 )
 
 // SessionCookie is the name of the browser session cookie.
@@ -26,82 +21,6 @@ const SessionCookie = "qh_session"
 // CSRFHeader carries the session's CSRF token on unsafe requests that
 // authenticate with the session cookie.
 const CSRFHeader = "X-CSRF-Token"
-
-// argon2id parameters (RFC 9106 / OWASP: m=19 MiB, t=2, p=1).
-const (
-	argonMemoryKiB = 19 * 1024
-	argonTime      = 2
-	argonThreads   = 1
-	argonKeyLen    = 32
-	argonSaltLen   = 16
-)
-
-// HashPassword hashes password with argon2id and returns the PHC string
-// "$argon2id$v=19$m=...,t=...,p=...$salt$hash".
-func HashPassword(password string) (string, error) {
-	salt := make([]byte, argonSaltLen)
-	if _, err := rand.Read(salt); err != nil {
-		return "", fmt.Errorf("hash password: read salt: %w", err)
-	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemoryKiB, argonThreads, argonKeyLen)
-	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, argonMemoryKiB, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
-}
-
-// VerifyPassword reports whether password matches the PHC string hash made by
-// HashPassword; it fails for hashes it cannot parse.
-func VerifyPassword(hash, password string) (bool, error) {
-	parts := strings.Split(hash, "$")
-	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
-		return false, errors.New("verify password: not an argon2id PHC string")
-	}
-	var version int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false, fmt.Errorf("verify password: unsupported argon2 version %q", parts[2])
-	}
-	var memory, iterations uint32
-	var threads uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &iterations, &threads); err != nil {
-		return false, fmt.Errorf("verify password: parameters %q: %w", parts[3], err)
-	}
-	b64 := base64.RawStdEncoding
-	salt, err := b64.DecodeString(parts[4])
-	if err != nil {
-		return false, fmt.Errorf("verify password: salt: %w", err)
-	}
-	want, err := b64.DecodeString(parts[5])
-	if err != nil || len(want) == 0 {
-		return false, fmt.Errorf("verify password: key: %v", err)
-	}
-	got := argon2.IDKey([]byte(password), salt, iterations, memory, threads, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1, nil
-}
-
-// dummyHash is verified against when the username is unknown, so a wrong
-// username takes as long as a wrong password.
-var dummyHash = sync.OnceValue(func() string {
-	h, err := HashPassword("no such user")
-	if err != nil {
-		panic(err)
-	}
-	return h
-})
-
-// randomToken returns 32 random bytes, URL-safe base64.
-func randomToken() (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("read random token: %w", err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-// TokenHash is what the store keeps of a session token: hex SHA-256.
-func TokenHash(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
 
 // principal is who makes a request; nil in the context means anonymous.
 type principal struct {
@@ -126,13 +45,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if h := r.Header.Get("Authorization"); h != "" {
 			scheme, token, ok := strings.Cut(h, " ")
 			if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-				s.writeError(w, r, &Error{Status: http.StatusUnauthorized, Field: "Authorization", Message: "want Authorization: Bearer <token>"})
+				s.writeError(w, r, &Error{Code: quarterhour.EUnauthenticated, Field: "Authorization", Message: "want Authorization: Bearer <token>"})
 				return
 			}
 			p, err := s.lookupSession(ctx, strings.TrimSpace(token))
 			if err != nil {
 				if errors.Is(err, quarterhour.ErrNotFound) {
-					err = &Error{Status: http.StatusUnauthorized, Field: "Authorization", Message: "token is invalid or expired"}
+					err = &Error{Code: quarterhour.EUnauthenticated, Field: "Authorization", Message: "token is invalid or expired"}
 				}
 				s.writeError(w, r, err)
 				return
@@ -167,22 +86,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 }
 
 func (s *Server) lookupSession(ctx context.Context, token string) (*principal, error) {
-	sess, err := s.store.GetSession(ctx, TokenHash(token))
+	sess, u, err := s.app.Session(ctx, token)
 	if err != nil {
-		if errors.Is(err, quarterhour.ErrNotFound) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("look up session: %w", err)
-	}
-	if !sess.ExpiresAt.IsZero() && time.Now().After(sess.ExpiresAt) {
-		return nil, quarterhour.ErrNotFound
-	}
-	u, err := s.store.GetUser(ctx, sess.UserID)
-	if err != nil {
-		if errors.Is(err, quarterhour.ErrNotFound) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("look up session user %d: %w", sess.UserID, err)
+		return nil, err
 	}
 	return &principal{User: u, Session: sess}, nil
 }
@@ -209,7 +115,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if s.limiter != nil {
 		if wait, ok := s.limiter.allow(clientIP(r), time.Now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
-			s.writeError(w, r, &Error{Status: http.StatusTooManyRequests, Message: "too many login attempts; wait a minute"})
+			s.writeError(w, r, &Error{Code: quarterhour.ETooManyRequests, Message: "too many login attempts; wait a minute"})
 			return
 		}
 	}
@@ -218,51 +124,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if req.Username == "" {
-		s.writeError(w, r, badRequest("username", "username is required"))
-		return
-	}
-	if req.Password == "" {
-		s.writeError(w, r, badRequest("password", "password is required"))
+	token, sess, u, err := s.app.Login(r.Context(), req.Username, req.Password, s.sessionTTL)
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	ctx := r.Context()
-	wrong := &Error{Status: http.StatusUnauthorized, Message: "wrong username or password"}
-	u, err := s.store.GetUserByName(ctx, req.Username)
-	if errors.Is(err, quarterhour.ErrNotFound) {
-		_, _ = VerifyPassword(dummyHash(), req.Password)
-		s.writeError(w, r, wrong)
-		return
-	}
-	if err != nil {
-		s.writeError(w, r, fmt.Errorf("login %q: %w", req.Username, err))
-		return
-	}
-	ok, err := VerifyPassword(u.PasswordHash, req.Password)
-	if err != nil {
-		s.writeError(w, r, fmt.Errorf("login %q: %w", req.Username, err))
-		return
-	}
-	if !ok {
-		s.writeError(w, r, wrong)
-		return
-	}
-	token, err := randomToken()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	csrf, err := randomToken()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	now := time.Now().UTC()
-	sess := quarterhour.Session{TokenHash: TokenHash(token), UserID: u.ID, CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(s.sessionTTL)}
-	if err := s.store.CreateSession(ctx, &sess); err != nil {
-		s.writeError(w, r, fmt.Errorf("login %q: create session: %w", u.Username, err))
-		return
-	}
 	http.SetCookie(w, &http.Cookie{
 		Name:     SessionCookie,
 		Value:    token,
@@ -274,13 +141,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		SameSite: http.SameSiteLaxMode,
 	})
 	s.log.InfoContext(ctx, "login", "user", u.Username, "role", u.Role)
-	writeJSON(w, http.StatusOK, loginResponse{Token: token, CSRFToken: csrf, ExpiresAt: sess.ExpiresAt, User: u})
+	writeJSON(w, http.StatusOK, loginResponse{Token: token, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt, User: u})
 }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if p := principalFrom(r.Context()); p != nil {
-		if err := s.store.DeleteSession(r.Context(), p.Session.TokenHash); err != nil && !errors.Is(err, quarterhour.ErrNotFound) {
-			s.writeError(w, r, fmt.Errorf("logout: %w", err))
+		if err := s.app.Logout(r.Context(), p.Session.TokenHash); err != nil {
+			s.writeError(w, r, err)
 			return
 		}
 	}
@@ -309,25 +176,16 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// canWrite checks that the caller may change data of district (a 6-digit
-// county code; "" when the caller's own district should apply). Anonymous
-// callers get 401; reviewers and district users outside their district 403.
-func canWrite(p *principal, district string) error {
+// user is the acting user of p, nil when anonymous.
+func (p *principal) user() *quarterhour.User {
 	if p == nil {
-		return errUnauthenticated
-	}
-	switch p.User.Role {
-	case quarterhour.RoleAdmin:
 		return nil
-	case quarterhour.RoleDistrict:
-		if district != "" && district != p.User.District {
-			return forbidden("district", "user %s may only change data of district %s, not %s", p.User.Username, p.User.District, district)
-		}
-		return nil
-	default:
-		return forbidden("", "role %s may not change data", p.User.Role)
 	}
+	return &p.User
 }
+
+// canWrite checks that the caller may change data of district (app.CanWrite).
+func canWrite(p *principal, district string) error { return app.CanWrite(p.user(), district) }
 
 // rateLimiter allows n events per window per key (fixed windows).
 type rateLimiter struct {

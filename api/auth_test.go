@@ -9,27 +9,29 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/quarterhour/quarterhour/app"
 )
 
 func TestHashPassword_IsArgon2idPHCAndVerifies(t *testing.T) {
-	h, err := HashPassword("correct horse")
+	h, err := app.HashPassword("correct horse")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=") {
 		t.Errorf("hash %q is not an argon2id PHC string", h)
 	}
-	h2, _ := HashPassword("correct horse")
+	h2, _ := app.HashPassword("correct horse")
 	if h == h2 {
 		t.Error("two hashes of one password are equal; the salt is not random")
 	}
 	for pw, want := range map[string]bool{"correct horse": true, "correct horsf": false, "": false} {
-		ok, err := VerifyPassword(h, pw)
+		ok, err := app.VerifyPassword(h, pw)
 		if err != nil || ok != want {
-			t.Errorf("VerifyPassword(%q) = %v, %v; want %v", pw, ok, err, want)
+			t.Errorf("app.VerifyPassword(%q) = %v, %v; want %v", pw, ok, err, want)
 		}
 	}
-	if _, err := VerifyPassword("$2a$10$notargon", "x"); err == nil {
+	if _, err := app.VerifyPassword("$2a$10$notargon", "x"); err == nil {
 		t.Error("VerifyPassword accepted a non-argon2id hash")
 	}
 }

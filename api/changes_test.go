@@ -12,7 +12,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
 
-	"github.com/quarterhour/quarterhour/api/engine"
+	"github.com/quarterhour/quarterhour/app/access"
 	"github.com/quarterhour/quarterhour/store/postgres"
 )
 
@@ -117,11 +117,11 @@ func TestOutletWrites_AreSeenByTheWalkingRoutesAtOnce(t *testing.T) {
 
 // engineSees polls eng for up to five seconds until outlet id's presence
 // within the walk from p is want.
-func engineSees(t *testing.T, eng *engine.Engine, p orb.Point, id int64, want bool) {
+func engineSees(t *testing.T, eng *access.Index, p orb.Point, id int64, want bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		hits, err := eng.OutletsWithin(context.Background(), []orb.Point{p}, engine.DefaultBudgetM)
+		hits, err := eng.OutletsWithin(context.Background(), []orb.Point{p}, access.DefaultBudgetM)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +161,7 @@ func TestPostgres_ReplicaEngineFollowsWritesMadeThroughAnother(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st2.Close()
-	replica := engine.New(st2, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	replica := access.New(st2, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := replica.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func (s *Server) handleListCircles(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if f.Status = r.URL.Query().Get("status"); f.Status != "" && !slices.Contains(knownCircleStatuses, f.Status) {
+	if f.Status = r.URL.Query().Get("status"); f.Status != "" && !slices.Contains(quarterhour.CircleStatuses, f.Status) {
 		s.writeError(w, r, badRequest("status", "unknown circle status %q", f.Status))
 		return
 	}
@@ -104,10 +104,10 @@ func (s *Server) handleCreateCircle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.ID, c.Version = 0, 0
-	if c.District == "" && p.User.Role == quarterhour.RoleDistrict && len(s.zoneHosts[p.User.District]) > 0 {
+	if c.District == "" && p.User.Role == quarterhour.RoleDistrict && len(s.app.ZoneHosts(p.User.District)) > 0 {
 		c.District = p.User.District
 	}
-	if err := s.validateCircle(ctx, &c); err != nil {
+	if err := s.app.ValidateCircle(ctx, &c); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -153,7 +153,7 @@ func (s *Server) handleUpdateCircle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.ID = id
-	if err := s.validateCircle(ctx, &c); err != nil {
+	if err := s.app.ValidateCircle(ctx, &c); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -89,7 +89,7 @@ func (s *Server) handleCreateCommunity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.ID, c.Version = 0, 0
-	if err := s.validateCommunity(ctx, &c); err != nil {
+	if err := s.app.ValidateCommunity(ctx, &c); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -135,7 +135,7 @@ func (s *Server) handleUpdateCommunity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.ID = id
-	if err := s.validateCommunity(ctx, &c); err != nil {
+	if err := s.app.ValidateCommunity(ctx, &c); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

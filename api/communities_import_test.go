@@ -15,7 +15,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/quarterhour/quarterhour"
-	"github.com/quarterhour/quarterhour/api/engine"
+	"github.com/quarterhour/quarterhour/app/ingest"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/geo/osmcommunity"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
@@ -38,18 +38,18 @@ func TestPortoCommunitiesFromOSM_GiveGapAndAccessLayers(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.srv.Close(); st.Close() })
-	var communities engine.CommunityImport
+	var communities ingest.CommunityImport
 	for _, imp := range []func(*os.File) error{
 		func(r *os.File) error {
-			_, err := engine.ImportNetwork(ctx, st, r, osmnet.PBF, "porto", "porto.osm.pbf", nil)
+			_, err := ingest.ImportNetwork(ctx, st, r, osmnet.PBF, "porto", "porto.osm.pbf", nil)
 			return err
 		},
 		func(r *os.File) error {
-			_, err := engine.ImportOSMOutlets(ctx, st, r, osmnet.PBF, "porto.osm.pbf")
+			_, err := ingest.ImportOSMOutlets(ctx, st, r, osmnet.PBF, "porto.osm.pbf")
 			return err
 		},
 		func(r *os.File) error {
-			communities, err = engine.ImportOSMCommunities(ctx, st, r, osmnet.PBF, "PT1312", "porto.osm.pbf", osmcommunity.DefaultParams())
+			communities, err = ingest.ImportOSMCommunities(ctx, st, r, osmnet.PBF, "PT1312", "porto.osm.pbf", osmcommunity.DefaultParams())
 			return err
 		},
 	} {

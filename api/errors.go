@@ -8,37 +8,50 @@ import (
 	"github.com/quarterhour/quarterhour"
 )
 
-// Error is an API error: the HTTP status, a message for people and, for bad
-// input, the request field at fault. It is written as
-// {"error": "...", "field": "..."}.
-type Error struct {
-	Status  int
-	Message string
-	Field   string
-}
-
-func (e *Error) Error() string {
-	if e.Field != "" {
-		return fmt.Sprintf("%s: %s", e.Field, e.Message)
-	}
-	return e.Message
-}
+// Error is the application's error as the API writes it:
+// {"error": "...", "field": "...", "code": "..."}.
+type Error = quarterhour.Error
 
 // errorBody is the JSON shape of every error response.
 type errorBody struct {
 	Error string `json:"error"`
 	Field string `json:"field,omitempty"`
+	Code  string `json:"code,omitempty"`
+}
+
+// statusOf maps an error code to its HTTP status.
+var statusOf = map[string]int{
+	quarterhour.EInvalid:          http.StatusBadRequest,
+	quarterhour.EUnauthenticated:  http.StatusUnauthorized,
+	quarterhour.EForbidden:        http.StatusForbidden,
+	quarterhour.ENotFound:         http.StatusNotFound,
+	quarterhour.EMethod:           http.StatusMethodNotAllowed,
+	quarterhour.EConflict:         http.StatusConflict,
+	quarterhour.ETooLarge:         http.StatusRequestEntityTooLarge,
+	quarterhour.EUnsupportedMedia: http.StatusUnsupportedMediaType,
+	quarterhour.EUnprocessable:    http.StatusUnprocessableEntity,
+	quarterhour.ETooManyRequests:  http.StatusTooManyRequests,
+	quarterhour.EUnavailable:      http.StatusServiceUnavailable,
+	quarterhour.EInternal:         http.StatusInternalServerError,
+}
+
+// httpStatus is the HTTP status for an error code; 500 for unknown codes.
+func httpStatus(code string) int {
+	if st, ok := statusOf[code]; ok {
+		return st
+	}
+	return http.StatusInternalServerError
 }
 
 func badRequest(field, format string, args ...any) *Error {
-	return &Error{Status: http.StatusBadRequest, Field: field, Message: fmt.Sprintf(format, args...)}
+	return quarterhour.Invalid(field, format, args...)
 }
 
 func forbidden(field, format string, args ...any) *Error {
-	return &Error{Status: http.StatusForbidden, Field: field, Message: fmt.Sprintf(format, args...)}
+	return quarterhour.Forbidden(field, format, args...)
 }
 
-var errUnauthenticated = &Error{Status: http.StatusUnauthorized, Message: "login required"}
+var errUnauthenticated = &Error{Code: quarterhour.EUnauthenticated, Message: "login required"}
 
 // writeError maps err to a status and writes it as JSON. Store errors map to
 // 404 (ErrNotFound) and 409 (ErrConflict); an oversized body to 413; anything
@@ -49,19 +62,20 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &apiErr):
 	case errors.As(err, &tooBig):
-		apiErr = &Error{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit)}
+		apiErr = &Error{Code: quarterhour.ETooLarge, Message: fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit)}
 	case errors.Is(err, quarterhour.ErrNotFound):
-		apiErr = &Error{Status: http.StatusNotFound, Message: "not found"}
+		apiErr = &Error{Code: quarterhour.ENotFound, Message: "not found"}
 	case errors.Is(err, quarterhour.ErrConflict):
-		apiErr = &Error{Status: http.StatusConflict, Field: "version", Message: "the record was changed by someone else; reload it and apply your change again"}
+		apiErr = &Error{Code: quarterhour.EConflict, Field: "version", Message: "the record was changed by someone else; reload it and apply your change again"}
 	default:
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		apiErr = &Error{Status: http.StatusInternalServerError, Message: "internal error"}
+		apiErr = &Error{Code: quarterhour.EInternal, Message: "internal error"}
 	}
-	if apiErr.Status == http.StatusUnauthorized {
+	status := httpStatus(apiErr.Code)
+	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="quarterhour"`)
 	}
-	writeJSON(w, apiErr.Status, errorBody{Error: apiErr.Message, Field: apiErr.Field})
+	writeJSON(w, status, errorBody{Error: apiErr.Message, Field: apiErr.Field, Code: apiErr.Code})
 }
 
 func isNotFound(err error) bool { return errors.Is(err, quarterhour.ErrNotFound) }

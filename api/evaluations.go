@@ -15,7 +15,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/quarterhour/quarterhour"
-	"github.com/quarterhour/quarterhour/api/engine"
+	"github.com/quarterhour/quarterhour/app"
+	"github.com/quarterhour/quarterhour/app/access"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/scoring"
 	"github.com/quarterhour/quarterhour/store"
@@ -130,11 +131,10 @@ func (s *Server) circleAwarded(ctx context.Context, circleID, except int64) (boo
 
 // liveMetrics computes the circle's metrics now.
 func (s *Server) liveMetrics(ctx context.Context, c quarterhour.Circle, sch *scoring.Scheme) (scoring.Metrics, error) {
-	eng, err := s.geoEngine(ctx)
-	if err != nil {
+	if _, err := s.geoEngine(ctx); err != nil {
 		return scoring.Metrics{}, metricsError(c, err)
 	}
-	m, err := eng.CircleMetrics(ctx, c, sch)
+	m, err := s.app.CircleMetrics(ctx, c, sch)
 	if err != nil {
 		return scoring.Metrics{}, metricsError(c, err)
 	}
@@ -146,10 +146,10 @@ func (s *Server) liveMetrics(ctx context.Context, c quarterhour.Circle, sch *sco
 func metricsError(c quarterhour.Circle, err error) error {
 	var off *geo.OffNetworkError
 	switch {
-	case errors.Is(err, engine.ErrNotReady):
-		return &Error{Status: http.StatusServiceUnavailable, Message: "no walking network is loaded, so circle metrics cannot be computed"}
+	case errors.Is(err, access.ErrNotReady):
+		return &Error{Code: quarterhour.EUnavailable, Message: "no walking network is loaded, so circle metrics cannot be computed"}
 	case errors.As(err, &off):
-		return &Error{Status: http.StatusUnprocessableEntity, Field: "circle_id",
+		return &Error{Code: quarterhour.EUnprocessable, Field: "circle_id",
 			Message: fmt.Sprintf("circle %d has a centre off the walking network: %v", c.ID, off)}
 	}
 	return fmt.Errorf("metrics of circle %d: %w", c.ID, err)
@@ -193,28 +193,11 @@ func decodeStored(e quarterhour.Evaluation) (scoring.Submitted, scoring.Metrics,
 	return sub, m, nil
 }
 
-// canRead checks that the caller may see evaluations of district: any
-// reviewer or admin, district users only their own.
-func canRead(p *principal, district string) error {
-	if p == nil {
-		return errUnauthenticated
-	}
-	if p.User.Role == quarterhour.RoleDistrict && district != p.User.District {
-		return forbidden("district", "user %s may only see evaluations of district %s, not %s", p.User.Username, p.User.District, district)
-	}
-	return nil
-}
+// canRead checks that the caller may see evaluations of district (app.CanRead).
+func canRead(p *principal, district string) error { return app.CanRead(p.user(), district) }
 
-// canReview checks that the caller is a reviewer or an admin.
-func canReview(p *principal, action string) error {
-	if p == nil {
-		return errUnauthenticated
-	}
-	if p.User.Role != quarterhour.RoleReviewer && p.User.Role != quarterhour.RoleAdmin {
-		return forbidden("", "only a reviewer or an admin may %s an evaluation; %s is %s", action, p.User.Username, p.User.Role)
-	}
-	return nil
-}
+// canReview checks that the caller is a reviewer or an admin (app.CanReview).
+func canReview(p *principal, action string) error { return app.CanReview(p.user(), action) }
 
 // evaluationFor loads evaluation {id} and checks the caller may read it.
 func (s *Server) evaluationFor(r *http.Request) (quarterhour.Evaluation, error) {
@@ -285,7 +268,7 @@ func (s *Server) createEvaluation(ctx context.Context, w http.ResponseWriter, p 
 	ev := quarterhour.EvaluationEvent{Actor: p.User.Username, To: quarterhour.EvalDraft, Comment: "created"}
 	if err := s.store.CreateEvaluation(ctx, &e, ev); err != nil {
 		if errors.Is(err, quarterhour.ErrConflict) {
-			return &Error{Status: http.StatusConflict, Field: "circle_id",
+			return &Error{Code: quarterhour.EConflict, Field: "circle_id",
 				Message: fmt.Sprintf("circle %d already has an evaluation under %s for %d; edit that one", c.ID, sch.Code, req.Year)}
 		}
 		return fmt.Errorf("create evaluation: %w", err)
@@ -326,7 +309,7 @@ func (s *Server) updateEvaluation(r *http.Request, req updateEvaluationRequest) 
 		return e, err
 	}
 	if e.Status != quarterhour.EvalDraft && e.Status != quarterhour.EvalReturned {
-		return e, &Error{Status: http.StatusConflict, Field: "status",
+		return e, &Error{Code: quarterhour.EConflict, Field: "status",
 			Message: fmt.Sprintf("evaluation %d is %s; only a draft or a returned evaluation can be changed", e.ID, e.Status)}
 	}
 	if e.Version != req.Version {
@@ -371,7 +354,7 @@ func (s *Server) schemeAndCircle(ctx context.Context, e quarterhour.Evaluation) 
 }
 
 func staleVersion(e quarterhour.Evaluation) *Error {
-	return &Error{Status: http.StatusConflict, Field: "version",
+	return &Error{Code: quarterhour.EConflict, Field: "version",
 		Message: fmt.Sprintf("evaluation %d is at version %d now; reload it and apply your change again", e.ID, e.Version)}
 }
 
@@ -379,7 +362,7 @@ func (s *Server) handleTransitionEvaluation(w http.ResponseWriter, r *http.Reque
 	action := chi.URLParam(r, "action")
 	to, ok := evaluationActions[action]
 	if !ok {
-		s.writeError(w, r, &Error{Status: http.StatusNotFound, Field: "action", Message: fmt.Sprintf("unknown action %q; use submit, return, approve or certify", action)})
+		s.writeError(w, r, &Error{Code: quarterhour.ENotFound, Field: "action", Message: fmt.Sprintf("unknown action %q; use submit, return, approve or certify", action)})
 		return
 	}
 	var req transitionRequest
@@ -425,7 +408,7 @@ func (s *Server) transition(r *http.Request, action, to string, req transitionRe
 		return e, staleVersion(e)
 	}
 	if !quarterhour.CanTransition(e.Status, to) {
-		return e, &Error{Status: http.StatusConflict, Field: "status",
+		return e, &Error{Code: quarterhour.EConflict, Field: "status",
 			Message: fmt.Sprintf("cannot %s evaluation %d: it is %s, and %s", action, e.ID, e.Status, allowedFrom(to))}
 	}
 	from := e.Status
@@ -458,7 +441,7 @@ func (s *Server) transition(r *http.Request, action, to string, req transitionRe
 	ev := quarterhour.EvaluationEvent{Actor: p.User.Username, From: from, To: to, Comment: req.Comment}
 	if err := s.store.UpdateEvaluation(ctx, &e, ev); err != nil {
 		if errors.Is(err, quarterhour.ErrConflict) && req.AwardYuan > 0 {
-			return e, &Error{Status: http.StatusConflict, Field: "award_yuan",
+			return e, &Error{Code: quarterhour.EConflict, Field: "award_yuan",
 				Message: fmt.Sprintf("evaluation %d changed meanwhile or circle %d already holds an award; reload and check", e.ID, e.CircleID)}
 		}
 		return e, fmt.Errorf("%s evaluation %d: %w", action, e.ID, err)
@@ -480,11 +463,11 @@ func (s *Server) checkAward(ctx context.Context, sch *scoring.Scheme, e quarterh
 		return err
 	}
 	if err := scoring.CheckAward(*sch.Award, res.Tier, e.Year, amount, awarded); err != nil {
-		status := http.StatusBadRequest
+		code := quarterhour.EInvalid
 		if awarded && sch.Award.OncePerCircle {
-			status = http.StatusConflict
+			code = quarterhour.EConflict
 		}
-		return &Error{Status: status, Field: "award_yuan", Message: err.Error()}
+		return &Error{Code: code, Field: "award_yuan", Message: err.Error()}
 	}
 	return nil
 }

@@ -90,7 +90,7 @@ func (s *Server) handleUploadEvidence(w http.ResponseWriter, r *http.Request) {
 	ctype := http.DetectContentType(form.data)
 	ext, ok := evidenceTypes[ctype]
 	if !ok {
-		s.writeError(w, r, &Error{Status: http.StatusUnsupportedMediaType, Field: "file",
+		s.writeError(w, r, &Error{Code: quarterhour.EUnsupportedMedia, Field: "file",
 			Message: fmt.Sprintf("the file reads as %s; evidence must be a PDF, JPEG or PNG", ctype)})
 		return
 	}
@@ -124,7 +124,7 @@ func (s *Server) handleUploadEvidence(w http.ResponseWriter, r *http.Request) {
 // district's to change.
 func evidenceOpen(e quarterhour.Evaluation) error {
 	if e.Status != quarterhour.EvalDraft && e.Status != quarterhour.EvalReturned {
-		return &Error{Status: http.StatusConflict, Field: "status",
+		return &Error{Code: quarterhour.EConflict, Field: "status",
 			Message: fmt.Sprintf("evaluation %d is %s; evidence can be attached only to a draft or a returned evaluation", e.ID, e.Status)}
 	}
 	return nil
@@ -252,7 +252,7 @@ func readEvidenceForm(r *http.Request) (evidenceForm, error) {
 }
 
 func tooLargeEvidence() *Error {
-	return &Error{Status: http.StatusRequestEntityTooLarge, Field: "file",
+	return &Error{Code: quarterhour.ETooLarge, Field: "file",
 		Message: fmt.Sprintf("an evidence file may be at most %d MB", MaxEvidenceBytes>>20)}
 }
 

@@ -114,7 +114,7 @@ func (s *Server) outletFilter(r *http.Request, f exportFilter) (store.OutletFilt
 		return of, badRequest("status", "status must be %q or %q", quarterhour.OutletOpen, quarterhour.OutletClosed)
 	}
 	if of.Category = r.URL.Query().Get("category"); of.Category != "" {
-		cats, err := s.categorySet(r.Context())
+		cats, err := s.app.CategorySet(r.Context())
 		if err != nil {
 			return of, err
 		}
@@ -224,7 +224,7 @@ func (s *Server) handleExportGeoJSON(w http.ResponseWriter, r *http.Request) {
 	layer := chi.URLParam(r, "layer")
 	access, ok := exportLayers[layer]
 	if !ok {
-		s.writeError(w, r, &Error{Status: http.StatusNotFound, Field: "layer", Message: fmt.Sprintf("no export layer %q; layers: %s", layer, strings.Join(exportLayerNames, ", "))})
+		s.writeError(w, r, &Error{Code: quarterhour.ENotFound, Field: "layer", Message: fmt.Sprintf("no export layer %q; layers: %s", layer, strings.Join(exportLayerNames, ", "))})
 		return
 	}
 	f, err := s.readExportFilter(r, access)
@@ -298,7 +298,7 @@ func (s *Server) exportCommunities(r *http.Request, f exportFilter) (func(*featu
 }
 
 func (s *Server) exportCircles(r *http.Request, f exportFilter) (func(*featureStream) error, error) {
-	if f.status != "" && !slices.Contains(knownCircleStatuses, f.status) {
+	if f.status != "" && !slices.Contains(quarterhour.CircleStatuses, f.status) {
 		return nil, badRequest("status", "unknown circle status %q", f.status)
 	}
 	cs, err := s.store.ListCircles(r.Context(), store.CircleFilter{District: f.district, Status: f.status})
@@ -421,12 +421,12 @@ func (s *Server) handleExportOutletsCSV(w http.ResponseWriter, r *http.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	cats, err := s.categorySet(ctx)
+	cats, err := s.app.CategorySet(ctx)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	counties, err := s.countyIndex(ctx)
+	counties, err := s.app.Counties(ctx)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -438,7 +438,7 @@ func (s *Server) handleExportOutletsCSV(w http.ResponseWriter, r *http.Request) 
 	}
 	setAttachment(w, "text/csv; charset=utf-8", exportFilename("outlets", f.district, "csv"))
 	w.WriteHeader(http.StatusOK)
-	err = writeOutletCSV(w, func(fn func(quarterhour.Outlet) error) error { return pages.each(ctx, fn) }, cats, counties.names, f.crs)
+	err = writeOutletCSV(w, func(fn func(quarterhour.Outlet) error) error { return pages.each(ctx, fn) }, cats, counties.Names(), f.crs)
 	if err != nil {
 		s.log.ErrorContext(ctx, "outlet CSV export failed mid-stream", "err", err)
 		panic(http.ErrAbortHandler)

@@ -34,7 +34,7 @@ func (s *Server) handleCreateFeedback(w http.ResponseWriter, r *http.Request) {
 	if s.feedbackLimiter != nil {
 		if wait, ok := s.feedbackLimiter.allow(clientIP(r), time.Now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
-			s.writeError(w, r, &Error{Status: http.StatusTooManyRequests, Message: "too much feedback from this address; wait a minute"})
+			s.writeError(w, r, &Error{Code: quarterhour.ETooManyRequests, Message: "too much feedback from this address; wait a minute"})
 			return
 		}
 	}

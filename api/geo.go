@@ -16,7 +16,8 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"github.com/quarterhour/quarterhour"
-	"github.com/quarterhour/quarterhour/api/engine"
+	"github.com/quarterhour/quarterhour/app"
+	"github.com/quarterhour/quarterhour/app/access"
 	"github.com/quarterhour/quarterhour/geo"
 )
 
@@ -42,7 +43,7 @@ func (w walk) mPerMin() float64 { return w.SpeedKmh * 1000 / 60 }
 // queryWalk reads minutes (default 15, in (0, 60]) and speed_kmh (default
 // 4.0, in (0, 10]).
 func queryWalk(r *http.Request) (walk, error) {
-	w := walk{Minutes: engine.DefaultMinutes, SpeedKmh: engine.DefaultSpeedKmh}
+	w := walk{Minutes: access.DefaultMinutes, SpeedKmh: access.DefaultSpeedKmh}
 	var err error
 	if w.Minutes, err = queryFloat(r, "minutes", w.Minutes); err != nil {
 		return w, err
@@ -56,7 +57,7 @@ func queryWalk(r *http.Request) (walk, error) {
 	if !(w.SpeedKmh > 0) || w.SpeedKmh > maxSpeedKmh {
 		return w, badRequest("speed_kmh", "speed_kmh must be above 0 and at most %d", maxSpeedKmh)
 	}
-	w.BudgetM = engine.BudgetM(w.Minutes, w.SpeedKmh)
+	w.BudgetM = access.BudgetM(w.Minutes, w.SpeedKmh)
 	return w, nil
 }
 
@@ -111,33 +112,33 @@ type offNetworkBody struct {
 // no network loaded 503; the rest as writeError.
 func (s *Server) writeGeoError(w http.ResponseWriter, r *http.Request, field string, err error) {
 	var off *geo.OffNetworkError
-	var unknown *engine.UnknownCategoryError
+	var unknown *access.UnknownCategoryError
 	switch {
 	case errors.As(err, &off):
 		writeJSON(w, http.StatusUnprocessableEntity, offNetworkBody{Error: off.Error(), Field: field,
 			DistanceM: math.Round(off.DistanceM*10) / 10, MaxM: off.MaxM})
 	case errors.As(err, &unknown):
 		s.writeError(w, r, badRequest("category", "%v", unknown))
-	case errors.Is(err, engine.ErrNotReady):
-		s.writeError(w, r, &Error{Status: http.StatusServiceUnavailable, Message: "no walking network is loaded; import one and reload"})
+	case errors.Is(err, access.ErrNotReady):
+		s.writeError(w, r, &Error{Code: quarterhour.EUnavailable, Message: "no walking network is loaded; import one and reload"})
 	default:
 		s.writeError(w, r, err)
 	}
 }
 
 // geoEngine returns the engine, loading it on first use.
-func (s *Server) geoEngine(ctx context.Context) (*engine.Engine, error) {
-	if err := s.engine.EnsureLoaded(ctx); err != nil {
+func (s *Server) geoEngine(ctx context.Context) (*access.Index, error) {
+	if err := s.index.EnsureLoaded(ctx); err != nil {
 		return nil, err
 	}
-	if !s.engine.Ready() {
-		return nil, engine.ErrNotReady
+	if !s.index.Ready() {
+		return nil, access.ErrNotReady
 	}
-	return s.engine, nil
+	return s.index, nil
 }
 
 // queryCategory reads a category code; required makes it mandatory.
-func queryCategory(r *http.Request, eng *engine.Engine, required bool) (string, error) {
+func queryCategory(r *http.Request, eng *access.Index, required bool) (string, error) {
 	c := r.URL.Query().Get("category")
 	if c == "" {
 		if required {
@@ -310,7 +311,7 @@ func (s *Server) handleNearby(w http.ResponseWriter, r *http.Request) {
 	out := nearbyResponse{Origin: toLonLat(origin), Walk: wk, BudgetM: wk.BudgetM, Outlets: []nearbyOutlet{}}
 	for _, h := range hits {
 		o := h.Outlet
-		isOpen := engine.OpenNow(o.OpeningHours, now)
+		isOpen := quarterhour.OpenNow(o.OpeningHours, now)
 		if (cat != "" && o.Category != cat) || (openNow && !isOpen) || (cash && !o.AcceptsCash) || (card && !o.AcceptsCard) {
 			continue
 		}
@@ -449,14 +450,14 @@ func (s *Server) queryKnownDistrict(r *http.Request) (string, error) {
 	if d == "" {
 		return "", badRequest("district", "district is required")
 	}
-	ix, err := s.countyIndex(r.Context())
+	ix, err := s.app.Counties(r.Context())
 	if err != nil {
 		return "", err
 	}
-	if _, ok := ix.names[d]; ok {
+	if _, ok := ix.Names()[d]; ok {
 		return d, nil
 	}
-	ok, err := s.labelledDistrict(r.Context(), d)
+	ok, err := s.app.LabelledDistrict(r.Context(), d)
 	if err != nil {
 		return "", err
 	}
@@ -466,7 +467,7 @@ func (s *Server) queryKnownDistrict(r *http.Request) (string, error) {
 	return d, nil
 }
 
-func basicCategories(eng *engine.Engine) []string {
+func basicCategories(eng *access.Index) []string {
 	var out []string
 	for _, c := range eng.Categories() {
 		if c.Tier == quarterhour.TierBasic {
@@ -623,7 +624,7 @@ type scenarioResponse struct {
 	ComputeMS   float64             `json:"compute_ms"`
 }
 
-func toCoverageJSON(c engine.CommunityCoverage) coverageJSON {
+func toCoverageJSON(c access.CommunityCoverage) coverageJSON {
 	return coverageJSON{Covered: c.Covered, Uncovered: c.Uncovered, Share: c.Share}
 }
 
@@ -633,7 +634,7 @@ func (s *Server) handleScenarioCoverage(w http.ResponseWriter, r *http.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	wk := walk{Minutes: engine.DefaultMinutes, SpeedKmh: engine.DefaultSpeedKmh}
+	wk := walk{Minutes: access.DefaultMinutes, SpeedKmh: access.DefaultSpeedKmh}
 	if req.Minutes != nil {
 		wk.Minutes = *req.Minutes
 	}
@@ -648,7 +649,7 @@ func (s *Server) handleScenarioCoverage(w http.ResponseWriter, r *http.Request) 
 		s.writeError(w, r, badRequest("speed_kmh", "speed_kmh must be above 0 and at most %d", maxSpeedKmh))
 		return
 	}
-	wk.BudgetM = engine.BudgetM(wk.Minutes, wk.SpeedKmh)
+	wk.BudgetM = access.BudgetM(wk.Minutes, wk.SpeedKmh)
 	if len(req.Add) == 0 && len(req.Remove) == 0 {
 		s.writeError(w, r, badRequest("add", "give outlets to add or remove"))
 		return
@@ -658,7 +659,7 @@ func (s *Server) handleScenarioCoverage(w http.ResponseWriter, r *http.Request) 
 		s.writeGeoError(w, r, "", err)
 		return
 	}
-	sc := engine.Scenario{Remove: req.Remove}
+	sc := access.Scenario{Remove: req.Remove}
 	for i, a := range req.Add {
 		field := fmt.Sprintf("add[%d]", i)
 		if _, err := eng.Category(a.Category); err != nil {
@@ -670,10 +671,10 @@ func (s *Server) handleScenarioCoverage(w http.ResponseWriter, r *http.Request) 
 			s.writeError(w, r, badRequest(field+".lon", "%v", err))
 			return
 		}
-		sc.Add = append(sc.Add, engine.ScenarioSite{Category: a.Category, Point: p})
+		sc.Add = append(sc.Add, access.ScenarioSite{Category: a.Category, Point: p})
 	}
 	if req.District != "" {
-		if !sixDigits.MatchString(req.District) {
+		if !app.SixDigits.MatchString(req.District) {
 			s.writeError(w, r, badRequest("district", "district %q is not a 6-digit county code", req.District))
 			return
 		}
@@ -729,7 +730,7 @@ type communityCoverageJSON struct {
 	Share      float64 `json:"share"`
 }
 
-func toCommunityCoverageJSON(c engine.CommunityCoverage) communityCoverageJSON {
+func toCommunityCoverageJSON(c access.CommunityCoverage) communityCoverageJSON {
 	return communityCoverageJSON{ID: c.CommunityID, Name: c.Name, Population: c.Population,
 		Covered: c.Covered, Uncovered: c.Uncovered, Share: c.Share}
 }
@@ -871,11 +872,11 @@ func (s *Server) handleReload(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, forbidden("", "only an admin may reload the engine"))
 		return
 	}
-	if err := s.engine.Reload(r.Context()); err != nil {
+	if err := s.index.Reload(r.Context()); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.engine.Stats())
+	writeJSON(w, http.StatusOK, s.index.Stats())
 }
 
 var (

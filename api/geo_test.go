@@ -18,7 +18,8 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"github.com/quarterhour/quarterhour"
-	"github.com/quarterhour/quarterhour/api/engine"
+	"github.com/quarterhour/quarterhour/app/access"
+	"github.com/quarterhour/quarterhour/app/ingest"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
 	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/sqlite"
@@ -56,11 +57,11 @@ func portoAPI(t testing.TB) *fixture {
 		}
 		for _, imp := range []func(f *os.File) error{
 			func(f *os.File) error {
-				_, err := engine.ImportNetwork(ctx, st, f, osmnet.PBF, "porto", "porto.osm.pbf", nil)
+				_, err := ingest.ImportNetwork(ctx, st, f, osmnet.PBF, "porto", "porto.osm.pbf", nil)
 				return err
 			},
 			func(f *os.File) error {
-				_, err := engine.ImportOSMOutlets(ctx, st, f, osmnet.PBF, "porto.osm.pbf")
+				_, err := ingest.ImportOSMOutlets(ctx, st, f, osmnet.PBF, "porto.osm.pbf")
 				return err
 			},
 		} {
@@ -513,7 +514,7 @@ func TestAdminReloadRoute_AdminOnly(t *testing.T) {
 	f := sqliteAPI(t)
 	f.wantError(t, http.MethodPost, "/api/v1/admin/reload", "", nil, http.StatusUnauthorized, "")
 	f.wantError(t, http.MethodPost, "/api/v1/admin/reload", "rencheng", nil, http.StatusForbidden, "")
-	var st engine.Stats
+	var st access.Stats
 	f.do(t, http.MethodPost, "/api/v1/admin/reload", "admin", nil, http.StatusOK, &st)
 	if len(st.Areas) == 0 || st.Outlets == 0 || st.Communities == 0 {
 		t.Errorf("reload stats %+v", st)

@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/seeds"
 	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/sqlite"
@@ -111,7 +112,7 @@ func newFixture(st store.Store, cfg Config) (*fixture, error) {
 	if _, err := st.Seed(ctx, b); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
-	hash, err := HashPassword(testPassword)
+	hash, err := app.HashPassword(testPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +221,7 @@ func countyPoint(t *testing.T, st store.Store, code string) orb.Point {
 	if len(r.Boundary) == 0 {
 		t.Fatalf("county %s has no boundary", code)
 	}
-	return representativePoint(r.Boundary)
+	return app.RepresentativePoint(r.Boundary)
 }
 
 // townOf returns the code of a town-level unit of county.

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -133,8 +134,8 @@ func (s *Server) ImportOutlets(ctx context.Context, r io.Reader, req OutletImpor
 	default:
 		return nil, badRequest("crs", "crs is required: wgs84 (GPS, OSM), gcj02 (Amap, Tencent) or bd09 (Baidu)")
 	}
-	if !slices.Contains(knownSources, req.Source) {
-		return nil, badRequest("source", "unknown source %q (known: %s)", req.Source, strings.Join(knownSources, ", "))
+	if !slices.Contains(app.OutletSources, req.Source) {
+		return nil, badRequest("source", "unknown source %q (known: %s)", req.Source, strings.Join(app.OutletSources, ", "))
 	}
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -321,17 +322,17 @@ type outletImporter struct {
 	req      OutletImport
 	catSet   map[string]quarterhour.Category
 	cats     categoryResolver
-	counties *countyIndex
+	counties *app.CountyIndex
 	existing map[string]quarterhour.Outlet // by SourceRef
 	refRows  map[string]int                // ref -> first row using it
 }
 
 func (s *Server) newOutletImporter(ctx context.Context, req OutletImport) (*outletImporter, error) {
-	cats, err := s.categorySet(ctx)
+	cats, err := s.app.CategorySet(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("import outlets: %w", err)
 	}
-	ix, err := s.countyIndex(ctx)
+	ix, err := s.app.Counties(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("import outlets: %w", err)
 	}
@@ -432,7 +433,7 @@ func (im *outletImporter) outlet(ctx context.Context, row int, rec []string, col
 		return reject(colDistrict, "you may import outlets of district %s only, not %s", im.req.District, district)
 	case im.req.District != "":
 		district = im.req.District
-	case district == "" && exists && len(im.s.zoneHosts[old.District]) > 0:
+	case district == "" && exists && len(im.s.app.ZoneHosts(old.District)) > 0:
 		// An outlet of a zone without a boundary keeps its zone.
 		district = old.District
 	}
@@ -440,7 +441,7 @@ func (im *outletImporter) outlet(ctx context.Context, row int, rec []string, col
 		return reject(colRef, "outlet %s/%s belongs to district %s, not %s", im.req.Source, ref, old.District, im.req.District)
 	}
 	o.District = district
-	if err := im.s.checkOutlet(ctx, &o, im.catSet); err != nil {
+	if err := im.s.app.CheckOutlet(ctx, &o, im.catSet); err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
 			return quarterhour.Outlet{}, nil, err
@@ -485,8 +486,8 @@ func (im *outletImporter) crsHint(raw, converted orb.Point) string {
 
 // crsHint is the hint for a point read as declared: raw as in the file,
 // converted to WGS-84.
-func crsHint(counties *countyIndex, declared geo.CRS, raw, converted orb.Point) string {
-	if counties.locate(converted) != "" {
+func crsHint(counties *app.CountyIndex, declared geo.CRS, raw, converted orb.Point) string {
+	if counties.Locate(converted) != "" {
 		return ""
 	}
 	for _, alt := range []geo.CRS{geo.WGS84, geo.GCJ02, geo.BD09} {
@@ -494,9 +495,9 @@ func crsHint(counties *countyIndex, declared geo.CRS, raw, converted orb.Point) 
 			continue
 		}
 		p, err := geo.Transform(raw, alt, geo.WGS84)
-		if err == nil && counties.locate(p) != "" {
+		if err == nil && counties.Locate(p) != "" {
 			return fmt.Sprintf("; it would lie in %s if read as %s: the file looks like %s declared as %s",
-				counties.label(counties.locate(p)), alt, crsLabel(alt), crsLabel(declared))
+				counties.Label(counties.Locate(p)), alt, crsLabel(alt), crsLabel(declared))
 		}
 	}
 	return ""
@@ -558,9 +559,9 @@ func parseServices(v string) ([]string, error) {
 		if c, ok := serviceNames[part]; ok {
 			code = c
 		}
-		if !slices.Contains(knownServices, code) {
+		if !slices.Contains(app.OutletServices, code) {
 			return nil, fmt.Errorf("unknown service %q (known: %s, or their codes %s)", part,
-				strings.Join(sortedKeys(serviceNames), "、"), strings.Join(knownServices, ", "))
+				strings.Join(sortedKeys(serviceNames), "、"), strings.Join(app.OutletServices, ", "))
 		}
 		if !slices.Contains(out, code) {
 			out = append(out, code)
@@ -654,7 +655,7 @@ func (s *Server) handleImportOutlets(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	req, body, err := readRegisterImport(r, p, knownSources, "upload.csv", "text/csv", "application/csv", "text/plain", "application/octet-stream")
+	req, body, err := readRegisterImport(r, p, app.OutletSources, "upload.csv", "text/csv", "application/csv", "text/plain", "application/octet-stream")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -736,7 +737,7 @@ func registerBody(r *http.Request, defaultName string, media ...string) (io.Read
 	if slices.Contains(media, mt) {
 		return r.Body, defaultName, nil
 	}
-	return nil, "", &Error{Status: http.StatusUnsupportedMediaType, Field: "Content-Type",
+	return nil, "", &Error{Code: quarterhour.EUnsupportedMedia, Field: "Content-Type",
 		Message: fmt.Sprintf("send the register as %s or multipart/form-data (field \"file\"), not %s", media[0], mt)}
 }
 
@@ -788,7 +789,7 @@ var importOperations = []operation{
 		bodyMedia: map[string]string{"text/csv": "OutletRegisterCSV", "multipart/form-data": "OutletRegisterUpload"},
 		params: []param{
 			{name: "crs", in: "query", typ: "string", required: true, desc: "coordinate system of the file: wgs84 | gcj02 (Amap, Tencent) | bd09 (Baidu); converted to WGS-84"},
-			{name: "source", in: "query", typ: "string", required: true, desc: "register source, one of " + strings.Join(knownSources, ", ") + "; with each row's ref it keys the outlets"},
+			{name: "source", in: "query", typ: "string", required: true, desc: "register source, one of " + strings.Join(app.OutletSources, ", ") + "; with each row's ref it keys the outlets"},
 			{name: "dry_run", in: "query", typ: "string", desc: "1 to validate and report without writing"},
 			{name: "file", in: "query", typ: "string", desc: "file name recorded with a text/csv body"},
 		}},

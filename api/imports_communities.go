@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -157,13 +158,13 @@ func (s *Server) ImportCommunities(ctx context.Context, r io.Reader, req Communi
 type communityImporter struct {
 	s        *Server
 	req      CommunityImport
-	counties *countyIndex
+	counties *app.CountyIndex
 	existing map[string]quarterhour.Community // the source's communities by SourceRef
 	refRows  map[string]int                   // ref -> first feature using it
 }
 
 func (s *Server) newCommunityImporter(ctx context.Context, req CommunityImport) (*communityImporter, error) {
-	ix, err := s.countyIndex(ctx)
+	ix, err := s.app.Counties(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("import communities: %w", err)
 	}
@@ -224,7 +225,7 @@ func (im *communityImporter) community(ctx context.Context, row int, geometry js
 	}
 	ref := text(propRef)
 	if ref == "" {
-		ref = contentRef(name, representativePoint(poly))
+		ref = contentRef(name, app.RepresentativePoint(poly))
 	}
 	if first, dup := im.refRows[ref]; dup {
 		if text(propRef) == "" {
@@ -284,9 +285,9 @@ func (im *communityImporter) community(ctx context.Context, row int, geometry js
 	} else if district != "" {
 		c.District = district
 	}
-	rawPoint, point := representativePoint(raw), representativePoint(poly)
+	rawPoint, point := app.RepresentativePoint(raw), app.RepresentativePoint(poly)
 	if c.RegionCode == "" {
-		d, err := im.s.placePoint(ctx, point, "geometry", c.District)
+		d, err := im.s.app.PlacePoint(ctx, point, "geometry", c.District)
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) {
@@ -296,7 +297,7 @@ func (im *communityImporter) community(ctx context.Context, row int, geometry js
 		}
 		c.RegionCode, c.District = d+"000000", d
 	}
-	if err := im.s.validateCommunity(ctx, &c); err != nil {
+	if err := im.s.app.ValidateCommunity(ctx, &c); err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
 			return quarterhour.Community{}, nil, err

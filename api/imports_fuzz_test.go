@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net/http"
 	"os"
 	"testing"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
 )
 
@@ -64,7 +64,7 @@ func FuzzImportOutletsCSV(f *testing.F) {
 		rep, err := fx.api.ImportOutlets(context.Background(), bytes.NewReader(body), req)
 		if err != nil {
 			var e *Error
-			if !errors.As(err, &e) || e.Status != http.StatusBadRequest || e.Field == "" {
+			if !errors.As(err, &e) || e.Code != quarterhour.EInvalid || e.Field == "" {
 				t.Fatalf("a bad file must be a 400 naming a field, got %v", err)
 			}
 			return

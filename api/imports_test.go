@@ -346,7 +346,7 @@ func TestImportOutlets_RowNumbersCountLikeASpreadsheet(t *testing.T) {
 
 func TestImportOutlets_HintsWhenGCJ02IsDeclaredAsWGS84(t *testing.T) {
 	f := sqliteAPI(t)
-	ix, err := f.api.countyIndex(context.Background())
+	ix, err := f.api.app.Counties(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,8 +354,8 @@ func TestImportOutlets_HintsWhenGCJ02IsDeclaredAsWGS84(t *testing.T) {
 	// east, so a GCJ-02 point of a place just inside the eastern edge, read
 	// as WGS-84, lies outside every county.
 	var east orb.Point
-	for _, c := range ix.polygons {
-		for _, poly := range c.boundary {
+	for _, c := range ix.Polygons {
+		for _, poly := range c.Boundary {
 			for _, v := range poly[0] {
 				if v[0] > east[0] {
 					east = v
@@ -365,7 +365,7 @@ func TestImportOutlets_HintsWhenGCJ02IsDeclaredAsWGS84(t *testing.T) {
 	}
 	var inside orb.Point
 	for _, d := range []float64{0.0005, 0.001, 0.0015, 0.002} {
-		if q := (orb.Point{east[0] - d, east[1]}); ix.locate(q) != "" && ix.locate(geo.WGS84ToGCJ02(q)) == "" {
+		if q := (orb.Point{east[0] - d, east[1]}); ix.Locate(q) != "" && ix.Locate(geo.WGS84ToGCJ02(q)) == "" {
 			inside = q
 			break
 		}

@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 )
 
 // operation documents one route of the API.
@@ -105,7 +108,7 @@ func feature(props string) map[string]any {
 
 func schemas() map[string]any {
 	return map[string]any{
-		"Error": obj(map[string]any{"error": tString, "field": tString}, "error"),
+		"Error": obj(map[string]any{"error": tString, "field": tString, "code": tString}, "error"),
 		"Health": obj(map[string]any{
 			"status":         map[string]any{"type": "string", "enum": []string{"ok", "unavailable"}},
 			"store":          map[string]any{"type": "string", "enum": []string{"sqlite", "postgres"}},
@@ -139,12 +142,12 @@ func schemas() map[string]any {
 			"id": tInt, "name": tString, "category": tString, "h3": tString, "district": tString,
 			"address": tString, "brand": tString, "is_chain": tBool, "floor_area_m2": tNum,
 			"accepts_cash": tBool, "accepts_card": tBool, "low_margin": tBool,
-			"services":      map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": knownServices}},
+			"services":      map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": app.OutletServices}},
 			"opening_hours": tString,
 			"status":        map[string]any{"type": "string", "enum": []string{"open", "closed"}},
 			"opened_on":     map[string]any{"type": "string", "format": "date"},
 			"closed_on":     map[string]any{"type": "string", "format": "date"},
-			"source":        map[string]any{"type": "string", "enum": knownSources},
+			"source":        map[string]any{"type": "string", "enum": app.OutletSources},
 			"source_ref":    tString, "original_crs": tString, "synthetic": tBool, "version": tInt, "updated_at": tTime,
 		}, "name", "category"),
 		"OutletFeature": feature("Outlet"),
@@ -157,9 +160,9 @@ func schemas() map[string]any {
 		"CommunityFeature": feature("Community"),
 		"Circle": obj(map[string]any{
 			"id": tInt, "name": tString, "district": tString, "pilot_zone": tString,
-			"layout":        map[string]any{"type": "string", "enum": knownLayouts},
+			"layout":        map[string]any{"type": "string", "enum": app.CircleLayouts},
 			"community_ids": tInts,
-			"status":        map[string]any{"type": "string", "enum": knownCircleStatuses},
+			"status":        map[string]any{"type": "string", "enum": quarterhour.CircleStatuses},
 			"planned_year":  tInt, "completed_year": tInt, "synthetic": tBool, "version": tInt, "updated_at": tTime,
 		}, "name", "layout", "community_ids"),
 		"CircleFeature": func() map[string]any {

@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -64,7 +65,7 @@ func queryInt(r *http.Request, name string, def int) (int, error) {
 
 func queryDistrict(r *http.Request) (string, error) {
 	d := r.URL.Query().Get("district")
-	if d != "" && !ValidDistrict(d) {
+	if d != "" && !app.ValidDistrict(d) {
 		return "", badRequest("district", "district %q is neither a 6-digit county code nor a label such as PT1312", d)
 	}
 	return d, nil
@@ -84,7 +85,7 @@ func (s *Server) handleListOutlets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if f.Category = q.Get("category"); f.Category != "" {
-		cats, err := s.categorySet(ctx)
+		cats, err := s.app.CategorySet(ctx)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -176,11 +177,11 @@ func (s *Server) handleCreateOutlet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o.ID, o.Version = 0, 0
-	if o.District == "" && p.User.Role == quarterhour.RoleDistrict && len(s.zoneHosts[p.User.District]) > 0 {
+	if o.District == "" && p.User.Role == quarterhour.RoleDistrict && len(s.app.ZoneHosts(p.User.District)) > 0 {
 		// A zone user's points lie in host counties; the outlet is the zone's.
 		o.District = p.User.District
 	}
-	if err := s.validateOutlet(ctx, &o); err != nil {
+	if err := s.app.ValidateOutlet(ctx, &o); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -229,7 +230,7 @@ func (s *Server) handleUpdateOutlet(w http.ResponseWriter, r *http.Request) {
 	if o.Source == "" {
 		o.Source, o.SourceRef = old.Source, old.SourceRef
 	}
-	if err := s.validateOutlet(ctx, &o); err != nil {
+	if err := s.app.ValidateOutlet(ctx, &o); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -69,7 +69,7 @@ func (s *Server) handleListRegions(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleGetRegion(w http.ResponseWriter, r *http.Request) {
 	code := chi.URLParam(r, "code")
 	if !regionCode.MatchString(code) {
-		s.writeError(w, r, &Error{Status: http.StatusNotFound, Field: "code", Message: fmt.Sprintf("%q is not a 6-, 9- or 12-digit region code", code)})
+		s.writeError(w, r, &Error{Code: quarterhour.ENotFound, Field: "code", Message: fmt.Sprintf("%q is not a 6-, 9- or 12-digit region code", code)})
 		return
 	}
 	rg, err := s.store.GetRegion(r.Context(), fullCode(code))

@@ -93,7 +93,7 @@ func (s *Server) handleLoadScheme(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(body) > maxSchemeBytes {
-		s.writeError(w, r, &Error{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("a scheme document is at most %d bytes", maxSchemeBytes)})
+		s.writeError(w, r, &Error{Code: quarterhour.ETooLarge, Message: fmt.Sprintf("a scheme document is at most %d bytes", maxSchemeBytes)})
 		return
 	}
 	sch, err := scoring.ParseScheme(body)

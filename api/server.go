@@ -12,13 +12,14 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
-	"github.com/quarterhour/quarterhour/api/engine"
+	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
+	"github.com/quarterhour/quarterhour/app/access"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -27,7 +28,7 @@ const MaxBodyBytes = 10 << 20
 
 // Config wires a Server.
 type Config struct {
-	// Store holds all data. Required.
+	// Store holds all data; used to build the App when App is nil.
 	Store store.Store
 	// Logger receives request and error logs; slog.Default() when nil.
 	Logger *slog.Logger
@@ -41,21 +42,11 @@ type Config struct {
 	// FeedbackPerMinute limits anonymous feedback posts per client IP; 5
 	// when zero, unlimited when negative.
 	FeedbackPerMinute int
-	// ZoneHosts lists, for county-level units without a boundary of their
-	// own (development zones), the counties whose land they lie in; points
-	// inside a host county are accepted for the zone. DefaultZoneHosts when
-	// nil.
-	ZoneHosts map[string][]string
 	// Frontend, when set, serves every path outside /api and /healthz.
 	Frontend http.Handler
-	// Engine answers the walking-access routes; when nil one is built over
-	// Store and loaded on first use.
-	Engine *engine.Engine
+	// App runs the use cases; when nil one is built over Store.
+	App *app.App
 }
-
-// DefaultZoneHosts: 济宁高新区 (370871) has no published boundary; its towns
-// lie in the land of 任城区 (370811) and 兖州区 (370812).
-var DefaultZoneHosts = map[string][]string{"370871": {"370811", "370812"}}
 
 // Server is the HTTP API. It is stateless apart from caches of reference
 // data, so several can serve one database.
@@ -64,43 +55,40 @@ type Server struct {
 	log        *slog.Logger
 	sessionTTL time.Duration
 	secure     bool
-	zoneHosts  map[string][]string
 	limiter    *rateLimiter
 	router     chi.Router
 
 	feedbackLimiter *rateLimiter
 
-	countiesMu sync.Mutex
-	counties   *countyIndex
-
-	engine *engine.Engine
+	app   *app.App
+	index *access.Index
 }
 
 // New builds the API handler for cfg.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil {
-		return nil, errors.New("api: Config.Store is required")
-	}
 	s := &Server{
-		store:      cfg.Store,
 		log:        cfg.Logger,
 		sessionTTL: cfg.SessionTTL,
 		secure:     cfg.SecureCookie,
-		zoneHosts:  cfg.ZoneHosts,
-		engine:     cfg.Engine,
+		app:        cfg.App,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	if s.engine == nil {
-		s.engine = engine.New(cfg.Store, s.log)
+	if s.app == nil {
+		if cfg.Store == nil {
+			return nil, errors.New("api: Config.App or Config.Store is required")
+		}
+		a, err := app.New(app.Config{Store: cfg.Store, Logger: s.log})
+		if err != nil {
+			return nil, err
+		}
+		s.app = a
 	}
-	s.store = engineStore{Store: cfg.Store, eng: s.engine, log: s.log}
+	s.store = s.app.Store()
+	s.index = s.app.Access()
 	if s.sessionTTL <= 0 {
 		s.sessionTTL = 12 * time.Hour
-	}
-	if s.zoneHosts == nil {
-		s.zoneHosts = DefaultZoneHosts
 	}
 	perMinute := cfg.LoginAttemptsPerMinute
 	if perMinute == 0 {
@@ -204,10 +192,10 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 		r.Post("/feedback/{id}/resolve", s.handleResolveFeedback)
 
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-			s.writeError(w, r, &Error{Status: http.StatusNotFound, Message: "no such API route"})
+			s.writeError(w, r, &Error{Code: quarterhour.ENotFound, Message: "no such API route"})
 		})
 		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-			s.writeError(w, r, &Error{Status: http.StatusMethodNotAllowed, Message: "method not allowed on this route"})
+			s.writeError(w, r, &Error{Code: quarterhour.EMethod, Message: "method not allowed on this route"})
 		})
 	})
 	if frontend != nil {
@@ -343,7 +331,7 @@ func pathID(r *http.Request) (int64, error) {
 	raw := chi.URLParam(r, "id")
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, &Error{Status: http.StatusNotFound, Field: "id", Message: fmt.Sprintf("%q is not a valid id", raw)}
+		return 0, &Error{Code: quarterhour.ENotFound, Field: "id", Message: fmt.Sprintf("%q is not a valid id", raw)}
 	}
 	return id, nil
 }

@@ -20,7 +20,8 @@ import (
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
 
-	"github.com/quarterhour/quarterhour/api/engine"
+	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app/access"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -123,7 +124,7 @@ func tileLayerParam(r *http.Request) (*tileLayer, error) {
 	name := chi.URLParam(r, "layer")
 	l, ok := tileLayers[name]
 	if !ok {
-		return nil, &Error{Status: http.StatusNotFound, Field: "layer", Message: fmt.Sprintf("no tile layer %q; layers: %s", name, strings.Join(tileLayerNames, ", "))}
+		return nil, &Error{Code: quarterhour.ENotFound, Field: "layer", Message: fmt.Sprintf("no tile layer %q; layers: %s", name, strings.Join(tileLayerNames, ", "))}
 	}
 	return l, nil
 }
@@ -144,8 +145,8 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 	}
 	data, err := s.renderTile(r.Context(), l, t)
 	if err != nil {
-		if errors.Is(err, engine.ErrNotReady) {
-			err = &Error{Status: http.StatusServiceUnavailable, Message: "no walking network is loaded"}
+		if errors.Is(err, access.ErrNotReady) {
+			err = &Error{Code: quarterhour.EUnavailable, Message: "no walking network is loaded"}
 		}
 		s.writeError(w, r, err)
 		return
@@ -227,7 +228,7 @@ func (s *Server) outletTileFeatures(ctx context.Context, t maptile.Tile, b orb.B
 	if err != nil {
 		return nil, fmt.Errorf("list outlets: %w", err)
 	}
-	cats, err := s.categorySet(ctx)
+	cats, err := s.app.CategorySet(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -299,23 +300,23 @@ func (s *Server) networkTileFeatures(ctx context.Context, _ maptile.Tile, b orb.
 }
 
 func (s *Server) regionTileFeatures(ctx context.Context, _ maptile.Tile, b orb.Bound) ([]*geojson.Feature, error) {
-	ix, err := s.countyIndex(ctx)
+	ix, err := s.app.Counties(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var fs []*geojson.Feature
-	for _, c := range ix.polygons {
-		if !c.bound.Intersects(b) {
+	for _, c := range ix.Polygons {
+		if !c.Bound.Intersects(b) {
 			continue
 		}
 		// Clipping works in place on a copy (the index is shared), first in
 		// lon/lat so only the part near the tile is projected.
-		g := clip.Geometry(b, c.boundary.Clone())
+		g := clip.Geometry(b, c.Boundary.Clone())
 		if g == nil {
 			continue
 		}
 		f := geojson.NewFeature(g)
-		f.Properties = geojson.Properties{"code": c.code, "name": ix.names[c.code]}
+		f.Properties = geojson.Properties{"code": c.Code, "name": ix.Names()[c.Code]}
 		fs = append(fs, f)
 	}
 	return fs, nil
@@ -360,7 +361,7 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	ix, err := s.countyIndex(r.Context())
+	ix, err := s.app.Counties(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -379,10 +380,10 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) {
 		VectorLayers: []tileJSONLayer{{ID: l.name, Description: l.description,
 			MinZoom: l.minZoom, MaxZoom: l.maxZoom, Fields: l.fields}},
 	}
-	if len(ix.polygons) > 0 {
-		b := ix.polygons[0].bound
-		for _, c := range ix.polygons[1:] {
-			b = b.Union(c.bound)
+	if len(ix.Polygons) > 0 {
+		b := ix.Polygons[0].Bound
+		for _, c := range ix.Polygons[1:] {
+			b = b.Union(c.Bound)
 		}
 		doc.Bounds = [4]float64{b.Min.Lon(), b.Min.Lat(), b.Max.Lon(), b.Max.Lat()}
 		c := b.Center()

@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -157,7 +158,7 @@ func TestTile_CommunitiesCoverTheirOwnGround(t *testing.T) {
 		t.Fatalf("communities: %v", err)
 	}
 	c := cs[0]
-	inside := representativePoint(c.Polygon)
+	inside := app.RepresentativePoint(c.Polygon)
 	for _, z := range []maptile.Zoom{12, 16} {
 		tile := maptile.At(inside, z)
 		l := f.decodeTile(t, "communities", tile)
@@ -213,12 +214,12 @@ func TestTile_NetworkShowsStreetsFromZoom13(t *testing.T) {
 func TestTile_RegionsAtZoomZeroNameEveryCounty(t *testing.T) {
 	f := sqliteAPI(t)
 	l := f.decodeTile(t, "regions", maptile.New(0, 0, 0))
-	ix, err := f.api.countyIndex(context.Background())
+	ix, err := f.api.app.Counties(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(l.Features) != len(ix.polygons) {
-		t.Errorf("%d county features, want %d", len(l.Features), len(ix.polygons))
+	if len(l.Features) != len(ix.Polygons) {
+		t.Errorf("%d county features, want %d", len(l.Features), len(ix.Polygons))
 	}
 	if findFeature(l, "code", "370811") == nil || findFeature(l, "name", "任城区") == nil {
 		t.Errorf("任城区 370811 missing from the z0 tile")

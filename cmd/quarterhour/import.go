@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/quarterhour/quarterhour/api/engine"
+	"github.com/quarterhour/quarterhour/app/ingest"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
 	"github.com/quarterhour/quarterhour/store/open"
 )
@@ -107,7 +107,7 @@ func runImportNetwork(ctx context.Context, args []string, e *env) error {
 	}
 	defer st.Close()
 	start := time.Now()
-	res, err := engine.ImportNetwork(ctx, st, f, osmnet.FormatFromName(file), *area, filepath.Base(file), progressPrinter(e.stderr))
+	res, err := ingest.ImportNetwork(ctx, st, f, osmnet.FormatFromName(file), *area, filepath.Base(file), progressPrinter(e.stderr))
 	if err != nil {
 		return fmt.Errorf("%w (the stored network of %q is unchanged)", err, *area)
 	}
@@ -139,7 +139,7 @@ func runImportOSMOutlets(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer st.Close()
-	res, err := engine.ImportOSMOutlets(ctx, st, f, osmnet.FormatFromName(file), filepath.Base(file))
+	res, err := ingest.ImportOSMOutlets(ctx, st, f, osmnet.FormatFromName(file), filepath.Base(file))
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,8 @@ import (
 	"strconv"
 
 	"github.com/quarterhour/quarterhour/api"
-	"github.com/quarterhour/quarterhour/api/engine"
+	"github.com/quarterhour/quarterhour/app"
+	"github.com/quarterhour/quarterhour/app/ingest"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/geo/osmcommunity"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
@@ -86,7 +87,7 @@ func runImportOSMCommunities(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	if !api.ValidDistrict(*district) {
+	if !app.ValidDistrict(*district) {
 		fmt.Fprintf(fs.Output(), "quarterhour import osm-communities: --district %q is neither a 6-digit county code nor a label such as PT1312\n", *district)
 		fs.Usage()
 		return errUsage
@@ -101,7 +102,7 @@ func runImportOSMCommunities(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer st.Close()
-	res, err := engine.ImportOSMCommunities(ctx, st, f, osmnet.FormatFromName(file), *district, filepath.Base(file), p)
+	res, err := ingest.ImportOSMCommunities(ctx, st, f, osmnet.FormatFromName(file), *district, filepath.Base(file), p)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/quarterhour/quarterhour/api"
-	"github.com/quarterhour/quarterhour/api/engine"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/frontend"
 	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/open"
@@ -46,7 +46,11 @@ func runServe(ctx context.Context, args []string, e *env) error {
 			return err
 		}
 	}
-	eng := engine.New(st, log)
+	a, err := app.New(app.Config{Store: st, Logger: log})
+	if err != nil {
+		return err
+	}
+	eng := a.Access()
 	if err := eng.Reload(ctx); err != nil {
 		log.Error("walking engine not loaded; access routes answer 503 until POST /api/v1/admin/reload succeeds", "err", err)
 	}
@@ -63,7 +67,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		}()
 		log.Info("following changes made by other servers on this database")
 	}
-	handler, err := api.New(api.Config{Store: st, Logger: log, SecureCookie: *secure, Frontend: frontend.Handler(), Engine: eng})
+	handler, err := api.New(api.Config{Store: st, Logger: log, SecureCookie: *secure, Frontend: frontend.Handler(), App: a})
 	if err != nil {
 		return err
 	}

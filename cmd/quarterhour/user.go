@@ -7,13 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/quarterhour/quarterhour"
-	"github.com/quarterhour/quarterhour/api"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/open"
 )
@@ -33,8 +30,8 @@ func runUser(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	u := quarterhour.User{Username: strings.TrimSpace(*username), Role: *role, District: *district}
-	if err := checkUser(u); err != nil {
-		fmt.Fprintf(e.stderr, "quarterhour user add: %v\n", err)
+	if err := app.CheckUser(u); err != nil {
+		fmt.Fprintf(e.stderr, "quarterhour user add: %v\n", flagError(err))
 		return errUsage
 	}
 	pw := *password
@@ -61,56 +58,23 @@ func runUser(ctx context.Context, args []string, e *env) error {
 	return nil
 }
 
-var (
-	roles        = []string{quarterhour.RoleAdmin, quarterhour.RoleReviewer, quarterhour.RoleDistrict}
-	usernameRule = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$`)
-	countyRule   = regexp.MustCompile(`^[0-9]{6}$`)
-)
-
-// checkUser validates the fields of a new user that need no database.
-func checkUser(u quarterhour.User) error {
-	if !usernameRule.MatchString(u.Username) {
-		return fmt.Errorf("--username %q: want 2-64 letters, digits, '.', '_' or '-'", u.Username)
+// flagError words an application error about a field as a flag error.
+func flagError(err error) error {
+	var qe *quarterhour.Error
+	if errors.As(err, &qe) && qe.Field != "" {
+		return fmt.Errorf("--%s %s", qe.Field, qe.Message)
 	}
-	if !slices.Contains(roles, u.Role) {
-		return fmt.Errorf("--role %q: want one of %s", u.Role, strings.Join(roles, ", "))
-	}
-	switch {
-	case u.Role == quarterhour.RoleDistrict && u.District == "":
-		return errors.New("--district is required for role district")
-	case u.Role != quarterhour.RoleDistrict && u.District != "":
-		return fmt.Errorf("--district applies only to role district, not %s", u.Role)
-	case u.District != "" && !countyRule.MatchString(u.District):
-		return fmt.Errorf("--district %q: want a 6-digit county code such as 370811", u.District)
-	}
-	return nil
+	return err
 }
 
-// addUser checks the district against the store's regions, hashes the
-// password and creates the user.
+// addUser creates u with password through the application.
 func addUser(ctx context.Context, st store.Store, u quarterhour.User, password string) error {
-	if u.District != "" {
-		r, err := st.GetRegion(ctx, u.District+"000000")
-		if errors.Is(err, quarterhour.ErrNotFound) || (err == nil && r.Level != quarterhour.LevelCounty) {
-			return fmt.Errorf("district %s is not a county-level unit in the database (seed it first)", u.District)
-		}
-		if err != nil {
-			return fmt.Errorf("look up district %s: %w", u.District, err)
-		}
-	}
-	hash, err := api.HashPassword(password)
+	a, err := app.New(app.Config{Store: st})
 	if err != nil {
 		return err
 	}
-	u.PasswordHash = hash
-	u.CreatedAt = time.Now().UTC()
-	if err := st.CreateUser(ctx, &u); err != nil {
-		if errors.Is(err, quarterhour.ErrConflict) {
-			return fmt.Errorf("user %s already exists", u.Username)
-		}
-		return fmt.Errorf("create user %s: %w", u.Username, err)
-	}
-	return nil
+	_, err = a.AddUser(ctx, u, password)
+	return flagError(err)
 }
 
 // randomPassword returns 16 random bytes as URL-safe base64.

@@ -1,4 +1,4 @@
-package api
+package app
 
 import (
 	"context"
@@ -16,16 +16,16 @@ var districtLabel = regexp.MustCompile(`^[A-Z]{2}[0-9A-Z]{1,10}$`)
 // ValidDistrict reports whether d is a district code: a 6-digit NBS county
 // code, or a label of a city outside China such as PT1312.
 func ValidDistrict(d string) bool {
-	return sixDigits.MatchString(d) || districtLabel.MatchString(d)
+	return SixDigits.MatchString(d) || districtLabel.MatchString(d)
 }
 
-// labelledDistrict reports whether d is a district label outside China that
+// LabelledDistrict reports whether d is a district label outside China that
 // stored communities carry: such districts have no region row.
-func (s *Server) labelledDistrict(ctx context.Context, d string) (bool, error) {
+func (a *App) LabelledDistrict(ctx context.Context, d string) (bool, error) {
 	if !districtLabel.MatchString(d) {
 		return false, nil
 	}
-	cs, err := s.store.ListCommunities(ctx, store.CommunityFilter{District: d})
+	cs, err := a.store.ListCommunities(ctx, store.CommunityFilter{District: d})
 	if err != nil {
 		return false, fmt.Errorf("communities of district %s: %w", d, err)
 	}

@@ -1,4 +1,4 @@
-package engine
+package access
 
 import (
 	"context"
@@ -51,7 +51,7 @@ func ladderNetwork(area string, lon0, lat0 float64, street string) *quarterhour.
 	return n
 }
 
-func ladderEngine(t *testing.T) (*Engine, store.Store) {
+func ladderEngine(t *testing.T) (*Index, store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "qh.db"))

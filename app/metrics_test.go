@@ -1,4 +1,4 @@
-package engine
+package app
 
 import (
 	"context"
@@ -47,9 +47,9 @@ func TestInclusionExclusion_RefusesEmptyAndHugeSets(t *testing.T) {
 	}
 }
 
-// metricsDemo is an engine over a SQLite store seeded with the Jining
+// metricsDemo is an application over a SQLite store seeded with the Jining
 // reference data and the demo, shared by the metrics tests (they only read).
-var metricsDemo = sync.OnceValues(func() (*Engine, error) {
+var metricsDemo = sync.OnceValues(func() (*App, error) {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "qh-engine-metrics-")
 	if err != nil {
@@ -71,20 +71,23 @@ var metricsDemo = sync.OnceValues(func() (*Engine, error) {
 	if _, err := st.Seed(ctx, b); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
-	e := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := e.Reload(ctx); err != nil {
+	a, err := New(Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
 		return nil, err
 	}
-	return e, nil
+	if err := a.Access().Reload(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
 })
 
-func demoEngine(t *testing.T) (*Engine, store.Store) {
+func demoEngine(t *testing.T) (*App, store.Store) {
 	t.Helper()
 	e, err := metricsDemo()
 	if err != nil {
 		t.Fatalf("demo engine: %v", err)
 	}
-	return e, e.st
+	return e, e.raw
 }
 
 func jiningScheme(t *testing.T) *scoring.Scheme {

@@ -1,4 +1,4 @@
-package engine
+package access
 
 import (
 	"context"
@@ -40,10 +40,10 @@ type areaEdges struct {
 	cells   map[[2]int32][]int32 // grid cell -> dense edges whose bound touches it
 }
 
-// edgeIndexes holds, per Engine, the index of its current snapshot. It sits
-// beside the Engine, not in it, so the map layers stay out of the routing
-// structures; an Engine lives as long as its server.
-var edgeIndexes sync.Map // *Engine -> *edgeIndexSlot
+// edgeIndexes holds, per Index, the index of its current snapshot. It sits
+// beside the Index, not in it, so the map layers stay out of the routing
+// structures; an Index lives as long as its server.
+var edgeIndexes sync.Map // *Index -> *edgeIndexSlot
 
 type edgeIndexSlot struct {
 	mu     sync.Mutex
@@ -56,7 +56,7 @@ type edgeIndexSlot struct {
 // kept and truncated is true. Edges are ordered by area, then ID. The first
 // call after a Reload builds a grid over the edges and reads their highway
 // classes from the store.
-func (e *Engine) Edges(ctx context.Context, b orb.Bound, limit int) (edges []EdgeFeature, truncated bool, err error) {
+func (e *Index) Edges(ctx context.Context, b orb.Bound, limit int) (edges []EdgeFeature, truncated bool, err error) {
 	s, err := e.current()
 	if err != nil {
 		return nil, false, err
@@ -103,7 +103,7 @@ func (e *Engine) Edges(ctx context.Context, b orb.Bound, limit int) (edges []Edg
 }
 
 // edgeIndex returns the index of s, building it on first use.
-func (e *Engine) edgeIndex(ctx context.Context, s *snapshot) (*edgeIndex, error) {
+func (e *Index) edgeIndex(ctx context.Context, s *snapshot) (*edgeIndex, error) {
 	v, _ := edgeIndexes.LoadOrStore(e, &edgeIndexSlot{})
 	slot := v.(*edgeIndexSlot)
 	slot.mu.Lock()
@@ -121,7 +121,7 @@ func (e *Engine) edgeIndex(ctx context.Context, s *snapshot) (*edgeIndex, error)
 
 // buildEdgeIndex grids the edges of s and looks their highway classes up
 // in the stored networks by area and edge ID.
-func (e *Engine) buildEdgeIndex(ctx context.Context, s *snapshot) (*edgeIndex, error) {
+func (e *Index) buildEdgeIndex(ctx context.Context, s *snapshot) (*edgeIndex, error) {
 	nets, err := e.st.LoadNetworks(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("edge index: load networks: %w", err)

@@ -1,4 +1,4 @@
-package engine
+package quarterhour
 
 import (
 	"fmt"

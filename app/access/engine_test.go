@@ -1,4 +1,4 @@
-package engine
+package access
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app/ingest"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
 	"github.com/quarterhour/quarterhour/seeds"
@@ -50,25 +51,25 @@ func referenceStore(t testing.TB) store.Store {
 }
 
 // importPorto imports the Porto network and outlets into st.
-func importPorto(t testing.TB, st store.Store) (NetworkImport, OutletImport) {
+func importPorto(t testing.TB, st store.Store) (ingest.NetworkImport, ingest.OutletImport) {
 	t.Helper()
 	ctx := context.Background()
 	data, err := os.ReadFile(portoPBF)
 	if err != nil {
 		t.Fatalf("read porto extract: %v", err)
 	}
-	ni, err := ImportNetwork(ctx, st, bytes.NewReader(data), osmnet.PBF, "porto", "porto.osm.pbf", nil)
+	ni, err := ingest.ImportNetwork(ctx, st, bytes.NewReader(data), osmnet.PBF, "porto", "porto.osm.pbf", nil)
 	if err != nil {
 		t.Fatalf("import network: %v", err)
 	}
-	oi, err := ImportOSMOutlets(ctx, st, bytes.NewReader(data), osmnet.PBF, "porto.osm.pbf")
+	oi, err := ingest.ImportOSMOutlets(ctx, st, bytes.NewReader(data), osmnet.PBF, "porto.osm.pbf")
 	if err != nil {
 		t.Fatalf("import outlets: %v", err)
 	}
 	return ni, oi
 }
 
-var portoOnce = sync.OnceValues(func() (*Engine, error) {
+var portoOnce = sync.OnceValues(func() (*Index, error) {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "qh-engine-porto-")
 	if err != nil {
@@ -89,10 +90,10 @@ var portoOnce = sync.OnceValues(func() (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := ImportNetwork(ctx, st, bytes.NewReader(data), osmnet.PBF, "porto", "porto.osm.pbf", nil); err != nil {
+	if _, err := ingest.ImportNetwork(ctx, st, bytes.NewReader(data), osmnet.PBF, "porto", "porto.osm.pbf", nil); err != nil {
 		return nil, err
 	}
-	if _, err := ImportOSMOutlets(ctx, st, bytes.NewReader(data), osmnet.PBF, "porto.osm.pbf"); err != nil {
+	if _, err := ingest.ImportOSMOutlets(ctx, st, bytes.NewReader(data), osmnet.PBF, "porto.osm.pbf"); err != nil {
 		return nil, err
 	}
 	e := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -100,7 +101,7 @@ var portoOnce = sync.OnceValues(func() (*Engine, error) {
 })
 
 // portoEngine is a loaded engine over Porto, shared by read-only tests.
-func portoEngine(t testing.TB) *Engine {
+func portoEngine(t testing.TB) *Index {
 	t.Helper()
 	e, err := portoOnce()
 	if err != nil {
@@ -169,7 +170,7 @@ func TestImportNetwork_ReimportKeepsCountsAndTruncatedFileKeepsNetwork(t *testin
 		t.Fatal(err)
 	}
 	for name, bad := range map[string][]byte{"truncated": data[:len(data)/2], "empty": {}, "no walkable ways": []byte(`<osm version="0.6"><node id="1" lat="41" lon="-8"/></osm>`)} {
-		if _, err := ImportNetwork(ctx, st, bytes.NewReader(bad), osmnet.Detect, "porto", name, nil); err == nil {
+		if _, err := ingest.ImportNetwork(ctx, st, bytes.NewReader(bad), osmnet.Detect, "porto", name, nil); err == nil {
 			t.Errorf("%s input imported without error", name)
 		}
 	}
@@ -380,7 +381,7 @@ func TestCoverage_DemoConservesPopulation(t *testing.T) {
 }
 
 // laundryGap finds a community of the demo with residents beyond a laundry.
-func laundryGap(t *testing.T, e *Engine) (CommunityCoverage, []geo.CellShare) {
+func laundryGap(t *testing.T, e *Index) (CommunityCoverage, []geo.CellShare) {
 	t.Helper()
 	cov, err := e.NeedsCoverage(context.Background(), nil, []string{"laundry"}, DefaultBudgetM)
 	if err != nil {

@@ -1,10 +1,11 @@
-package engine
+package app
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app/access"
 	"github.com/quarterhour/quarterhour/scoring"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -21,13 +22,13 @@ const maxDoorstepQueries = 64
 // centres; basic-needs coverage (B2) and doorstep coverage (A3) from the
 // residents' cells; and the community metrics (C1, C2) from the communities'
 // recorded areas.
-func (e *Engine) CircleMetrics(ctx context.Context, c quarterhour.Circle, s *scoring.Scheme) (scoring.Metrics, error) {
+func (a *App) CircleMetrics(ctx context.Context, c quarterhour.Circle, s *scoring.Scheme) (scoring.Metrics, error) {
 	budget := s.Walking.BudgetMetres()
-	hits, err := e.OutletsWithin(ctx, c.Centers, budget)
+	hits, err := a.access.OutletsWithin(ctx, c.Centers, budget)
 	if err != nil {
 		return scoring.Metrics{}, fmt.Errorf("circle %d metrics: %w", c.ID, err)
 	}
-	comms, err := e.st.ListCommunities(ctx, store.CommunityFilter{IDs: c.CommunityIDs})
+	comms, err := a.store.ListCommunities(ctx, store.CommunityFilter{IDs: c.CommunityIDs})
 	if err != nil {
 		return scoring.Metrics{}, fmt.Errorf("circle %d metrics: communities: %w", c.ID, err)
 	}
@@ -42,14 +43,14 @@ func (e *Engine) CircleMetrics(ctx context.Context, c quarterhour.Circle, s *sco
 			BuildingAreaM2: cm.BuildingAreaM2, CommercialAreaM2: cm.CommercialAreaM2,
 			ServiceFacilityAreaM2: cm.ServiceFacilityAreaM2, IsNew: cm.IsNew}
 	}
-	m := s.OutletMetrics(outletFacts(hits, e.publicCategories()), residents)
+	m := s.OutletMetrics(outletFacts(hits, a.publicCategories()), residents)
 	m.Merge(s.CommunityMetrics(facts))
 
 	ids := make([]int64, len(comms))
 	for i, cm := range comms {
 		ids[i] = cm.ID
 	}
-	cov, err := e.PopulationCoverage(ctx, c, budget, ids)
+	cov, err := a.PopulationCoverage(ctx, c, budget, ids)
 	if err != nil {
 		return scoring.Metrics{}, fmt.Errorf("circle %d metrics: %w", c.ID, err)
 	}
@@ -59,13 +60,13 @@ func (e *Engine) CircleMetrics(ctx context.Context, c quarterhour.Circle, s *sco
 	for i, t := range s.BasicTypes {
 		basic[i] = []string{t.Code}
 	}
-	needs, err := e.SetsCoverage(ctx, ids, basic, budget)
+	needs, err := a.SetsCoverage(ctx, ids, basic, budget)
 	if err != nil {
 		return scoring.Metrics{}, fmt.Errorf("circle %d metrics: basic needs: %w", c.ID, err)
 	}
 	m.Set(scoring.MetricBasicNeedsCoverage, needs)
 
-	door, err := e.SetsCoverage(ctx, ids, s.DoorstepSets, s.Walking.DoorstepMetres())
+	door, err := a.SetsCoverage(ctx, ids, s.DoorstepSets, s.Walking.DoorstepMetres())
 	if err != nil {
 		return scoring.Metrics{}, fmt.Errorf("circle %d metrics: doorstep: %w", c.ID, err)
 	}
@@ -76,11 +77,11 @@ func (e *Engine) CircleMetrics(ctx context.Context, c quarterhour.Circle, s *sco
 // PopulationCoverage is the share of the residents of the communities ids
 // living within budgetM metres on foot of any of c's centres; 0 when they
 // have no residents.
-func (e *Engine) PopulationCoverage(ctx context.Context, c quarterhour.Circle, budgetM float64, ids []int64) (float64, error) {
+func (a *App) PopulationCoverage(ctx context.Context, c quarterhour.Circle, budgetM float64, ids []int64) (float64, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	cc, err := e.CoverageFrom(ctx, c.Centers, budgetM, ids)
+	cc, err := a.access.CoverageFrom(ctx, c.Centers, budgetM, ids)
 	if err != nil {
 		return 0, fmt.Errorf("population coverage: %w", err)
 	}
@@ -98,7 +99,7 @@ func (e *Engine) PopulationCoverage(ctx context.Context, c quarterhour.Circle, b
 // grocer") are combined exactly by inclusion-exclusion over NeedsCoverage,
 // which counts residents reaching every category of a list. No sets is fully
 // met; no residents gives 0.
-func (e *Engine) SetsCoverage(ctx context.Context, ids []int64, sets [][]string, budgetM float64) (float64, error) {
+func (a *App) SetsCoverage(ctx context.Context, ids []int64, sets [][]string, budgetM float64) (float64, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
@@ -111,7 +112,7 @@ func (e *Engine) SetsCoverage(ctx context.Context, ids []int64, sets [][]string,
 	}
 	covered, pop := 0, 0
 	for i, t := range terms {
-		cc, err := e.NeedsCoverage(ctx, ids, t.cats, budgetM)
+		cc, err := a.access.NeedsCoverage(ctx, ids, t.cats, budgetM)
 		if err != nil {
 			return 0, fmt.Errorf("sets coverage: %w", err)
 		}
@@ -174,9 +175,9 @@ func inclusionExclusion(sets [][]string) ([]ieTerm, error) {
 }
 
 // publicCategories is the set of public-facility category codes.
-func (e *Engine) publicCategories() map[string]bool {
+func (a *App) publicCategories() map[string]bool {
 	out := map[string]bool{}
-	for _, c := range e.Categories() {
+	for _, c := range a.access.Categories() {
 		if c.Tier == quarterhour.TierPublic {
 			out[c.Code] = true
 		}
@@ -185,7 +186,7 @@ func (e *Engine) publicCategories() map[string]bool {
 }
 
 // outletFacts turns reached outlets into scoring's view of them.
-func outletFacts(hits []OutletHit, public map[string]bool) []scoring.OutletFacts {
+func outletFacts(hits []access.OutletHit, public map[string]bool) []scoring.OutletFacts {
 	out := make([]scoring.OutletFacts, len(hits))
 	for i, h := range hits {
 		o := h.Outlet

@@ -1,4 +1,4 @@
-package engine
+package access
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 // categories involved are dropped; everything else carries over. Call it
 // after writing outlets; a write followed by its refresh is seen by every
 // later query. Before the first load there is nothing to refresh.
-func (e *Engine) RefreshOutlets(ctx context.Context, ids ...int64) error {
+func (e *Index) RefreshOutlets(ctx context.Context, ids ...int64) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	cur := e.snap.Load()
@@ -48,7 +48,7 @@ func (e *Engine) RefreshOutlets(ctx context.Context, ids ...int64) error {
 // difference to the loaded ones (by ID and version), as RefreshOutlets
 // does; for bulk writes such as imports, and for changes made by another
 // process.
-func (e *Engine) SyncOutlets(ctx context.Context) error {
+func (e *Index) SyncOutlets(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	cur := e.snap.Load()
@@ -81,7 +81,7 @@ func (e *Engine) SyncOutlets(ctx context.Context) error {
 }
 
 // apply swaps in cur changed by open and gone; e.mu is held.
-func (e *Engine) apply(ctx context.Context, cur *snapshot, open []quarterhour.Outlet, gone []int64) {
+func (e *Index) apply(ctx context.Context, cur *snapshot, open []quarterhour.Outlet, gone []int64) {
 	if len(open) == 0 && len(gone) == 0 {
 		return
 	}
@@ -198,7 +198,7 @@ const FollowDelay = 200 * time.Millisecond
 // category changes, or a notice of unknown scope such as a reconnect).
 // It returns when ctx ends; errors of a refresh are logged and the next
 // notice tries again.
-func (e *Engine) Follow(ctx context.Context, n store.Notifier) error {
+func (e *Index) Follow(ctx context.Context, n store.Notifier) error {
 	kick := make(chan string, 64)
 	done := make(chan struct{})
 	go func() {
@@ -224,7 +224,7 @@ func (e *Engine) Follow(ctx context.Context, n store.Notifier) error {
 }
 
 // followLoop gathers notices for FollowDelay and then refreshes once.
-func (e *Engine) followLoop(ctx context.Context, kick <-chan string) {
+func (e *Index) followLoop(ctx context.Context, kick <-chan string) {
 	for {
 		var first string
 		select {
@@ -251,7 +251,7 @@ func (e *Engine) followLoop(ctx context.Context, kick <-chan string) {
 }
 
 // refreshFor does the cheapest refresh that covers the changed tables.
-func (e *Engine) refreshFor(ctx context.Context, tables map[string]bool) {
+func (e *Index) refreshFor(ctx context.Context, tables map[string]bool) {
 	full := tables[""] || tables[tableCommunities] || tables[tableCategories] || tables[tableWalkEdges]
 	var err error
 	switch {

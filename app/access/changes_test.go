@@ -1,4 +1,4 @@
-package engine
+package access
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 )
 
 // withinIDs lists the outlets of e within the default walk of portoCentre.
-func withinIDs(t *testing.T, e *Engine) map[int64]bool {
+func withinIDs(t *testing.T, e *Index) map[int64]bool {
 	t.Helper()
 	hits, err := e.OutletsWithin(context.Background(), []orb.Point{portoCentre}, DefaultBudgetM)
 	if err != nil {

@@ -1,11 +1,12 @@
-// Package engine is the application service that joins the store and the
-// geo routing core: it loads the walking networks, open outlets and
-// communities from the store into in-memory graphs and answers isochrone,
-// nearby, accessibility and coverage questions. It does no HTTP.
+// Package access is the in-memory walking-access index of the application:
+// it loads the walking networks, open outlets and communities from the store
+// into graphs and per-category access surfaces, keeps them current as the
+// store changes, and answers isochrone, nearby, accessibility, coverage,
+// suggestion and what-if questions. It does no HTTP and no SQL of its own.
 //
 // The loaded data is an immutable snapshot swapped atomically by Reload, so
 // readers never wait for a reload and always see one consistent state.
-package engine
+package access
 
 import (
 	"context"
@@ -52,26 +53,26 @@ func (e *UnknownCategoryError) Error() string {
 	return fmt.Sprintf("unknown category %q", e.Code)
 }
 
-// Engine answers walking-access questions over the data of a store. It is
+// Index answers walking-access questions over the data of a store. It is
 // safe for concurrent use.
-type Engine struct {
+type Index struct {
 	st   store.Store
 	log  *slog.Logger
 	snap atomic.Pointer[snapshot]
 	mu   sync.Mutex // serialises Reload
 }
 
-// New returns an Engine over st; call Reload before querying.
-func New(st store.Store, log *slog.Logger) *Engine {
+// New returns an Index over st; call Reload before querying.
+func New(st store.Store, log *slog.Logger) *Index {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Engine{st: st, log: log}
+	return &Index{st: st, log: log}
 }
 
 // EnsureLoaded reloads when nothing has been loaded yet, so a server built
 // before its store was seeded picks the data up on first use.
-func (e *Engine) EnsureLoaded(ctx context.Context) error {
+func (e *Index) EnsureLoaded(ctx context.Context) error {
 	if e.snap.Load() != nil {
 		return nil
 	}
@@ -79,7 +80,7 @@ func (e *Engine) EnsureLoaded(ctx context.Context) error {
 }
 
 // Ready reports whether a walking network is loaded.
-func (e *Engine) Ready() bool {
+func (e *Index) Ready() bool {
 	s := e.snap.Load()
 	return s != nil && len(s.areas) > 0
 }
@@ -107,7 +108,7 @@ type AreaStats struct {
 
 // Stats returns what the current snapshot holds; the zero Stats before the
 // first Reload.
-func (e *Engine) Stats() Stats {
+func (e *Index) Stats() Stats {
 	s := e.snap.Load()
 	if s == nil {
 		return Stats{}
@@ -118,7 +119,7 @@ func (e *Engine) Stats() Stats {
 // Reload reads networks, open outlets, communities and categories from the
 // store, builds the graphs and swaps them in. Queries running meanwhile
 // finish on the previous snapshot. On error the previous snapshot stays.
-func (e *Engine) Reload(ctx context.Context) error {
+func (e *Index) Reload(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	start := time.Now()
@@ -135,7 +136,7 @@ func (e *Engine) Reload(ctx context.Context) error {
 }
 
 // current returns the snapshot, or ErrNotReady.
-func (e *Engine) current() (*snapshot, error) {
+func (e *Index) current() (*snapshot, error) {
 	s := e.snap.Load()
 	if s == nil || len(s.areas) == 0 {
 		return nil, ErrNotReady
@@ -153,7 +154,7 @@ type OutletHit struct {
 // any origin (the shortest walk from any of them), sorted by walk, then ID.
 // An origin off the network fails with an error wrapping
 // *geo.OffNetworkError.
-func (e *Engine) OutletsWithin(ctx context.Context, origins []orb.Point, budgetM float64) ([]OutletHit, error) {
+func (e *Index) OutletsWithin(ctx context.Context, origins []orb.Point, budgetM float64) ([]OutletHit, error) {
 	s, err := e.current()
 	if err != nil {
 		return nil, err
@@ -194,7 +195,7 @@ func (e *Engine) OutletsWithin(ctx context.Context, origins []orb.Point, budgetM
 // budgetM metres at H3 resolution res (0: geo.DefaultRes): the cells and
 // polygon of all of them, every reached node at its shortest distance from
 // any origin, and all reached edge pieces. Snap is the first origin's.
-func (e *Engine) Isochrone(ctx context.Context, origins []orb.Point, budgetM float64, res int) (*geo.Isochrone, error) {
+func (e *Index) Isochrone(ctx context.Context, origins []orb.Point, budgetM float64, res int) (*geo.Isochrone, error) {
 	s, err := e.current()
 	if err != nil {
 		return nil, err
@@ -220,7 +221,7 @@ type CommunityCoverage struct {
 // the population whose res-10 cells lie in the union of the origins'
 // isochrones within budgetM metres. Results follow communityIDs' order,
 // or ID order for all.
-func (e *Engine) CoverageFrom(ctx context.Context, origins []orb.Point, budgetM float64, communityIDs []int64) ([]CommunityCoverage, error) {
+func (e *Index) CoverageFrom(ctx context.Context, origins []orb.Point, budgetM float64, communityIDs []int64) ([]CommunityCoverage, error) {
 	s, err := e.current()
 	if err != nil {
 		return nil, err
@@ -255,7 +256,7 @@ func (e *Engine) CoverageFrom(ctx context.Context, origins []orb.Point, budgetM 
 // NeedsCoverage returns, per community (nil communityIDs: every community),
 // the population whose res-10 cell centres reach an open outlet of every
 // category in cats within budgetM metres on foot.
-func (e *Engine) NeedsCoverage(ctx context.Context, communityIDs []int64, cats []string, budgetM float64) ([]CommunityCoverage, error) {
+func (e *Index) NeedsCoverage(ctx context.Context, communityIDs []int64, cats []string, budgetM float64) ([]CommunityCoverage, error) {
 	s, err := e.current()
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package engine
+package access
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 )
 
 // Categories returns the taxonomy in display order.
-func (e *Engine) Categories() []quarterhour.Category {
+func (e *Index) Categories() []quarterhour.Category {
 	s := e.snap.Load()
 	if s == nil {
 		return nil
@@ -29,7 +29,7 @@ func (e *Engine) Categories() []quarterhour.Category {
 }
 
 // Category returns the category with code, or an *UnknownCategoryError.
-func (e *Engine) Category(code string) (quarterhour.Category, error) {
+func (e *Index) Category(code string) (quarterhour.Category, error) {
 	s, err := e.current()
 	if err != nil {
 		return quarterhour.Category{}, err
@@ -42,7 +42,7 @@ func (e *Engine) Category(code string) (quarterhour.Category, error) {
 
 // CommunitiesIn returns the IDs of the communities of a 6-digit district
 // code ("" for all), sorted.
-func (e *Engine) CommunitiesIn(district string) ([]int64, error) {
+func (e *Index) CommunitiesIn(district string) ([]int64, error) {
 	s, err := e.current()
 	if err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ type CellAccess struct {
 // Access returns, for each cell, the walk from its centre to the nearest
 // open outlet of category within budgetM, and its population from the
 // communities' spread.
-func (e *Engine) Access(ctx context.Context, category string, cells []h3.Cell, budgetM float64) ([]CellAccess, error) {
+func (e *Index) Access(ctx context.Context, category string, cells []h3.Cell, budgetM float64) ([]CellAccess, error) {
 	s, err := e.current()
 	if err != nil {
 		return nil, err
@@ -106,7 +106,7 @@ type CategoryAccess struct {
 // CommunityAccess returns, for the community's populated cells, per category
 // in cats (nil: every category) the population within budgetM of an open
 // outlet of that category and the shortest walk from any of its cells.
-func (e *Engine) CommunityAccess(ctx context.Context, communityID int64, cats []string, budgetM float64) ([]CategoryAccess, error) {
+func (e *Index) CommunityAccess(ctx context.Context, communityID int64, cats []string, budgetM float64) ([]CategoryAccess, error) {
 	s, err := e.current()
 	if err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func (e *Engine) CommunityAccess(ctx context.Context, communityID int64, cats []
 // Suggest ranks candidate sites for a new outlet of category by the
 // residents of the given communities (nil: all) it would newly bring within
 // budgetM, by greedy maximal covering over res-10 cells; at most n sites.
-func (e *Engine) Suggest(ctx context.Context, category string, communityIDs []int64, budgetM float64, n int) ([]geo.Suggestion, error) {
+func (e *Index) Suggest(ctx context.Context, category string, communityIDs []int64, budgetM float64, n int) ([]geo.Suggestion, error) {
 	s, err := e.current()
 	if err != nil {
 		return nil, err
@@ -244,7 +244,7 @@ type ScenarioOutcome struct {
 // budgetM today and with the changes, storing nothing. Only the surfaces of
 // the changed categories are rebuilt, and only communities within budget of
 // a changed site are evaluated unless sc.CommunityIDs names them.
-func (e *Engine) Simulate(ctx context.Context, sc Scenario, budgetM float64) (*ScenarioOutcome, error) {
+func (e *Index) Simulate(ctx context.Context, sc Scenario, budgetM float64) (*ScenarioOutcome, error) {
 	s, err := e.current()
 	if err != nil {
 		return nil, err
