@@ -69,6 +69,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		apiErr = &Error{Code: quarterhour.EConflict, Field: "version", Message: "the record was changed by someone else; reload it and apply your change again"}
 	default:
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.metrics.failures.Inc()
 		apiErr = &Error{Code: quarterhour.EInternal, Message: "internal error"}
 	}
 	status := httpStatus(apiErr.Code)

@@ -46,6 +46,11 @@ type Config struct {
 	Frontend http.Handler
 	// App runs the use cases; when nil one is built over Store.
 	App *app.App
+	// Timeouts bound slow clients; see Timeouts for the defaults.
+	Timeouts Timeouts
+	// MaxConcurrentUploads caps uploads and imports in progress at once; 4
+	// when zero.
+	MaxConcurrentUploads int
 }
 
 // Server is the HTTP API. It is stateless apart from caches of reference
@@ -60,8 +65,12 @@ type Server struct {
 
 	feedbackLimiter *rateLimiter
 
-	app   *app.App
-	index *access.Index
+	app     *app.App
+	index   *access.Index
+	metrics *metrics
+
+	timeouts Timeouts
+	uploads  int
 }
 
 // New builds the API handler for cfg.
@@ -71,6 +80,11 @@ func New(cfg Config) (*Server, error) {
 		sessionTTL: cfg.SessionTTL,
 		secure:     cfg.SecureCookie,
 		app:        cfg.App,
+		timeouts:   cfg.Timeouts.withDefaults(),
+		uploads:    cfg.MaxConcurrentUploads,
+	}
+	if s.uploads <= 0 {
+		s.uploads = 4
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -87,6 +101,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.store = s.app.Store()
 	s.index = s.app.Access()
+	s.metrics = newMetrics(s.index)
 	if s.sessionTTL <= 0 {
 		s.sessionTTL = 12 * time.Hour
 	}
@@ -120,10 +135,15 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
 	r.Use(s.recoverer)
+	r.Use(securityHeaders(contentSecurityPolicy))
+	r.Use(s.deadlines)
+	r.Use(s.metrics.observe)
 	r.Use(s.logRequests)
 	r.Use(limitBody)
+	r.Use(s.limitUploads(s.uploads))
 
 	r.Get("/healthz", s.handleHealth)
+	r.With(s.authenticate).Get("/metrics", s.handleMetrics)
 	r.Get("/tiles/{layer}.json", s.handleTileJSON)
 	r.Get("/tiles/{layer}/{z}/{x}/{y}.mvt", s.handleTile)
 	r.Route("/api/v1", func(r chi.Router) {

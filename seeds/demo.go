@@ -18,6 +18,10 @@ import (
 // the areas lie kilometres apart.
 const DemoNetworkArea = "jining-demo"
 
+// DemoSource is the source of every generated demo outlet; a database
+// holding such outlets was seeded as the demo.
+const DemoSource = "demo"
+
 // DemoParams are the knobs of the demo generator. Distances are metres.
 type DemoParams struct {
 	// LatticeM is the spacing of the street lattice. Local streets run every

@@ -289,7 +289,7 @@ func (g *outletGen) place(a *demoArea, e int, code string) {
 		Services:    []string{},
 		Status:      quarterhour.OutletOpen,
 		OpenedOn:    fmt.Sprintf("%d-%02d-%02d", 2008+rng.IntN(17), 1+rng.IntN(12), 1+rng.IntN(28)),
-		Source:      "demo",
+		Source:      DemoSource,
 		SourceRef:   fmt.Sprintf("demo:%s:%05d", a.Slug, a.outletN),
 		OriginalCRS: "EPSG:4326",
 		Synthetic:   true,

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/store/open"
 	"github.com/quarterhour/quarterhour/store/sqlite"
 )
 
@@ -156,5 +158,44 @@ func TestServe_DemoAnswersHealthAndShutsDownOnCancel(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop after cancel")
+	}
+}
+
+func TestServeDemo_NoDemoUsersOnADatabaseNotSeededAsTheDemo(t *testing.T) {
+	ctx := context.Background()
+	var out, errOut bytes.Buffer
+	e := &env{stdout: &out, stderr: &errOut, log: slog.New(slog.NewTextHandler(&errOut, nil)), getenv: func(string) string { return "" }}
+	db := "sqlite:" + filepath.Join(t.TempDir(), "real.db")
+	if err := run(ctx, []string{"seed", "--db", db}, e); err != nil {
+		t.Fatal(err)
+	}
+	st, err := open.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := demoUsersIfDemo(ctx, st, e.log); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.GetUserByName(ctx, "demo-admin"); !errors.Is(err, quarterhour.ErrNotFound) {
+		t.Fatalf("demo-admin on a database seeded without the demo: err = %v, want not found", err)
+	}
+	if !strings.Contains(errOut.String(), "not seeded with the demo") {
+		t.Errorf("the log does not say why there are no demo users: %s", errOut.String())
+	}
+	demoDB := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
+	if err := run(ctx, []string{"seed", "--demo", "--db", demoDB}, e); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := open.Open(ctx, demoDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ds.Close()
+	if err := demoUsersIfDemo(ctx, ds, e.log); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ds.GetUserByName(ctx, "demo-admin"); err != nil {
+		t.Fatalf("demo-admin on the demo database: %v", err)
 	}
 }

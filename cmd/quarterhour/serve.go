@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/quarterhour/quarterhour/api"
 	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/frontend"
+	"github.com/quarterhour/quarterhour/seeds"
 	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/open"
 )
@@ -42,7 +44,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	if *demo {
-		if err := ensureDemoUsers(ctx, st, log); err != nil {
+		if err := demoUsersIfDemo(ctx, st, log); err != nil {
 			return err
 		}
 	}
@@ -71,13 +73,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Addr:              *addr,
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	srv := handler.HTTPServer(*addr, context.WithoutCancel(ctx))
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -101,4 +97,20 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// demoUsersIfDemo creates the demo users only on a database seeded with the
+// demo (it holds outlets from the demo generator); on a real city's database
+// --demo must not open it to the well-known demo passwords, so it serves
+// without them and says so.
+func demoUsersIfDemo(ctx context.Context, st store.Store, log *slog.Logger) error {
+	n, err := st.CountOutlets(ctx, store.OutletFilter{Source: seeds.DemoSource})
+	if err != nil {
+		return fmt.Errorf("check for demo data: %w", err)
+	}
+	if n == 0 {
+		log.Warn("--demo ignored: this database was not seeded with the demo, so no demo users are created; serving without them")
+		return nil
+	}
+	return ensureDemoUsers(ctx, st, log)
 }
