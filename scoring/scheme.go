@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/quarterhour/quarterhour/geo"
 )
 
 // Scheme is an indicator scheme: what is measured, how it scores, which tiers
@@ -68,11 +70,19 @@ type Walking struct {
 	Basis           string  `yaml:"basis,omitempty" json:"basis,omitempty"`
 }
 
+// Walk is the full walking budget.
+func (w Walking) Walk() geo.Walk { return geo.Walk{Minutes: w.Minutes, SpeedKmh: w.SpeedKMH} }
+
+// Doorstep is the walk of the doorstep ring.
+func (w Walking) Doorstep() geo.Walk {
+	return geo.Walk{Minutes: w.DoorstepMinutes, SpeedKmh: w.SpeedKMH}
+}
+
 // BudgetMetres is the walking distance of the full budget.
-func (w Walking) BudgetMetres() float64 { return w.SpeedKMH * 1000 * w.Minutes / 60 }
+func (w Walking) BudgetMetres() float64 { return w.Walk().Metres() }
 
 // DoorstepMetres is the walking distance of the doorstep ring.
-func (w Walking) DoorstepMetres() float64 { return w.SpeedKMH * 1000 * w.DoorstepMinutes / 60 }
+func (w Walking) DoorstepMetres() float64 { return w.Doorstep().Metres() }
 
 // TypeRef names a category of the taxonomy inside a scheme, so explanations
 // can name what is missing without a database.
