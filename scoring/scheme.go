@@ -261,9 +261,11 @@ func (v *validator) scheme(s *Scheme) {
 	if s.Reconstructed && s.Notice == "" {
 		v.fail("scheme %s: a reconstructed scheme needs a notice saying so", s.Code)
 	}
-	if s.Walking.SpeedKMH <= 0 || s.Walking.Minutes <= 0 || s.Walking.DoorstepMinutes <= 0 ||
-		s.Walking.DoorstepMinutes > s.Walking.Minutes {
-		v.fail("scheme %s: walking profile needs positive speed and minutes, doorstep within the budget", s.Code)
+	if err := s.Walking.Walk().Validate(); err != nil {
+		v.fail("scheme %s: walking: %v", s.Code, err)
+	}
+	if d := s.Walking.DoorstepMinutes; !(d > 0) || d > s.Walking.Minutes {
+		v.fail("scheme %s: walking: doorstep_minutes must be above 0 and at most minutes, not %v", s.Code, d)
 	}
 	if s.NewCommunityCommercialMinRatio < 0 || s.NewCommunityCommercialMinRatio > 1 {
 		v.fail("scheme %s: new_community_commercial_min_ratio %v is outside 0..1", s.Code, s.NewCommunityCommercialMinRatio)
