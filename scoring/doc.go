@@ -9,5 +9,6 @@
 // explanations, a total, a tier and award eligibility. The workflow rules of
 // an evaluation live in workflow.go.
 //
-// The package does no I/O and imports nothing else of this project.
+// The package does no I/O; of this project it imports only geo, for the
+// walking budget.
 package scoring

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/quarterhour/quarterhour/geo"
 )
 
 // Scheme is an indicator scheme: what is measured, how it scores, which tiers
@@ -68,11 +70,19 @@ type Walking struct {
 	Basis           string  `yaml:"basis,omitempty" json:"basis,omitempty"`
 }
 
+// Walk is the full walking budget.
+func (w Walking) Walk() geo.Walk { return geo.Walk{Minutes: w.Minutes, SpeedKmh: w.SpeedKMH} }
+
+// Doorstep is the walk of the doorstep ring.
+func (w Walking) Doorstep() geo.Walk {
+	return geo.Walk{Minutes: w.DoorstepMinutes, SpeedKmh: w.SpeedKMH}
+}
+
 // BudgetMetres is the walking distance of the full budget.
-func (w Walking) BudgetMetres() float64 { return w.SpeedKMH * 1000 * w.Minutes / 60 }
+func (w Walking) BudgetMetres() float64 { return w.Walk().Metres() }
 
 // DoorstepMetres is the walking distance of the doorstep ring.
-func (w Walking) DoorstepMetres() float64 { return w.SpeedKMH * 1000 * w.DoorstepMinutes / 60 }
+func (w Walking) DoorstepMetres() float64 { return w.Doorstep().Metres() }
 
 // TypeRef names a category of the taxonomy inside a scheme, so explanations
 // can name what is missing without a database.
@@ -251,9 +261,11 @@ func (v *validator) scheme(s *Scheme) {
 	if s.Reconstructed && s.Notice == "" {
 		v.fail("scheme %s: a reconstructed scheme needs a notice saying so", s.Code)
 	}
-	if s.Walking.SpeedKMH <= 0 || s.Walking.Minutes <= 0 || s.Walking.DoorstepMinutes <= 0 ||
-		s.Walking.DoorstepMinutes > s.Walking.Minutes {
-		v.fail("scheme %s: walking profile needs positive speed and minutes, doorstep within the budget", s.Code)
+	if err := s.Walking.Walk().Validate(); err != nil {
+		v.fail("scheme %s: walking: %v", s.Code, err)
+	}
+	if d := s.Walking.DoorstepMinutes; !(d > 0) || d > s.Walking.Minutes {
+		v.fail("scheme %s: walking: doorstep_minutes must be above 0 and at most minutes, not %v", s.Code, d)
 	}
 	if s.NewCommunityCommercialMinRatio < 0 || s.NewCommunityCommercialMinRatio > 1 {
 		v.fail("scheme %s: new_community_commercial_min_ratio %v is outside 0..1", s.Code, s.NewCommunityCommercialMinRatio)

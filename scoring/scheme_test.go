@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -57,6 +58,14 @@ func TestValidate_RefusesWithTheReason(t *testing.T) {
 			"tier none: the lowest tier is the fallback"},
 		{"indicator without basis", func(s *Scheme) { s.Indicators[2].Basis = "" }, "indicator A3: basis is required"},
 		{"reconstructed without notice", func(s *Scheme) { s.Notice = "" }, "needs a notice"},
+		{"walking speed not a number", func(s *Scheme) { s.Walking.SpeedKMH = math.NaN() },
+			"walking: speed_kmh must be above 0 and at most 10, not NaN"},
+		{"walking longer than an hour", func(s *Scheme) { s.Walking.Minutes = 90 },
+			"walking: minutes must be above 0 and at most 60, not 90"},
+		{"doorstep beyond the budget", func(s *Scheme) { s.Walking.DoorstepMinutes = 20 },
+			"walking: doorstep_minutes must be above 0 and at most minutes, not 20"},
+		{"doorstep not a number", func(s *Scheme) { s.Walking.DoorstepMinutes = math.NaN() },
+			"walking: doorstep_minutes must be above 0 and at most minutes, not NaN"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

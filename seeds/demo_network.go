@@ -1,13 +1,14 @@
 package seeds
 
 import (
-	"container/heap"
 	"math"
 	"math/rand/v2"
 
 	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
+
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/geo"
 )
 
 // Highway values of the demo network.
@@ -154,43 +155,14 @@ func (n *areaNetwork) xy(k int) (float64, float64) {
 }
 
 // walk returns the walking distance from the nearest of sources to every
-// node (+Inf when unreachable), by Dijkstra.
+// node (+Inf when unreachable).
 func (n *areaNetwork) walk(sources []int) []float64 {
-	dist := make([]float64, len(n.nodes))
-	for k := range dist {
-		dist[k] = math.Inf(1)
-	}
-	q := &nodeQueue{}
-	for _, s := range sources {
-		dist[s] = 0
-		heap.Push(q, queued{s, 0})
-	}
-	for q.Len() > 0 {
-		cur := heap.Pop(q).(queued)
-		if cur.d > dist[cur.node] {
-			continue
-		}
-		for _, h := range n.adj[cur.node] {
-			if d := cur.d + h.m; d < dist[h.to] {
-				dist[h.to] = d
-				heap.Push(q, queued{h.to, d})
-			}
-		}
-	}
-	return dist
+	return geo.NewDijkstra(len(n.nodes), n.neighbours).Distances(sources, math.Inf(1))
 }
 
-type queued struct {
-	node int
-	d    float64
+// neighbours lists the edges of node u, as geo.Neighbours.
+func (n *areaNetwork) neighbours(u int, visit func(v int, w float64)) {
+	for _, h := range n.adj[u] {
+		visit(h.to, h.m)
+	}
 }
-
-type nodeQueue []queued
-
-func (q nodeQueue) Len() int { return len(q) }
-func (q nodeQueue) Less(i, j int) bool {
-	return q[i].d < q[j].d || (q[i].d == q[j].d && q[i].node < q[j].node)
-}
-func (q nodeQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *nodeQueue) Push(x any)   { *q = append(*q, x.(queued)) }
-func (q *nodeQueue) Pop() any     { old := *q; x := old[len(old)-1]; *q = old[:len(old)-1]; return x }

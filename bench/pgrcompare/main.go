@@ -26,20 +26,21 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/quarterhour/quarterhour/geo"
 )
 
 // errMismatch marks a comparison that found differences; they were printed.
 var errMismatch = errors.New("isochrones differ from pgRouting")
 
 type config struct {
-	db       string
-	api      string
-	area     string
-	n        int
-	seed     uint64
-	minutes  float64
-	speedKmh float64
-	tolM     float64
+	db   string
+	api  string
+	area string
+	n    int
+	seed uint64
+	walk geo.Walk
+	tolM float64
 }
 
 func main() {
@@ -49,11 +50,15 @@ func main() {
 	flag.StringVar(&c.area, "area", "", "network area to use; empty means the only network in the database")
 	flag.IntVar(&c.n, "n", 50, "number of origins")
 	flag.Uint64Var(&c.seed, "seed", 1, "seed for choosing origins")
-	flag.Float64Var(&c.minutes, "minutes", 15, "walking time")
-	flag.Float64Var(&c.speedKmh, "speed", 4, "walking speed, km/h")
+	flag.Float64Var(&c.walk.Minutes, "minutes", geo.DefaultWalk.Minutes, "walking time")
+	flag.Float64Var(&c.walk.SpeedKmh, "speed", geo.DefaultWalk.SpeedKmh, "walking speed, km/h")
 	flag.Float64Var(&c.tolM, "tol", 0.5, "largest allowed distance difference, metres")
 	flag.Parse()
-	if flag.NArg() > 0 || c.n < 1 || !(c.minutes > 0) || !(c.speedKmh > 0) || !(c.tolM >= 0) {
+	if err := c.walk.Validate(); err != nil {
+		fmt.Fprintln(os.Stderr, "pgrcompare:", err)
+		os.Exit(2)
+	}
+	if flag.NArg() > 0 || c.n < 1 || !(c.tolM >= 0) {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -84,13 +89,13 @@ func run(ctx context.Context, c config, out io.Writer) error {
 		return err
 	}
 	origins := net.origins(c.n, c.seed)
-	budget := c.minutes * c.speedKmh * 1000 / 60
+	budget := c.walk.Metres()
 	fmt.Fprintf(out, "area %q: %d nodes, %d edges, largest component %d nodes; %d origins (seed %d), budget %.0f m\n",
 		c.area, len(net.nodes), net.edges, net.largest, len(origins), c.seed, budget)
 
 	var ours isochroneSource
 	if c.api != "" {
-		ours = newAPISource(c.api, c.minutes, c.speedKmh)
+		ours = newAPISource(c.api, c.walk)
 	} else {
 		if ours, err = newEngineSource(ctx, c.db, c.area, budget); err != nil {
 			return err

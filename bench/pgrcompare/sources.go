@@ -41,11 +41,11 @@ type apiSource struct {
 	client   *http.Client
 }
 
-func newAPISource(base string, minutes, speedKmh float64) *apiSource {
+func newAPISource(base string, w geo.Walk) *apiSource {
 	return &apiSource{
 		base:     strings.TrimRight(base, "/"),
-		minutes:  strconv.FormatFloat(minutes, 'f', -1, 64),
-		speedKmh: strconv.FormatFloat(speedKmh, 'f', -1, 64),
+		minutes:  strconv.FormatFloat(w.Minutes, 'f', -1, 64),
+		speedKmh: strconv.FormatFloat(w.SpeedKmh, 'f', -1, 64),
 		client:   &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1}},
 	}
 }

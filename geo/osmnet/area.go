@@ -1,7 +1,6 @@
 package osmnet
 
 import (
-	"container/heap"
 	"math"
 	"sort"
 
@@ -398,13 +397,14 @@ func greedySpanner(n int, cands []areaPair) []areaPair {
 		return cands[x].j < cands[y].j
 	})
 	adj := make([][]areaPair, n)
-	dist := make([]float64, n)
-	for i := range dist {
-		dist[i] = math.Inf(1)
-	}
+	search := geo.NewDijkstra(n, func(u int, visit func(v int, w float64)) {
+		for _, e := range adj[u] {
+			visit(e.j, e.d)
+		}
+	})
 	var kept []areaPair
 	for _, c := range cands {
-		if boundedDistance(adj, dist, c.i, c.j, areaStretch*c.d) <= areaStretch*c.d {
+		if search.Distance(c.i, c.j, areaStretch*c.d) <= areaStretch*c.d {
 			continue
 		}
 		kept = append(kept, c)
@@ -412,55 +412,4 @@ func greedySpanner(n int, cands []areaPair) []areaPair {
 		adj[c.j] = append(adj[c.j], areaPair{c.j, c.i, c.d})
 	}
 	return kept
-}
-
-// boundedDistance runs Dijkstra from s over adj, giving up beyond limit.
-// dist is scratch space, all +Inf on entry and on return.
-func boundedDistance(adj [][]areaPair, dist []float64, s, t int, limit float64) float64 {
-	dist[s] = 0
-	touched := []int{s}
-	q := &spQueue{{s, 0}}
-	result := math.Inf(1)
-	for q.Len() > 0 {
-		it := heap.Pop(q).(spItem)
-		if it.d > dist[it.v] {
-			continue
-		}
-		if it.v == t {
-			result = it.d
-			break
-		}
-		for _, e := range adj[it.v] {
-			d := it.d + e.d
-			if d <= limit && d < dist[e.j] {
-				if math.IsInf(dist[e.j], 1) {
-					touched = append(touched, e.j)
-				}
-				dist[e.j] = d
-				heap.Push(q, spItem{e.j, d})
-			}
-		}
-	}
-	for _, v := range touched {
-		dist[v] = math.Inf(1)
-	}
-	return result
-}
-
-type spItem struct {
-	v int
-	d float64
-}
-
-type spQueue []spItem
-
-func (q spQueue) Len() int           { return len(q) }
-func (q spQueue) Less(i, j int) bool { return q[i].d < q[j].d }
-func (q spQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
-func (q *spQueue) Push(x any)        { *q = append(*q, x.(spItem)) }
-func (q *spQueue) Pop() any {
-	old := *q
-	it := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return it
 }

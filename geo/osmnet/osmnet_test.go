@@ -2,13 +2,15 @@ package osmnet
 
 import (
 	"bytes"
-	"container/heap"
 	"context"
 	"errors"
+	"math"
 	"os"
 	"testing"
 
 	"github.com/paulmach/osm"
+
+	"github.com/quarterhour/quarterhour/geo"
 )
 
 func readFile(t *testing.T, path string, opt Options) (*Network, Summary) {
@@ -286,47 +288,34 @@ func distance(net *Network, a, b int64) float64 {
 	return inf
 }
 
-type item struct {
-	id int64
-	d  float64
-}
-type pq []item
-
-func (q pq) Len() int            { return len(q) }
-func (q pq) Less(i, j int) bool  { return q[i].d < q[j].d }
-func (q pq) Swap(i, j int)       { q[i], q[j] = q[j], q[i] }
-func (q *pq) Push(x interface{}) { *q = append(*q, x.(item)) }
-func (q *pq) Pop() interface{} {
-	old := *q
-	it := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return it
-}
-
-// shortest is a plain Dijkstra over the network, for checking distances.
+// shortest is the walking distance over the network, for checking distances.
 func shortest(net *Network, from, to int64) float64 {
-	adj := map[int64][]item{}
-	for _, e := range net.Edges {
-		adj[e.Source] = append(adj[e.Source], item{e.Target, e.LengthM})
-		adj[e.Target] = append(adj[e.Target], item{e.Source, e.LengthM})
+	index := map[int64]int{}
+	for i, n := range net.Nodes {
+		index[n.ID] = i
 	}
-	dist := map[int64]float64{from: 0}
-	q := &pq{{from, 0}}
-	for q.Len() > 0 {
-		it := heap.Pop(q).(item)
-		if it.id == to {
-			return it.d
+	type half struct {
+		to int
+		m  float64
+	}
+	adj := make([][]half, len(net.Nodes))
+	for _, e := range net.Edges {
+		s, t := index[e.Source], index[e.Target]
+		adj[s] = append(adj[s], half{t, e.LengthM})
+		adj[t] = append(adj[t], half{s, e.LengthM})
+	}
+	search := geo.NewDijkstra(len(adj), func(u int, visit func(v int, w float64)) {
+		for _, h := range adj[u] {
+			visit(h.to, h.m)
 		}
-		if it.d > dist[it.id] {
-			continue
-		}
-		for _, nb := range adj[it.id] {
-			d := it.d + nb.d
-			if old, ok := dist[nb.id]; !ok || d < old {
-				dist[nb.id] = d
-				heap.Push(q, item{nb.id, d})
-			}
-		}
+	})
+	s, okS := index[from]
+	t, okT := index[to]
+	if !okS || !okT {
+		return inf
+	}
+	if d := search.Distance(s, t, math.Inf(1)); d < inf {
+		return d
 	}
 	return inf
 }
