@@ -1,10 +1,37 @@
 package quarterhour
 
 import (
+	"fmt"
 	"reflect"
 
 	"github.com/paulmach/orb"
 )
+
+// MaxCommunityPopulation is the most residents one community record may
+// hold. GB 50180-2018 sizes a 15-minute life circle at 50,000–100,000
+// residents; one community (社区/小区) inside it holding more than twice
+// that is a typing error, not a place.
+const MaxCommunityPopulation = 200000
+
+// MinFloorAreaPerPersonM2 is the least building floor area per resident
+// that is still plausible; below it the population or the building area is
+// probably wrong and a reviewer should look (urban China averages about
+// 40 m² of housing per person).
+const MinFloorAreaPerPersonM2 = 10.0
+
+// Implausible lists what looks wrong in c's figures without being
+// impossible, for a reviewer to check; nil when nothing does.
+func (c Community) Implausible() []string {
+	var why []string
+	if c.BuildingAreaM2 > 0 && c.Population > 0 && c.BuildingAreaM2/float64(c.Population) < MinFloorAreaPerPersonM2 {
+		why = append(why, fmt.Sprintf("%d residents in %.0f m² of buildings is %.1f m² each, below the plausible %.0f m²",
+			c.Population, c.BuildingAreaM2, c.BuildingAreaM2/float64(c.Population), MinFloorAreaPerPersonM2))
+	}
+	if c.Households > 0 && float64(c.Population)/float64(c.Households) > 8 {
+		why = append(why, fmt.Sprintf("%.1f residents per household is more than plausible", float64(c.Population)/float64(c.Households)))
+	}
+	return why
+}
 
 // Community is a residential community (社区/小区).
 type Community struct {

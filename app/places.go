@@ -273,6 +273,12 @@ func (a *App) ValidateCommunity(ctx context.Context, c *quarterhour.Community) e
 			return quarterhour.Invalid(field, "%s cannot be negative", field)
 		}
 	}
+	switch {
+	case c.Population > quarterhour.MaxCommunityPopulation:
+		return quarterhour.Invalid("population", "%d residents is more than any one community holds (at most %d); split it or correct the figure", c.Population, quarterhour.MaxCommunityPopulation)
+	case c.Households > c.Population:
+		return quarterhour.Invalid("households", "%d households is more than the %d residents", c.Households, c.Population)
+	}
 	return nil
 }
 
