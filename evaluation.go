@@ -15,6 +15,8 @@ type Scheme struct {
 	Reconstructed bool            `json:"reconstructed"`
 	Document      json.RawMessage `json:"document"`
 	CreatedAt     time.Time       `json:"created_at"`
+	// CreatedBy is the user who loaded this version; empty for shipped seeds.
+	CreatedBy string `json:"created_by,omitempty"`
 }
 
 // Evaluation statuses, the one home of the workflow's states.

@@ -115,10 +115,20 @@ func TestTimeouts_ASlowBodyLosesItsConnection(t *testing.T) {
 }
 
 func TestTimeouts_UploadsGetLonger(t *testing.T) {
-	addr := slowServer(t, Config{Timeouts: Timeouts{Read: 200 * time.Millisecond, Upload: 1500 * time.Millisecond}})
-	held, _ := trickle(t, addr, "/api/v1/imports/outlets", "", 1000, 100*time.Millisecond)
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "qh.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	f, err := newFixture(st, Config{Timeouts: Timeouts{Read: 200 * time.Millisecond, Upload: 1500 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.srv.Close()
+	addr := strings.TrimPrefix(f.srv.URL, "http://")
+	held, resp := trickle(t, addr, "/api/v1/imports/outlets?crs=wgs84&source=csv", f.tokens["admin"], 1000, 100*time.Millisecond)
 	if held < time.Second || held > 4*time.Second {
-		t.Fatalf("an upload was held %v; want about the 1.5 s upload timeout, not the 200 ms read timeout", held)
+		t.Fatalf("an upload was held %v (%q); want about the 1.5 s upload timeout, not the 200 ms read timeout", held, resp)
 	}
 }
 

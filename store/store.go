@@ -132,7 +132,12 @@ type Store interface {
 	GetSession(ctx context.Context, tokenHash string) (quarterhour.Session, error) // ErrNotFound when expired
 	DeleteSession(ctx context.Context, tokenHash string) error
 
-	UpsertScheme(ctx context.Context, s *quarterhour.Scheme) error // new Version when the document changed
+	// UpsertScheme stores a scheme version. With s.Version set (the
+	// document's own version) a version is written once: loading it again
+	// with the same document changes nothing, with another document or a
+	// version at or below the latest is ErrConflict. Without a version the
+	// store numbers it: a changed document gets the next version.
+	UpsertScheme(ctx context.Context, s *quarterhour.Scheme) error
 	ListSchemes(ctx context.Context) ([]quarterhour.Scheme, error) // latest version of each
 	GetScheme(ctx context.Context, code string) (quarterhour.Scheme, error)
 

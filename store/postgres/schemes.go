@@ -9,10 +9,9 @@ import (
 	"github.com/quarterhour/quarterhour"
 )
 
-// UpsertScheme stores s under a new Version when its document differs from
-// the latest stored one (documents compare as JSON values, so key order and
-// spacing do not count); otherwise it refreshes the latest version's name,
-// years and flag. s.Version and s.CreatedAt are set to the stored row's.
+// UpsertScheme stores a scheme version (see store.Store; documents compare
+// as JSON values, so key order and spacing do not count). s.Version and
+// s.CreatedAt are set to the stored row's.
 func (s *Store) UpsertScheme(ctx context.Context, sc *quarterhour.Scheme) error {
 	err := s.inTx(ctx, func(tx pgx.Tx) error { return upsertScheme(ctx, tx, sc) })
 	if err != nil {
@@ -29,11 +28,35 @@ func upsertScheme(ctx context.Context, q querier, sc *quarterhour.Scheme) error 
 	var same bool
 	err := q.QueryRow(ctx, `SELECT version, document = $2::jsonb FROM schemes
 		WHERE code = $1 ORDER BY version DESC LIMIT 1 FOR UPDATE`, sc.Code, string(sc.Document)).Scan(&latest, &same)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-	case err != nil:
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return translate(err)
-	case same:
+	}
+	version := latest + 1
+	if sc.Version > 0 {
+		var sameDoc bool
+		err := q.QueryRow(ctx, `SELECT document = $3::jsonb FROM schemes WHERE code = $1 AND version = $2`,
+			sc.Code, sc.Version, string(sc.Document)).Scan(&sameDoc)
+		switch {
+		case err == nil && sameDoc:
+			rows, err := q.Query(ctx, `SELECT `+schemeCols+` FROM schemes WHERE code = $1 AND version = $2`, sc.Code, sc.Version)
+			if err != nil {
+				return translate(err)
+			}
+			row, err := pgx.CollectExactlyOneRow(rows, scanScheme)
+			if err != nil {
+				return translate(err)
+			}
+			*sc = row
+			return nil
+		case err == nil:
+			return fmt.Errorf("%w: version %d is already loaded with another document; load the change as version %d", quarterhour.ErrConflict, sc.Version, latest+1)
+		case !errors.Is(err, pgx.ErrNoRows):
+			return translate(err)
+		case sc.Version <= latest:
+			return fmt.Errorf("%w: version %d is older than the loaded version %d", quarterhour.ErrConflict, sc.Version, latest)
+		}
+		version = sc.Version
+	} else if latest > 0 && same {
 		err := q.QueryRow(ctx, `UPDATE schemes SET name = $3, years = $4, reconstructed = $5
 			WHERE code = $1 AND version = $2 RETURNING created_at`,
 			sc.Code, latest, sc.Name, sc.Years, sc.Reconstructed).Scan(&sc.CreatedAt)
@@ -44,22 +67,22 @@ func upsertScheme(ctx context.Context, q querier, sc *quarterhour.Scheme) error 
 		return nil
 	}
 	at := now()
-	_, err = q.Exec(ctx, `INSERT INTO schemes (code, version, name, years, reconstructed, document, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
-		sc.Code, latest+1, sc.Name, sc.Years, sc.Reconstructed, string(sc.Document), at)
+	_, err = q.Exec(ctx, `INSERT INTO schemes (code, version, name, years, reconstructed, document, created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)`,
+		sc.Code, version, sc.Name, sc.Years, sc.Reconstructed, string(sc.Document), at, sc.CreatedBy)
 	if err != nil {
 		return translate(err)
 	}
-	sc.Version, sc.CreatedAt = latest+1, at
+	sc.Version, sc.CreatedAt = version, at
 	return nil
 }
 
-const schemeCols = `code, version, name, years, reconstructed, document::text, created_at`
+const schemeCols = `code, version, name, years, reconstructed, document::text, created_at, created_by`
 
 func scanScheme(row pgx.CollectableRow) (quarterhour.Scheme, error) {
 	var sc quarterhour.Scheme
 	var doc *string
-	if err := row.Scan(&sc.Code, &sc.Version, &sc.Name, &sc.Years, &sc.Reconstructed, &doc, &sc.CreatedAt); err != nil {
+	if err := row.Scan(&sc.Code, &sc.Version, &sc.Name, &sc.Years, &sc.Reconstructed, &doc, &sc.CreatedAt, &sc.CreatedBy); err != nil {
 		return sc, err
 	}
 	var err error

@@ -10,10 +10,8 @@ import (
 	"github.com/quarterhour/quarterhour"
 )
 
-// UpsertScheme stores s as a new version of its code when its document,
-// name, years or reconstructed flag differ from the latest stored version;
-// otherwise it keeps that version. Either way s.Version and s.CreatedAt are
-// set to the stored version's.
+// UpsertScheme stores a scheme version (see store.Store); s.Version and
+// s.CreatedAt are set to the stored version's.
 func (s *Store) UpsertScheme(ctx context.Context, sc *quarterhour.Scheme) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error { return upsertScheme(ctx, tx, sc) })
 	if err != nil {
@@ -44,23 +42,39 @@ func upsertScheme(ctx context.Context, q querier, sc *quarterhour.Scheme) error 
 		latest = quarterhour.Scheme{}
 	case err != nil:
 		return err
-	case string(latest.Document) == doc.String && latest.Name == sc.Name &&
-		latest.Reconstructed == sc.Reconstructed && slices.Equal(latest.Years, sc.Years):
+	}
+	version := latest.Version + 1
+	if sc.Version > 0 {
+		row, err := scanScheme(q.QueryRowContext(ctx, `SELECT `+schemeColumns+` FROM schemes
+			WHERE code = ? AND version = ?`, sc.Code, sc.Version))
+		switch {
+		case err == nil && string(row.Document) == doc.String:
+			*sc = row
+			return nil
+		case err == nil:
+			return fmt.Errorf("%w: version %d is already loaded with another document; load the change as version %d", quarterhour.ErrConflict, sc.Version, latest.Version+1)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		case sc.Version <= latest.Version:
+			return fmt.Errorf("%w: version %d is older than the loaded version %d", quarterhour.ErrConflict, sc.Version, latest.Version)
+		}
+		version = sc.Version
+	} else if latest.Version > 0 && string(latest.Document) == doc.String && latest.Name == sc.Name &&
+		latest.Reconstructed == sc.Reconstructed && slices.Equal(latest.Years, sc.Years) {
 		*sc = latest
 		return nil
 	}
 	t := now()
-	version := latest.Version + 1
 	if _, err := q.ExecContext(ctx, `INSERT INTO schemes (code, version, name, years, reconstructed,
-		document, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, sc.Code, version, sc.Name, years,
-		boolInt(sc.Reconstructed), doc.String, fmtTime(t)); err != nil {
+		document, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, sc.Code, version, sc.Name, years,
+		boolInt(sc.Reconstructed), doc.String, fmtTime(t), sc.CreatedBy); err != nil {
 		return mapErr(err)
 	}
 	sc.Version, sc.CreatedAt, sc.Document = version, t, rawJSON(doc)
 	return nil
 }
 
-const schemeColumns = `code, version, name, years, reconstructed, document, created_at`
+const schemeColumns = `code, version, name, years, reconstructed, document, created_at, created_by`
 
 // ListSchemes returns the latest version of every scheme ordered by code.
 func (s *Store) ListSchemes(ctx context.Context) ([]quarterhour.Scheme, error) {
@@ -97,7 +111,7 @@ func (s *Store) GetScheme(ctx context.Context, code string) (quarterhour.Scheme,
 func scanScheme(sc scanner) (quarterhour.Scheme, error) {
 	var s quarterhour.Scheme
 	var years, doc, created string
-	if err := sc.Scan(&s.Code, &s.Version, &s.Name, &years, &s.Reconstructed, &doc, &created); err != nil {
+	if err := sc.Scan(&s.Code, &s.Version, &s.Name, &years, &s.Reconstructed, &doc, &created, &s.CreatedBy); err != nil {
 		return s, err
 	}
 	var err error

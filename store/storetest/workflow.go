@@ -94,6 +94,29 @@ func testSchemes(t *testing.T, s store.Store) {
 	}
 	_, err = s.GetScheme(ctx(t), "missing")
 	wantErr(t, err, quarterhour.ErrNotFound, "get missing scheme")
+
+	// A document that carries its version is written once: the same again is
+	// a no-op, another document under that version or an older one refused.
+	v3 := fixtureScheme(`{"walk": {"minutes": 15, "kmh": 4.5}}`)
+	v3.Version, v3.CreatedBy = 3, "admin1"
+	must(t, s.UpsertScheme(ctx(t), &v3), "versioned document")
+	again := fixtureScheme(`{"walk": {"kmh": 4.5, "minutes": 15}}`)
+	again.Version = 3
+	must(t, s.UpsertScheme(ctx(t), &again), "the same versioned document again")
+	if again.Version != 3 || again.CreatedBy != "admin1" {
+		t.Errorf("reloading version 3 gave version %d by %q, want 3 by admin1", again.Version, again.CreatedBy)
+	}
+	inPlace := fixtureScheme(`{"walk": {"minutes": 15, "kmh": 6}}`)
+	inPlace.Version = 3
+	wantErr(t, s.UpsertScheme(ctx(t), &inPlace), quarterhour.ErrConflict, "another document as version 3")
+	older := fixtureScheme(`{"walk": {"minutes": 10}}`)
+	older.Version = 2
+	wantErr(t, s.UpsertScheme(ctx(t), &older), quarterhour.ErrConflict, "a new document as an older version")
+	got, err = s.GetScheme(ctx(t), "jining-2023")
+	must(t, err, "get scheme")
+	if got.Version != 3 || got.CreatedBy != "admin1" || !jsonEqual(t, got.Document, v3.Document) {
+		t.Errorf("GetScheme after the refused loads = v%d by %q %s, want version 3 by admin1 unchanged", got.Version, got.CreatedBy, got.Document)
+	}
 }
 
 // evalFixture creates two circles and returns their IDs.
