@@ -3,6 +3,7 @@ package quarterhour
 import (
 	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/paulmach/orb"
 )
@@ -54,13 +55,16 @@ type Community struct {
 	SourceRef           string `json:"source_ref,omitempty"` // register 编号, OSM "way/123"
 	OriginalCRS         string `json:"original_crs,omitempty"`
 	Version             int    `json:"version"`
+	// UpdatedAt is when the record last changed, so a reviewer sees what
+	// changed after an evaluation was submitted.
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // SameValues reports whether storing b over c would change nothing: the
-// fields compare equal apart from the store's bookkeeping (ID, Version).
+// fields compare equal apart from the store's bookkeeping (ID, Version, UpdatedAt).
 func (c Community) SameValues(b Community) bool {
 	a := c
-	a.ID, a.Version = 0, 0
-	b.ID, b.Version = 0, 0
+	a.ID, a.Version, a.UpdatedAt = 0, 0, time.Time{}
+	b.ID, b.Version, b.UpdatedAt = 0, 0, time.Time{}
 	return reflect.DeepEqual(a, b)
 }

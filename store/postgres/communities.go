@@ -13,17 +13,18 @@ import (
 
 const communityCols = `id, region_code, district, name, ST_AsBinary(polygon, 'NDR'), population, households,
 	building_area_m2, commercial_area_m2, service_facility_area_m2, is_new, synthetic,
-	population_estimated, source, source_ref, original_crs, version`
+	population_estimated, source, source_ref, original_crs, version, updated_at`
 
 func scanCommunity(row pgx.CollectableRow) (quarterhour.Community, error) {
 	var c quarterhour.Community
 	var polygon []byte
 	err := row.Scan(&c.ID, &c.RegionCode, &c.District, &c.Name, &polygon, &c.Population, &c.Households,
 		&c.BuildingAreaM2, &c.CommercialAreaM2, &c.ServiceFacilityAreaM2, &c.IsNew, &c.Synthetic,
-		&c.PopulationEstimated, &c.Source, &c.SourceRef, &c.OriginalCRS, &c.Version)
+		&c.PopulationEstimated, &c.Source, &c.SourceRef, &c.OriginalCRS, &c.Version, &c.UpdatedAt)
 	if err != nil {
 		return c, err
 	}
+	c.UpdatedAt = c.UpdatedAt.UTC()
 	c.Polygon, err = decodeMultiPolygon(polygon)
 	return c, err
 }
@@ -74,22 +75,23 @@ func (s *Store) CreateCommunity(ctx context.Context, c *quarterhour.Community) e
 }
 
 func createCommunity(ctx context.Context, q querier, c *quarterhour.Community) error {
+	at := now()
 	polygon, err := nullableWKB(c.Polygon, len(c.Polygon) == 0)
 	if err != nil {
 		return err
 	}
 	err = q.QueryRow(ctx, `INSERT INTO communities (region_code, district, name, polygon, population,
 			households, building_area_m2, commercial_area_m2, service_facility_area_m2, is_new, synthetic,
-			population_estimated, source, source_ref, original_crs, version)
-		VALUES ($1, $2, $3, ST_GeomFromWKB($4, 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1)
+			population_estimated, source, source_ref, original_crs, updated_at, version)
+		VALUES ($1, $2, $3, ST_GeomFromWKB($4, 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1)
 		RETURNING id`,
 		c.RegionCode, c.District, c.Name, polygon, c.Population, c.Households,
 		c.BuildingAreaM2, c.CommercialAreaM2, c.ServiceFacilityAreaM2, c.IsNew, c.Synthetic,
-		c.PopulationEstimated, c.Source, c.SourceRef, c.OriginalCRS).Scan(&c.ID)
+		c.PopulationEstimated, c.Source, c.SourceRef, c.OriginalCRS, at).Scan(&c.ID)
 	if err != nil {
 		return translate(err)
 	}
-	c.Version = 1
+	c.Version, c.UpdatedAt = 1, at
 	return nil
 }
 
@@ -105,6 +107,7 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *quarterhour.Community) e
 // updateCommunity writes c if the stored version is still c.Version and sets
 // c.Version to the new one.
 func updateCommunity(ctx context.Context, q querier, c *quarterhour.Community) error {
+	at := now()
 	polygon, err := nullableWKB(c.Polygon, len(c.Polygon) == 0)
 	if err != nil {
 		return err
@@ -114,19 +117,19 @@ func updateCommunity(ctx context.Context, q querier, c *quarterhour.Community) e
 			polygon = ST_GeomFromWKB($6, 4326), population = $7, households = $8, building_area_m2 = $9,
 			commercial_area_m2 = $10, service_facility_area_m2 = $11, is_new = $12, synthetic = $13,
 			population_estimated = $14, source = $15, source_ref = $16, original_crs = $17,
-			version = version + 1
+			updated_at = $18, version = version + 1
 		WHERE id = $1 AND version = $2
 		RETURNING version`,
 		c.ID, c.Version, c.RegionCode, c.District, c.Name, polygon, c.Population, c.Households,
 		c.BuildingAreaM2, c.CommercialAreaM2, c.ServiceFacilityAreaM2, c.IsNew, c.Synthetic,
-		c.PopulationEstimated, c.Source, c.SourceRef, c.OriginalCRS).Scan(&version)
+		c.PopulationEstimated, c.Source, c.SourceRef, c.OriginalCRS, at).Scan(&version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = versionMiss(ctx, q, `SELECT EXISTS (SELECT 1 FROM communities WHERE id = $1)`, c.ID)
 	}
 	if err != nil {
 		return translate(err)
 	}
-	c.Version = version
+	c.Version, c.UpdatedAt = version, at
 	return nil
 }
 

@@ -13,7 +13,7 @@ import (
 
 const communityColumns = `id, region_code, district, name, polygon, population, households,
 	building_area_m2, commercial_area_m2, service_facility_area_m2, is_new, synthetic,
-	population_estimated, source, source_ref, original_crs, version`
+	population_estimated, source, source_ref, original_crs, version, updated_at`
 
 // ListCommunities returns the communities matching f ordered by ID; a bbox
 // matches every community whose bounding box intersects it.
@@ -91,8 +91,8 @@ func prepareInsertCommunity(ctx context.Context, q querier) (*sql.Stmt, error) {
 	return q.PrepareContext(ctx, `INSERT INTO communities (region_code, district, name, polygon,
 		min_lon, min_lat, max_lon, max_lat, population, households, building_area_m2,
 		commercial_area_m2, service_facility_area_m2, is_new, synthetic, population_estimated,
-		source, source_ref, original_crs, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`)
+		source, source_ref, original_crs, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`)
 }
 
 func communityValues(c *quarterhour.Community) ([]any, error) {
@@ -107,10 +107,11 @@ func communityValues(c *quarterhour.Community) ([]any, error) {
 	return []any{c.RegionCode, c.District, c.Name, polygon, bb.minLon, bb.minLat, bb.maxLon, bb.maxLat,
 		c.Population, c.Households, c.BuildingAreaM2, c.CommercialAreaM2, c.ServiceFacilityAreaM2,
 		boolInt(c.IsNew), boolInt(c.Synthetic), boolInt(c.PopulationEstimated), c.Source, c.SourceRef,
-		c.OriginalCRS}, nil
+		c.OriginalCRS, fmtTime(c.UpdatedAt)}, nil
 }
 
 func insertCommunity(ctx context.Context, stmt *sql.Stmt, c *quarterhour.Community) error {
+	c.UpdatedAt = now()
 	vals, err := communityValues(c)
 	if err != nil {
 		return err
@@ -137,6 +138,7 @@ func (s *Store) UpdateCommunity(ctx context.Context, c *quarterhour.Community) e
 // updateCommunity writes c when its stored version is still c.Version; the
 // caller bumps c.Version after the transaction commits.
 func updateCommunity(ctx context.Context, tx *sql.Tx, c *quarterhour.Community) error {
+	c.UpdatedAt = now()
 	vals, err := communityValues(c)
 	if err != nil {
 		return err
@@ -145,7 +147,7 @@ func updateCommunity(ctx context.Context, tx *sql.Tx, c *quarterhour.Community) 
 		polygon = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?, population = ?,
 		households = ?, building_area_m2 = ?, commercial_area_m2 = ?, service_facility_area_m2 = ?,
 		is_new = ?, synthetic = ?, population_estimated = ?, source = ?, source_ref = ?,
-		original_crs = ?, version = version + 1
+		original_crs = ?, updated_at = ?, version = version + 1
 		WHERE id = ? AND version = ?`, append(vals, c.ID, c.Version)...)
 	if err != nil {
 		return mapErr(err)
@@ -218,10 +220,18 @@ func (s *Store) UpsertCommunities(ctx context.Context, cs []quarterhour.Communit
 func scanCommunity(sc scanner) (quarterhour.Community, error) {
 	var c quarterhour.Community
 	var polygon []byte
+	var updated string
 	if err := sc.Scan(&c.ID, &c.RegionCode, &c.District, &c.Name, &polygon, &c.Population, &c.Households,
 		&c.BuildingAreaM2, &c.CommercialAreaM2, &c.ServiceFacilityAreaM2, &c.IsNew, &c.Synthetic,
-		&c.PopulationEstimated, &c.Source, &c.SourceRef, &c.OriginalCRS, &c.Version); err != nil {
+		&c.PopulationEstimated, &c.Source, &c.SourceRef, &c.OriginalCRS, &c.Version, &updated); err != nil {
 		return c, err
+	}
+	if updated != "" {
+		t, err := parseTime(updated)
+		if err != nil {
+			return c, fmt.Errorf("community %d: %w", c.ID, err)
+		}
+		c.UpdatedAt = t
 	}
 	mp, err := decodeMultiPolygon(polygon)
 	if err != nil {
