@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/scoring"
 	"github.com/quarterhour/quarterhour/seeds"
 	"github.com/quarterhour/quarterhour/store"
@@ -51,7 +52,10 @@ func tierCircles(t *testing.T, f *fixture) map[string]map[string][]int64 {
 				t.Fatalf("store scheme %s: %v", shipped[i].Code, err)
 			}
 		}
-		sch, err := f.api.loadScheme(ctx, "jining-2023", "scheme")
+		if err := f.api.app.Access().EnsureLoaded(ctx); err != nil {
+			t.Fatalf("load the access index: %v", err)
+		}
+		sch, err := f.api.app.ParsedScheme(ctx, "jining-2023")
 		if err != nil {
 			t.Fatalf("load scheme: %v", err)
 		}
@@ -69,7 +73,7 @@ func tierCircles(t *testing.T, f *fixture) map[string]map[string][]int64 {
 			if !c.Synthetic {
 				continue
 			}
-			m, err := f.api.liveMetrics(ctx, c, sch)
+			m, err := f.api.app.CircleMetrics(ctx, c, sch)
 			if err != nil {
 				t.Fatalf("metrics of circle %d: %v", c.ID, err)
 			}
@@ -127,11 +131,11 @@ func getEval(t *testing.T, f *fixture, user string, id int64) quarterhour.Evalua
 	return e
 }
 
-func progressCell(t *testing.T, f *fixture, district string, year int) progressYear {
+func progressCell(t *testing.T, f *fixture, district string, year int) app.ProgressYear {
 	t.Helper()
-	var rep progressReport
+	var rep app.Progress
 	f.do(t, http.MethodGet, "/api/v1/progress", "reviewer", nil, http.StatusOK, &rep)
-	all := append([]progressDistrict{rep.City}, rep.Districts...)
+	all := append([]app.ProgressDistrict{rep.City}, rep.Districts...)
 	for _, d := range all {
 		if d.District != district {
 			continue
@@ -143,14 +147,14 @@ func progressCell(t *testing.T, f *fixture, district string, year int) progressY
 		}
 	}
 	t.Fatalf("progress has no %s %d", district, year)
-	return progressYear{}
+	return app.ProgressYear{}
 }
 
 func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing.T) {
 	f := sqliteAPI(t)
 	circle := pickCircle(t, f, "370811", "high_quality", 0)
 	before := progressCell(t, f, "370811", 2023)
-	cityBefore := progressCell(t, f, CityDistrict, 2023)
+	cityBefore := progressCell(t, f, app.CityDistrict, 2023)
 
 	e := createEval(t, f, "rencheng", circle, 2023)
 	if e.ID == 0 || e.Version != 1 || e.Status != quarterhour.EvalDraft || e.Tier != "high_quality" || e.District != "370811" {
@@ -207,7 +211,7 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 	}
 
 	after := progressCell(t, f, "370811", 2023)
-	cityAfter := progressCell(t, f, CityDistrict, 2023)
+	cityAfter := progressCell(t, f, app.CityDistrict, 2023)
 	if after.HighQuality != before.HighQuality+1 || after.AwardCommittedYuan != before.AwardCommittedYuan+300000 {
 		t.Errorf("370811 2023 progress %+v -> %+v, want one more high-quality circle and ¥300,000 more", before, after)
 	}

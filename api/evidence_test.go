@@ -7,10 +7,12 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/scoring"
 )
 
@@ -37,21 +39,14 @@ func (f *fixture) upload(t *testing.T, evalID int64, user, name string, data []b
 	}
 	fw.Write(data)
 	mw.Close()
-	req, err := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/api/v1/evaluations/%d/evidence", f.srv.URL, evalID), &body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/evidence", evalID), &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	if user != "" {
 		req.Header.Set("Authorization", "Bearer "+f.tokens[user])
 	}
-	resp, err := f.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out
+	rec := httptest.NewRecorder()
+	f.api.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.Bytes()
 }
 
 // indicatorPoints reads an indicator's points from an evaluation's result.
@@ -176,7 +171,7 @@ func TestEvidence_RefusesWrongUsersTypesSizesAndIndicators(t *testing.T) {
 		{"a reviewer", "reviewer", "a.pdf", pdfFile, nil, http.StatusForbidden},
 		{"HTML named .pdf", "rencheng", "a.pdf", []byte("<html><script>alert(1)</script></html>"), nil, http.StatusUnsupportedMediaType},
 		{"a Word file", "rencheng", "a.docx", []byte("PK\x03\x04\x14\x00\x06\x00word/document.xml"), nil, http.StatusUnsupportedMediaType},
-		{"over 5 MB", "rencheng", "big.pdf", append(append([]byte{}, pdfFile...), make([]byte, MaxEvidenceBytes)...), nil, http.StatusRequestEntityTooLarge},
+		{"over 5 MB", "rencheng", "big.pdf", append(append([]byte{}, pdfFile...), make([]byte, app.MaxEvidenceBytes)...), nil, http.StatusRequestEntityTooLarge},
 		{"an empty file", "rencheng", "a.pdf", nil, nil, http.StatusBadRequest},
 		{"an unknown indicator", "rencheng", "a.pdf", pdfFile, map[string]string{"indicator": "Z9"}, http.StatusBadRequest},
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -123,7 +124,7 @@ func TestFeedback_RejectsBadInput(t *testing.T) {
 		{"negative rating", map[string]any{"circle_id": circle.ID, "rating": -1}, "rating"},
 		{"neither rating nor complaint", map[string]any{"circle_id": circle.ID, "text": "一般"}, "rating"},
 		{"complaint without text", map[string]any{"circle_id": circle.ID, "complaint": true, "text": "  "}, "text"},
-		{"text too long", map[string]any{"circle_id": circle.ID, "rating": 2, "text": strings.Repeat("长", MaxFeedbackText+1)}, "text"},
+		{"text too long", map[string]any{"circle_id": circle.ID, "rating": 2, "text": strings.Repeat("长", app.MaxFeedbackText+1)}, "text"},
 		{"unknown outlet", map[string]any{"outlet_id": 987654321, "rating": 2}, "outlet_id"},
 		{"unknown circle", map[string]any{"circle_id": 987654321, "rating": 2}, "circle_id"},
 		{"unknown field", map[string]any{"circle_id": circle.ID, "rating": 2, "phone": "13800000000"}, "phone"},
@@ -133,7 +134,7 @@ func TestFeedback_RejectsBadInput(t *testing.T) {
 		})
 	}
 	var fb quarterhour.Feedback
-	f.do(t, http.MethodPost, "/api/v1/feedback", "", map[string]any{"circle_id": circle.ID, "rating": 1, "text": strings.Repeat("长", MaxFeedbackText)},
+	f.do(t, http.MethodPost, "/api/v1/feedback", "", map[string]any{"circle_id": circle.ID, "rating": 1, "text": strings.Repeat("长", app.MaxFeedbackText)},
 		http.StatusCreated, &fb)
 }
 

@@ -10,6 +10,15 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// Sheet titles the workbooks promise.
+const (
+	sheetSummary    = "评价结果"
+	sheetIndicators = "指标得分"
+	sheetGates      = "等级门槛"
+	sheetEvents     = "流转记录"
+	sheetCity       = "全市"
+)
+
 // openWorkbook fetches path as user and opens it with excelize.
 func openWorkbook(t *testing.T, f *fixture, path, user string) *excelize.File {
 	t.Helper()
@@ -87,23 +96,13 @@ func TestReports_ProgressWorkbookHasCityAndDistrictSheets(t *testing.T) {
 			t.Errorf("%s!A4 = %q, want the first year 2023", name, got)
 		}
 	}
-	if got := sheetCell(t, x, sheetCity, "D4"); got != "40" {
-		t.Errorf("全市 2023 target %q, want 40", got)
-	}
-	if got := sheetCell(t, x, sheetCity, "E6"); got != "120" {
-		t.Errorf("全市 target to date 2025 %q, want 120", got)
-	}
-	if got := sheetCell(t, x, sheetCity, "I6"); got != "60" {
-		t.Errorf("全市 high-quality target to date 2025 %q, want 60", got)
-	}
-	if got := sheetCell(t, x, sheetCity, "L3"); got != "奖励预算（元，当年，可配置）" {
-		t.Errorf("全市!L3 = %q, want the award budget header", got)
-	}
-	if got := sheetCell(t, x, sheetCity, "L4"); got != "3300000" {
-		t.Errorf("全市 2023 award budget %q, want 3300000", got)
-	}
-	if got := sheetCell(t, x, sheetCity, "M6"); got != "3300000" {
-		t.Errorf("全市 award budget to date 2025 %q, want 3300000", got)
+	// 全市: the 2023 target, the targets to date by 2025 (circles and
+	// high-quality ones), the award budget header, the 2023 budget and the
+	// budget to date by 2025.
+	for ref, want := range map[string]string{"D4": "40", "E6": "120", "I6": "60", "L3": "奖励预算（元，当年，可配置）", "L4": "3300000", "M6": "3300000"} {
+		if got := sheetCell(t, x, sheetCity, ref); got != want {
+			t.Errorf("全市!%s = %q, want %q", ref, got, want)
+		}
 	}
 	if !slices.ContainsFunc(sheets, func(s string) bool { return s == "任城区 370811" }) {
 		t.Errorf("no 任城区 sheet in %v", sheets)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/scoring"
 	"github.com/quarterhour/quarterhour/seeds"
 )
@@ -15,9 +16,9 @@ import (
 func TestSchemes_ListFlagsReconstructedDefaults(t *testing.T) {
 	f := sqliteAPI(t)
 	tierCircles(t, f)
-	var list []schemeSummary
+	var list []app.SchemeSummary
 	f.do(t, http.MethodGet, "/api/v1/schemes", "", nil, http.StatusOK, &list)
-	i := slices.IndexFunc(list, func(s schemeSummary) bool { return s.Code == "jining-2023" })
+	i := slices.IndexFunc(list, func(s app.SchemeSummary) bool { return s.Code == "jining-2023" })
 	if i < 0 {
 		t.Fatalf("jining-2023 not listed: %+v", list)
 	}

@@ -1,9 +1,9 @@
-package api
+package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 
@@ -14,9 +14,9 @@ import (
 // CityDistrict is the district code of target rows for the whole city.
 const CityDistrict = "370800"
 
-// progressYear is one district's progress in one year against its targets.
+// ProgressYear is one district's progress in one year against its targets.
 // Counts are of that year; the ToDate fields add up every year so far.
-type progressYear struct {
+type ProgressYear struct {
 	Year int `json:"year"`
 	// CirclesBuilt counts circles completed that year (status completed,
 	// completed_year).
@@ -44,51 +44,41 @@ type progressYear struct {
 	AwardBudgetYuanToDate *int64 `json:"award_budget_yuan_to_date"`
 }
 
-// progressDistrict is one district's (or the whole city's) progress.
-type progressDistrict struct {
+// ProgressDistrict is one district's (or the whole city's) progress.
+type ProgressDistrict struct {
 	District string         `json:"district"`
 	Name     string         `json:"name"`
-	Years    []progressYear `json:"years"`
+	Years    []ProgressYear `json:"years"`
 }
 
-// progressReport is the body of GET /api/v1/progress.
-type progressReport struct {
+// Progress is the city's and every district's progress, year by year.
+type Progress struct {
 	Years     []int              `json:"years"`
-	City      progressDistrict   `json:"city"`
-	Districts []progressDistrict `json:"districts"`
+	City      ProgressDistrict   `json:"city"`
+	Districts []ProgressDistrict `json:"districts"`
 }
 
 // defaultProgressYears are reported when no target row names a year: the
 // plan's 2023-2025 programme.
 var defaultProgressYears = []int{2023, 2024, 2025}
 
-func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request) {
-	if principalFrom(r.Context()) == nil {
-		s.writeError(w, r, errUnauthenticated)
-		return
+// Progress counts built and certified circles and committed awards per
+// district and year and sets them against the targets. Any user may see it.
+func (a *App) Progress(ctx context.Context, u *quarterhour.User) (Progress, error) {
+	if u == nil {
+		return Progress{}, errLoginRequired
 	}
-	rep, err := s.progress(r.Context())
+	targets, err := a.store.ListTargets(ctx)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return Progress{}, fmt.Errorf("list targets: %w", err)
 	}
-	writeJSON(w, http.StatusOK, rep)
-}
-
-// progress counts built and certified circles and committed awards per
-// district and year and sets them against the targets.
-func (s *Server) progress(ctx context.Context) (progressReport, error) {
-	targets, err := s.store.ListTargets(ctx)
+	circles, err := a.store.ListCircles(ctx, store.CircleFilter{})
 	if err != nil {
-		return progressReport{}, fmt.Errorf("list targets: %w", err)
+		return Progress{}, fmt.Errorf("list circles: %w", err)
 	}
-	circles, err := s.store.ListCircles(ctx, store.CircleFilter{})
+	certified, err := a.store.ListEvaluations(ctx, store.EvaluationFilter{Status: quarterhour.EvalCertified})
 	if err != nil {
-		return progressReport{}, fmt.Errorf("list circles: %w", err)
-	}
-	certified, err := s.store.ListEvaluations(ctx, store.EvaluationFilter{Status: quarterhour.EvalCertified})
-	if err != nil {
-		return progressReport{}, fmt.Errorf("list certified evaluations: %w", err)
+		return Progress{}, fmt.Errorf("list certified evaluations: %w", err)
 	}
 	years := progressYears(targets)
 	f := newProgressFacts(circles, certified)
@@ -108,12 +98,12 @@ func (s *Server) progress(ctx context.Context) (progressReport, error) {
 	}
 	sort.Strings(codes)
 
-	rep := progressReport{Years: years}
-	if rep.City, err = s.progressOf(ctx, CityDistrict, years, targets, f); err != nil {
+	rep := Progress{Years: years}
+	if rep.City, err = a.progressOf(ctx, CityDistrict, years, targets, f); err != nil {
 		return rep, err
 	}
 	for _, d := range codes {
-		pd, err := s.progressOf(ctx, d, years, targets, f)
+		pd, err := a.progressOf(ctx, d, years, targets, f)
 		if err != nil {
 			return rep, err
 		}
@@ -183,19 +173,19 @@ func newProgressFacts(circles []quarterhour.Circle, certified []quarterhour.Eval
 	return f
 }
 
-func (s *Server) progressOf(ctx context.Context, district string, years []int, ts []quarterhour.Target, f progressFacts) (progressDistrict, error) {
-	name, err := s.districtName(ctx, district)
+func (a *App) progressOf(ctx context.Context, district string, years []int, ts []quarterhour.Target, f progressFacts) (ProgressDistrict, error) {
+	name, err := a.progressDistrictName(ctx, district)
 	if err != nil {
-		return progressDistrict{}, err
+		return ProgressDistrict{}, err
 	}
-	pd := progressDistrict{District: district, Name: name}
+	pd := ProgressDistrict{District: district, Name: name}
 	var built, hq int
 	var awarded int64
 	var sumCircles, sumHQ int
 	var sumBudget int64
 	anyYearly, anyBudget := false, false
 	for _, y := range years {
-		py := progressYear{Year: y, CirclesBuilt: f.built[district][y], HighQuality: f.hq[district][y],
+		py := ProgressYear{Year: y, CirclesBuilt: f.built[district][y], HighQuality: f.hq[district][y],
 			AwardCommittedYuan: f.awarded[district][y]}
 		built += py.CirclesBuilt
 		hq += py.HighQuality
@@ -206,24 +196,24 @@ func (s *Server) progressOf(ctx context.Context, district string, years []int, t
 				continue
 			}
 			anyYearly = true
-			py.TargetCircles, py.TargetHighQuality = ptr(t.Circles), ptr(t.HighQuality)
+			py.TargetCircles, py.TargetHighQuality = progressPtr(t.Circles), progressPtr(t.HighQuality)
 			sumCircles += t.Circles
 			sumHQ += t.HighQuality
 			if t.AwardBudgetYuan > 0 {
 				anyBudget = true
-				py.AwardBudgetYuan = ptr(t.AwardBudgetYuan)
+				py.AwardBudgetYuan = progressPtr(t.AwardBudgetYuan)
 				sumBudget += t.AwardBudgetYuan
 			}
 		}
 		if anyBudget {
-			py.AwardBudgetYuanToDate = ptr(sumBudget)
+			py.AwardBudgetYuanToDate = progressPtr(sumBudget)
 		}
 		if anyYearly {
-			py.TargetCirclesToDate, py.TargetHighQualityToDate = ptr(sumCircles), ptr(sumHQ)
+			py.TargetCirclesToDate, py.TargetHighQualityToDate = progressPtr(sumCircles), progressPtr(sumHQ)
 		}
 		for _, t := range ts {
 			if t.District == district && t.Year == y && t.Cumulative {
-				py.TargetCirclesToDate, py.TargetHighQualityToDate = ptr(t.Circles), ptr(t.HighQuality)
+				py.TargetCirclesToDate, py.TargetHighQualityToDate = progressPtr(t.Circles), progressPtr(t.HighQuality)
 			}
 		}
 		pd.Years = append(pd.Years, py)
@@ -231,11 +221,11 @@ func (s *Server) progressOf(ctx context.Context, district string, years []int, t
 	return pd, nil
 }
 
-// districtName is the NBS name of a 6-digit county code, or the code when
-// the region is unknown.
-func (s *Server) districtName(ctx context.Context, code string) (string, error) {
-	r, err := s.store.GetRegion(ctx, code+"000000")
-	if isNotFound(err) {
+// progressDistrictName is the NBS name of a 6-digit county code, or the
+// code when the region is unknown.
+func (a *App) progressDistrictName(ctx context.Context, code string) (string, error) {
+	r, err := a.store.GetRegion(ctx, code+"000000")
+	if errors.Is(err, quarterhour.ErrNotFound) {
 		return code, nil
 	}
 	if err != nil {
@@ -244,4 +234,4 @@ func (s *Server) districtName(ctx context.Context, code string) (string, error) 
 	return r.Name, nil
 }
 
-func ptr[T any](v T) *T { return &v }
+func progressPtr[T any](v T) *T { return &v }

@@ -1,0 +1,508 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/scoring"
+	"github.com/quarterhour/quarterhour/seeds"
+	"github.com/quarterhour/quarterhour/store"
+)
+
+// The acting users of the workflow tests, one per role.
+var (
+	wfAdmin    = &quarterhour.User{Username: "admin", Role: quarterhour.RoleAdmin}
+	wfReviewer = &quarterhour.User{Username: "reviewer", Role: quarterhour.RoleReviewer}
+	wfRencheng = &quarterhour.User{Username: "rencheng", Role: quarterhour.RoleDistrict, District: "370811"}
+	wfYanzhou  = &quarterhour.User{Username: "yanzhou", Role: quarterhour.RoleDistrict, District: "370812"}
+)
+
+// workflowFixture is the metrics demo with the shipped schemes loaded and
+// its demo circles rated under jining-2023 with the realistic submission.
+// The workflow tests write only schemes, evaluations, evidence and
+// feedback, which the metrics tests never read.
+type workflowFixture struct {
+	a     *App
+	tiers map[string]map[string][]int64 // district -> tier -> circle IDs
+}
+
+var workflowDemo = sync.OnceValues(func() (*workflowFixture, error) {
+	ctx := context.Background()
+	a, err := metricsDemo()
+	if err != nil {
+		return nil, err
+	}
+	shipped, err := seeds.Schemes()
+	if err != nil {
+		return nil, err
+	}
+	for i := range shipped {
+		if err := a.store.UpsertScheme(ctx, &shipped[i]); err != nil {
+			return nil, err
+		}
+	}
+	sch, err := a.ParsedScheme(ctx, DefaultScheme)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := a.store.ListCircles(ctx, store.CircleFilter{})
+	if err != nil {
+		return nil, err
+	}
+	f := &workflowFixture{a: a, tiers: map[string]map[string][]int64{}}
+	for _, c := range cs {
+		if !c.Synthetic {
+			continue
+		}
+		m, err := a.CircleMetrics(ctx, c, sch)
+		if err != nil {
+			return nil, err
+		}
+		tier := scoring.Evaluate(sch, m, realisticSubmission(), scoring.EvalContext{Year: 2023}).Tier
+		if f.tiers[c.District] == nil {
+			f.tiers[c.District] = map[string][]int64{}
+		}
+		f.tiers[c.District][tier] = append(f.tiers[c.District][tier], c.ID)
+	}
+	return f, nil
+})
+
+func workflow(t *testing.T) *workflowFixture {
+	t.Helper()
+	f, err := workflowDemo()
+	if err != nil {
+		t.Fatalf("workflow fixture: %v", err)
+	}
+	return f
+}
+
+// circle returns the n-th demo circle of district rated tier.
+func (f *workflowFixture) circle(t *testing.T, district, tier string, n int) int64 {
+	t.Helper()
+	ids := f.tiers[district][tier]
+	if len(ids) <= n {
+		t.Fatalf("district %s has %d %s circles, need %d", district, len(ids), tier, n+1)
+	}
+	return ids[n]
+}
+
+// draft opens an evaluation of circle as u, failing the test on error.
+func (f *workflowFixture) draft(t *testing.T, u *quarterhour.User, circle int64, scheme string, year int, sub scoring.Submitted) quarterhour.Evaluation {
+	t.Helper()
+	e, err := f.a.CreateEvaluation(context.Background(), u, EvaluationDraft{CircleID: circle, Scheme: scheme, Year: year, Submitted: sub})
+	if err != nil {
+		t.Fatalf("create evaluation of circle %d as %s: %v", circle, u.Username, err)
+	}
+	return e
+}
+
+// move takes action on e as u with award, failing the test on error.
+func (f *workflowFixture) move(t *testing.T, u *quarterhour.User, e quarterhour.Evaluation, action string, award int64) quarterhour.Evaluation {
+	t.Helper()
+	out, err := f.a.MoveEvaluation(context.Background(), u, e.ID, action, EvaluationMove{Version: e.Version, AwardYuan: award, Comment: action})
+	if err != nil {
+		t.Fatalf("%s evaluation %d as %s: %v", action, e.ID, u.Username, err)
+	}
+	return out
+}
+
+// wantErrorCode fails unless err carries code and, when field is set, names
+// field.
+func wantErrorCode(t *testing.T, what string, err error, code, field string) {
+	t.Helper()
+	var e *quarterhour.Error
+	if got := quarterhour.ErrorCode(err); got != code {
+		t.Errorf("%s: error %v (code %q), want code %q", what, err, got, code)
+		return
+	}
+	if field != "" && (!errors.As(err, &e) || e.Field != field) {
+		t.Errorf("%s: error %v, want field %q", what, err, field)
+	}
+}
+
+func indicatorScore(t *testing.T, e quarterhour.Evaluation, id string) float64 {
+	t.Helper()
+	var res scoring.Result
+	if err := json.Unmarshal(e.Result, &res); err != nil {
+		t.Fatalf("result of evaluation %d: %v", e.ID, err)
+	}
+	for _, ind := range res.Indicators {
+		if ind.ID == id {
+			return ind.Points
+		}
+	}
+	t.Fatalf("no indicator %s in evaluation %d", id, e.ID)
+	return 0
+}
+
+func progressOfDistrict(t *testing.T, a *App, district string, year int) ProgressYear {
+	t.Helper()
+	p, err := a.Progress(context.Background(), wfReviewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range append([]ProgressDistrict{p.City}, p.Districts...) {
+		for _, y := range d.Years {
+			if d.District == district && y.Year == year {
+				return y
+			}
+		}
+	}
+	t.Fatalf("progress has no %s %d", district, year)
+	return ProgressYear{}
+}
+
+func TestWorkflow_DraftSubmittedApprovedCertifiedWithAwardWithinCap(t *testing.T) {
+	f := workflow(t)
+	ctx := context.Background()
+	circle := f.circle(t, "370811", "high_quality", 0)
+	before := progressOfDistrict(t, f.a, "370811", 2023)
+
+	e := f.draft(t, wfRencheng, circle, DefaultScheme, 2023, realisticSubmission())
+	if e.Status != quarterhour.EvalDraft || e.Version != 1 || e.Tier != "high_quality" || e.District != "370811" || e.CreatedBy != "rencheng" {
+		t.Fatalf("created %+v", e)
+	}
+	e = f.move(t, wfRencheng, e, "submit", 0)
+	e = f.move(t, wfReviewer, e, "approve", 0)
+	if e.Status != quarterhour.EvalApproved || e.Version != 3 {
+		t.Fatalf("after approval %+v", e)
+	}
+
+	_, err := f.a.MoveEvaluation(ctx, wfReviewer, e.ID, "certify", EvaluationMove{Version: e.Version, AwardYuan: 300001})
+	wantErrorCode(t, "award over the cap", err, quarterhour.EInvalid, "award_yuan")
+	if got, _ := f.a.Evaluation(ctx, wfReviewer, e.ID); got.Status != quarterhour.EvalApproved || got.Version != e.Version {
+		t.Errorf("after a refused award: %+v, want approved v%d", got, e.Version)
+	}
+
+	e = f.move(t, wfReviewer, e, "certify", 300000)
+	if e.Status != quarterhour.EvalCertified || e.AwardYuan != 300000 || e.CertifiedAt == nil {
+		t.Fatalf("after certification %+v", e)
+	}
+	evs, err := f.a.EvaluationEvents(ctx, wfRencheng, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trail []string
+	for _, ev := range evs {
+		trail = append(trail, ev.Actor+":"+ev.From+">"+ev.To)
+	}
+	if got, want := strings.Join(trail, " "), "rencheng:>draft rencheng:draft>submitted reviewer:submitted>approved reviewer:approved>certified"; got != want {
+		t.Errorf("events %s, want %s", got, want)
+	}
+	after := progressOfDistrict(t, f.a, "370811", 2023)
+	if after.HighQuality != before.HighQuality+1 || after.AwardCommittedYuan != before.AwardCommittedYuan+300000 {
+		t.Errorf("progress %+v -> %+v, want one more high-quality circle and ¥300,000 more", before, after)
+	}
+
+	_, err = f.a.UpdateEvaluation(ctx, wfRencheng, e.ID, EvaluationEdit{Version: e.Version, Submitted: realisticSubmission()})
+	wantErrorCode(t, "edit a certified evaluation", err, quarterhour.EConflict, "status")
+	book, err := f.a.EvaluationWorkbook(ctx, wfRencheng, e.ID)
+	if err != nil || !bytes.HasPrefix(book, []byte("PK")) {
+		t.Errorf("evaluation workbook: %d bytes, %v", len(book), err)
+	}
+}
+
+// twiceAwardable is jining-2023 under code with the award open in 2023 and
+// 2024, so one circle can be certified high-quality twice.
+func twiceAwardable(t *testing.T, code string) []byte {
+	t.Helper()
+	s := *jiningScheme(t)
+	award := *s.Award
+	award.Years = []int{2023, 2024}
+	s.Code, s.Award = code, &award
+	doc, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestWorkflow_SecondAwardForACircleIsAConflict(t *testing.T) {
+	f := workflow(t)
+	ctx := context.Background()
+	code := "jining-app-award-twice"
+	if _, err := f.a.LoadScheme(ctx, wfReviewer, twiceAwardable(t, code)); quarterhour.ErrorCode(err) != quarterhour.EForbidden {
+		t.Errorf("a reviewer loads a scheme: %v", err)
+	}
+	if _, err := f.a.LoadScheme(ctx, wfAdmin, twiceAwardable(t, code)); err != nil {
+		t.Fatal(err)
+	}
+	circle := f.circle(t, "370811", "high_quality", 1)
+	certified := func(year int) quarterhour.Evaluation {
+		e := f.draft(t, wfRencheng, circle, code, year, realisticSubmission())
+		e = f.move(t, wfRencheng, e, "submit", 0)
+		return f.move(t, wfReviewer, e, "approve", 0)
+	}
+
+	f.move(t, wfReviewer, certified(2023), "certify", 250000)
+	second := certified(2024)
+	_, err := f.a.MoveEvaluation(ctx, wfReviewer, second.ID, "certify", EvaluationMove{Version: second.Version, AwardYuan: 100000})
+	wantErrorCode(t, "second award", err, quarterhour.EConflict, "award_yuan")
+
+	res, err := f.a.Preview(ctx, wfReviewer, circle, code, 2024)
+	if err != nil || res.Award.Eligible {
+		t.Errorf("preview of an awarded circle: award %+v, %v; want not eligible", res.Award, err)
+	}
+	if e := f.move(t, wfReviewer, second, "certify", 0); e.Status != quarterhour.EvalCertified || e.AwardYuan != 0 {
+		t.Errorf("certified without an award: %+v", e)
+	}
+}
+
+func TestWorkflow_DistrictUserActingOnAnotherDistrictIsRefused(t *testing.T) {
+	f := workflow(t)
+	ctx := context.Background()
+	circle := f.circle(t, "370811", "basic", 0)
+	e := f.draft(t, wfRencheng, circle, DefaultScheme, 2023, realisticSubmission())
+
+	_, err := f.a.Evaluation(ctx, wfYanzhou, e.ID)
+	wantErrorCode(t, "read", err, quarterhour.EForbidden, "district")
+	_, err = f.a.UpdateEvaluation(ctx, wfYanzhou, e.ID, EvaluationEdit{Version: e.Version, Submitted: realisticSubmission()})
+	wantErrorCode(t, "edit", err, quarterhour.EForbidden, "district")
+	_, err = f.a.MoveEvaluation(ctx, wfYanzhou, e.ID, "submit", EvaluationMove{Version: e.Version})
+	wantErrorCode(t, "submit", err, quarterhour.EForbidden, "district")
+	_, _, err = f.a.AddEvidence(ctx, wfYanzhou, e.ID, EvidenceUpload{Name: "a.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")})
+	wantErrorCode(t, "attach evidence", err, quarterhour.EForbidden, "district")
+	_, err = f.a.EvaluationEvents(ctx, wfYanzhou, e.ID)
+	wantErrorCode(t, "events", err, quarterhour.EForbidden, "district")
+	_, err = f.a.Preview(ctx, wfYanzhou, circle, "", 0)
+	wantErrorCode(t, "preview", err, quarterhour.EForbidden, "district")
+	_, err = f.a.CreateEvaluation(ctx, wfYanzhou, EvaluationDraft{CircleID: circle, Scheme: DefaultScheme, Year: 2024, Submitted: realisticSubmission()})
+	wantErrorCode(t, "create", err, quarterhour.EForbidden, "district")
+	_, err = f.a.Evaluations(ctx, wfYanzhou, store.EvaluationFilter{District: "370811"})
+	wantErrorCode(t, "list", err, quarterhour.EForbidden, "district")
+
+	_, err = f.a.CreateEvaluation(ctx, wfReviewer, EvaluationDraft{CircleID: circle, Scheme: DefaultScheme, Year: 2024, Submitted: realisticSubmission()})
+	wantErrorCode(t, "a reviewer creates", err, quarterhour.EForbidden, "")
+	_, err = f.a.MoveEvaluation(ctx, wfRencheng, e.ID, "approve", EvaluationMove{Version: e.Version})
+	wantErrorCode(t, "a district approves", err, quarterhour.EForbidden, "")
+	_, err = f.a.Evaluation(ctx, nil, e.ID)
+	wantErrorCode(t, "anonymous read", err, quarterhour.EUnauthenticated, "")
+
+	mine, err := f.a.Evaluations(ctx, wfYanzhou, store.EvaluationFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range mine {
+		if x.District != "370812" {
+			t.Errorf("yanzhou sees evaluation %d of %s", x.ID, x.District)
+		}
+	}
+	if got, err := f.a.Evaluation(ctx, wfRencheng, e.ID); err != nil || got.Version != e.Version || got.Status != quarterhour.EvalDraft {
+		t.Errorf("after the refused requests: %+v %v, want the unchanged draft", got, err)
+	}
+}
+
+func TestWorkflow_RefusesStaleVersionsAndMovesNotAllowed(t *testing.T) {
+	f := workflow(t)
+	ctx := context.Background()
+	e := f.draft(t, wfYanzhou, f.circle(t, "370812", "basic", 0), DefaultScheme, 2023, realisticSubmission())
+	mv := func(u *quarterhour.User, action string, m EvaluationMove) error {
+		_, err := f.a.MoveEvaluation(ctx, u, e.ID, action, m)
+		return err
+	}
+
+	err := mv(wfReviewer, "approve", EvaluationMove{Version: e.Version})
+	wantErrorCode(t, "approve a draft", err, quarterhour.EConflict, "status")
+	if err != nil && !strings.Contains(err.Error(), "only a submitted evaluation can become approved") {
+		t.Errorf("approve a draft: %v, want the allowed source named", err)
+	}
+	wantErrorCode(t, "stale", mv(wfYanzhou, "submit", EvaluationMove{Version: e.Version + 5}), quarterhour.EConflict, "version")
+	wantErrorCode(t, "no version", mv(wfYanzhou, "submit", EvaluationMove{}), quarterhour.EInvalid, "version")
+	wantErrorCode(t, "award on submit", mv(wfYanzhou, "submit", EvaluationMove{Version: e.Version, AwardYuan: 5}), quarterhour.EInvalid, "award_yuan")
+	wantErrorCode(t, "unknown action", mv(wfYanzhou, "publish", EvaluationMove{Version: e.Version}), quarterhour.ENotFound, "action")
+
+	bad := realisticSubmission()
+	rate := 1.3
+	bad.SatisfactionRate = &rate
+	_, err = f.a.UpdateEvaluation(ctx, wfYanzhou, e.ID, EvaluationEdit{Version: e.Version, Submitted: bad})
+	wantErrorCode(t, "invalid values", err, quarterhour.EInvalid, "satisfaction_rate")
+	_, err = f.a.CreateEvaluation(ctx, wfYanzhou, EvaluationDraft{CircleID: e.CircleID, Scheme: DefaultScheme, Year: 2023, Submitted: realisticSubmission()})
+	wantErrorCode(t, "a second evaluation", err, quarterhour.EConflict, "circle_id")
+	_, err = f.a.CreateEvaluation(ctx, wfYanzhou, EvaluationDraft{CircleID: e.CircleID, Scheme: DefaultScheme, Year: 2031})
+	wantErrorCode(t, "a year the scheme lacks", err, quarterhour.EInvalid, "year")
+	_, err = f.a.CreateEvaluation(ctx, wfYanzhou, EvaluationDraft{CircleID: e.CircleID, Scheme: "no-such", Year: 2023})
+	wantErrorCode(t, "an unknown scheme", err, quarterhour.EInvalid, "scheme")
+
+	// A returned evaluation can be edited and submitted again.
+	e = f.move(t, wfYanzhou, e, "submit", 0)
+	e = f.move(t, wfReviewer, e, "return", 0)
+	lower := realisticSubmission()
+	rate = 0.75
+	lower.SatisfactionRate = &rate
+	edited, err := f.a.UpdateEvaluation(ctx, wfYanzhou, e.ID, EvaluationEdit{Version: e.Version, Submitted: lower})
+	if err != nil || edited.Status != quarterhour.EvalReturned || edited.Version != e.Version+1 || edited.Total >= e.Total {
+		t.Fatalf("edited %+v %v (total %v before), want returned, next version, lower total", edited, err, e.Total)
+	}
+	f.move(t, wfYanzhou, edited, "submit", 0)
+}
+
+func TestEvidence_AttachedFileMeetsTheIndicatorAndSurvivesAnEdit(t *testing.T) {
+	f := workflow(t)
+	ctx := context.Background()
+	sub := realisticSubmission()
+	sub.Evidence = sub.Evidence[:1] // E1 only
+	e := f.draft(t, wfRencheng, f.circle(t, "370811", "basic", 1), DefaultScheme, 2025, sub)
+	if p := indicatorScore(t, e, "E2"); p != 0 {
+		t.Fatalf("E2 scores %v without evidence", p)
+	}
+	pdf := []byte("%PDF-1.4\n1 0 obj <<>> endobj\n")
+	attach := func(u *quarterhour.User, up EvidenceUpload) (quarterhour.Evidence, quarterhour.Evaluation, error) {
+		return f.a.AddEvidence(ctx, u, e.ID, up)
+	}
+
+	for _, c := range []struct {
+		what        string
+		up          EvidenceUpload
+		code, field string
+	}{
+		{"HTML", EvidenceUpload{ContentType: "text/html; charset=utf-8", Data: []byte("<html>")}, quarterhour.EUnsupportedMedia, "file"},
+		{"empty", EvidenceUpload{ContentType: "application/pdf"}, quarterhour.EInvalid, "file"},
+		{"too large", EvidenceUpload{ContentType: "application/pdf", Data: make([]byte, MaxEvidenceBytes+1)}, quarterhour.ETooLarge, "file"},
+		{"unknown indicator", EvidenceUpload{ContentType: "application/pdf", Data: pdf, Indicator: "Z9"}, quarterhour.EInvalid, "indicator"},
+	} {
+		_, _, err := attach(wfRencheng, c.up)
+		wantErrorCode(t, c.what, err, c.code, c.field)
+	}
+	_, _, err := attach(wfReviewer, EvidenceUpload{ContentType: "application/pdf", Data: pdf})
+	wantErrorCode(t, "a reviewer attaches", err, quarterhour.EForbidden, "")
+
+	ev, got, err := attach(wfRencheng, EvidenceUpload{Name: `C:\文件\管理制度.pdf`, ContentType: "application/pdf", Indicator: "E2", Data: pdf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Name != "管理制度.pdf" || ev.Size != int64(len(pdf)) || len(ev.SHA256) != 64 || ev.UploadedBy != "rencheng" || ev.Data != nil {
+		t.Errorf("stored evidence %+v", ev)
+	}
+	if p := indicatorScore(t, got, "E2"); p != 2 || got.Version != e.Version+1 {
+		t.Errorf("after the upload E2 scores %v at version %d, want 2 at %d", p, got.Version, e.Version+1)
+	}
+	edited, err := f.a.UpdateEvaluation(ctx, wfRencheng, e.ID, EvaluationEdit{Version: got.Version, Submitted: sub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := indicatorScore(t, edited, "E2"); p != 2 {
+		t.Errorf("E2 scores %v after an edit without the reference, want 2", p)
+	}
+	file, err := f.a.EvidenceFile(ctx, wfReviewer, ev.ID)
+	if err != nil || !bytes.Equal(file.Data, pdf) {
+		t.Errorf("download: %d bytes, %v", len(file.Data), err)
+	}
+	_, err = f.a.EvidenceFile(ctx, wfYanzhou, ev.ID)
+	wantErrorCode(t, "another district downloads", err, quarterhour.EForbidden, "district")
+
+	f.move(t, wfRencheng, edited, "submit", 0)
+	_, _, err = attach(wfRencheng, EvidenceUpload{ContentType: "application/pdf", Data: pdf})
+	wantErrorCode(t, "attach to a submitted evaluation", err, quarterhour.EConflict, "status")
+}
+
+func TestFeedback_ValidatedScopedToTheDistrictAndResolved(t *testing.T) {
+	f := workflow(t)
+	ctx := context.Background()
+	circle := f.circle(t, "370811", "none", 0)
+	for _, c := range []struct {
+		what  string
+		post  FeedbackPost
+		field string
+	}{
+		{"no target", FeedbackPost{Rating: 3}, "outlet_id"},
+		{"rating too high", FeedbackPost{CircleID: circle, Rating: 6}, "rating"},
+		{"neither rating nor complaint", FeedbackPost{CircleID: circle, Text: "一般"}, "rating"},
+		{"complaint without text", FeedbackPost{CircleID: circle, Complaint: true, Text: "  "}, "text"},
+		{"text too long", FeedbackPost{CircleID: circle, Rating: 2, Text: strings.Repeat("长", MaxFeedbackText+1)}, "text"},
+		{"unknown circle", FeedbackPost{CircleID: 987654321, Rating: 2}, "circle_id"},
+	} {
+		_, err := f.a.PostFeedback(ctx, c.post)
+		wantErrorCode(t, c.what, err, quarterhour.EInvalid, c.field)
+	}
+	fb, err := f.a.PostFeedback(ctx, FeedbackPost{CircleID: circle, Rating: 4, Text: " 买菜很方便 "})
+	if err != nil || fb.ID == 0 || fb.Text != "买菜很方便" || fb.Status != quarterhour.FeedbackOpen {
+		t.Fatalf("posted %+v %v", fb, err)
+	}
+
+	has := func(u *quarterhour.User, circleID int64) bool {
+		t.Helper()
+		list, err := f.a.Feedback(ctx, u, circleID, "")
+		if err != nil {
+			t.Fatalf("feedback as %s: %v", u.Username, err)
+		}
+		for _, x := range list {
+			if x.ID == fb.ID {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(wfRencheng, 0) || !has(wfRencheng, circle) || !has(wfReviewer, 0) || has(wfYanzhou, 0) {
+		t.Error("feedback on a 370811 circle not seen by exactly rencheng and the reviewer")
+	}
+	_, err = f.a.Feedback(ctx, wfYanzhou, circle, "")
+	wantErrorCode(t, "another district's circle", err, quarterhour.EForbidden, "circle_id")
+	_, err = f.a.Feedback(ctx, wfReviewer, 0, "closed")
+	wantErrorCode(t, "unknown status", err, quarterhour.EInvalid, "status")
+	_, err = f.a.ResolveFeedback(ctx, wfYanzhou, fb.ID)
+	wantErrorCode(t, "another district resolves", err, quarterhour.EForbidden, "")
+	_, err = f.a.ResolveFeedback(ctx, wfReviewer, fb.ID)
+	wantErrorCode(t, "a reviewer resolves", err, quarterhour.EForbidden, "")
+	if done, err := f.a.ResolveFeedback(ctx, wfRencheng, fb.ID); err != nil || done.Status != quarterhour.FeedbackResolved {
+		t.Errorf("resolved %+v %v", done, err)
+	}
+}
+
+func TestProgressWorkbook_NeedsALogin(t *testing.T) {
+	f := workflow(t)
+	_, err := f.a.ProgressWorkbook(context.Background(), nil)
+	wantErrorCode(t, "anonymous", err, quarterhour.EUnauthenticated, "")
+	book, err := f.a.ProgressWorkbook(context.Background(), wfYanzhou)
+	if err != nil || !bytes.HasPrefix(book, []byte("PK")) {
+		t.Errorf("progress workbook: %d bytes, %v", len(book), err)
+	}
+}
+
+func TestAllowedFrom_NamesTheSourcesOfAMove(t *testing.T) {
+	for to, want := range map[string]string{
+		quarterhour.EvalSubmitted: "only a draft or returned evaluation can become submitted",
+		quarterhour.EvalDraft:     "no evaluation may move to draft",
+	} {
+		if got := allowedFrom(to); got != want {
+			t.Errorf("allowedFrom(%s) = %q, want %q", to, got, want)
+		}
+	}
+}
+
+func TestLatestEvaluation_PrefersTheYearThenTheLatestUpdate(t *testing.T) {
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	es := []quarterhour.Evaluation{
+		{ID: 1, Year: 2023, UpdatedAt: t0},
+		{ID: 2, Year: 2024, UpdatedAt: t0.Add(time.Hour)},
+		{ID: 3, Year: 2025, UpdatedAt: t0.Add(2 * time.Hour)},
+	}
+	for year, want := range map[int]int64{2023: 1, 2024: 2, 2030: 3} {
+		if got, ok := latestEvaluation(es, year); !ok || got.ID != want {
+			t.Errorf("year %d: evaluation %d, want %d", year, got.ID, want)
+		}
+	}
+	if _, ok := latestEvaluation(nil, 2023); ok {
+		t.Error("found an evaluation among none")
+	}
+}
+
+func TestEvidenceName_KeepsTheBaseWithoutControlCharacters(t *testing.T) {
+	for in, want := range map[string]string{
+		`C:\文件\管理制度.pdf`:                  "管理制度.pdf",
+		"../../etc/passwd":                "passwd",
+		"a\x00b\r\n.png":                  "ab.png",
+		"":                                "evidence.pdf",
+		strings.Repeat("长", 130) + ".pdf": strings.Repeat("长", 116) + ".pdf",
+	} {
+		if got := evidenceName(in, ".pdf"); got != want {
+			t.Errorf("evidenceName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
