@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/quarterhour/quarterhour/app/access"
+	"github.com/quarterhour/quarterhour/seeds"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -37,6 +38,10 @@ type Config struct {
 	// inside a host county are accepted for the zone. DefaultZoneHosts when
 	// nil.
 	ZoneHosts map[string][]string
+	// AwardCeilingYuan is the city's policy ceiling on one circle's award:
+	// a scheme promising more is refused. seeds.AwardCeilingYuan (the Jining
+	// plan's ¥300,000) when zero.
+	AwardCeilingYuan int64
 }
 
 // App runs the use cases. It is safe for concurrent use and holds no state
@@ -47,6 +52,7 @@ type App struct {
 	access    *access.Index
 	log       *slog.Logger
 	zoneHosts map[string][]string
+	ceiling   int64
 
 	countiesMu sync.Mutex
 	counties   *CountyIndex
@@ -57,7 +63,10 @@ func New(cfg Config) (*App, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("app: Config.Store is required")
 	}
-	a := &App{raw: cfg.Store, log: cfg.Logger, access: cfg.Access, zoneHosts: cfg.ZoneHosts}
+	a := &App{raw: cfg.Store, log: cfg.Logger, access: cfg.Access, zoneHosts: cfg.ZoneHosts, ceiling: cfg.AwardCeilingYuan}
+	if a.ceiling <= 0 {
+		a.ceiling = seeds.AwardCeilingYuan
+	}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -77,6 +86,9 @@ func (a *App) Access() *access.Index { return a.access }
 // Store returns the store through which the application reads and writes;
 // its writes keep the access index current.
 func (a *App) Store() store.Store { return a.store }
+
+// AwardCeilingYuan is the policy ceiling on one circle's award.
+func (a *App) AwardCeilingYuan() int64 { return a.ceiling }
 
 // ZoneHosts returns the host counties of a development zone without a
 // boundary of its own, nil for other districts.

@@ -63,8 +63,9 @@ func (a *App) Scheme(ctx context.Context, code string) (quarterhour.Scheme, erro
 
 // LoadScheme stores a scheme document (YAML, or JSON, which is YAML) sent by
 // an admin. It is refused with the reason unless it parses and validates
-// against the inputs scoring knows; an unchanged document keeps its version,
-// a changed one gets the next.
+// against the inputs scoring knows and its award cap is within the city's
+// ceiling. A version is loaded once: the same document again keeps it,
+// another document under a loaded version is EConflict.
 func (a *App) LoadScheme(ctx context.Context, u *quarterhour.User, doc []byte) (quarterhour.Scheme, error) {
 	if u == nil {
 		return quarterhour.Scheme{}, errLoginRequired
@@ -82,13 +83,19 @@ func (a *App) LoadScheme(ctx context.Context, u *quarterhour.User, doc []byte) (
 	if err != nil {
 		return quarterhour.Scheme{}, quarterhour.Invalid("", "scheme refused: %v", err)
 	}
+	if sch.Award != nil && sch.Award.CapYuan > a.ceiling {
+		return quarterhour.Scheme{}, quarterhour.Invalid("award.cap_yuan", "scheme refused: its award cap of ¥%d is above the city's ceiling of ¥%d per circle, which is policy set when the server starts", sch.Award.CapYuan, a.ceiling)
+	}
 	canonical, err := json.Marshal(sch)
 	if err != nil {
 		return quarterhour.Scheme{}, fmt.Errorf("encode scheme %s: %w", sch.Code, err)
 	}
 	row := quarterhour.Scheme{Code: sch.Code, Version: sch.Version, Name: sch.Name.ZH, Years: sch.Years,
-		Reconstructed: sch.Reconstructed, Document: canonical}
+		Reconstructed: sch.Reconstructed, Document: canonical, CreatedBy: u.Username}
 	if err := a.store.UpsertScheme(ctx, &row); err != nil {
+		if errors.Is(err, quarterhour.ErrConflict) {
+			return row, quarterhour.Errorf(quarterhour.EConflict, "version", "scheme %s refused: %v; a loaded version is never changed in place", sch.Code, errors.Unwrap(err))
+		}
 		return row, fmt.Errorf("store scheme %s: %w", sch.Code, err)
 	}
 	a.log.InfoContext(ctx, "scheme loaded", "code", row.Code, "version", row.Version, "by", u.Username)

@@ -65,3 +65,9 @@ func ParsedSchemes() ([]*scoring.Scheme, error) {
 	}
 	return out, nil
 }
+
+// AwardCeilingYuan is the most one circle may be awarded in Jining: the
+// plan (济政办字〔2023〕9号) grants circles certified high-quality a one-time
+// award "of at most ¥300,000". It is policy, fixed when the server starts;
+// no scheme loaded later may promise more.
+const AwardCeilingYuan = 300000

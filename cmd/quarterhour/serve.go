@@ -26,6 +26,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	db := dbFlag(fs, e)
 	demo := fs.Bool("demo", false, "load the synthetic Jining demo into an empty database and create the demo users")
 	secure := fs.Bool("secure-cookie", false, "mark the session cookie Secure (when served over HTTPS)")
+	ceiling := fs.Int64("award-ceiling-yuan", seeds.AwardCeilingYuan, "the city's policy ceiling on one circle's award; schemes promising more are refused")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 			return err
 		}
 	}
-	a, err := app.New(app.Config{Store: st, Logger: log})
+	a, err := app.New(app.Config{Store: st, Logger: log, AwardCeilingYuan: *ceiling})
 	if err != nil {
 		return err
 	}
