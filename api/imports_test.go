@@ -24,7 +24,7 @@ import (
 	"github.com/quarterhour/quarterhour/store/postgres"
 )
 
-const registerFixture = "testdata/jining_register_gcj02.csv"
+const registerFixture = "../app/testdata/jining_register_gcj02.csv"
 
 // postRegister sends a CSV register as user with the given query and
 // content type, and returns the status and body.
