@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/app/ingest"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
 	"github.com/quarterhour/quarterhour/store/open"
@@ -43,6 +46,32 @@ func runImport(ctx context.Context, args []string, e *env) error {
 	}
 	fmt.Fprintf(e.stderr, "quarterhour import: unknown kind %q (network, osm-outlets, outlets, communities, osm-communities)\n", args[0])
 	return errUsage
+}
+
+// cliUser is who the import commands act as: an admin, recorded as "cli".
+var cliUser = quarterhour.User{Username: "cli", Role: quarterhour.RoleAdmin}
+
+// importRegister opens the store at db and runs one register import of r as
+// cliUser; an error in the file or the request is reported by its message.
+func importRegister(ctx context.Context, e *env, db string, r io.Reader, file, what string,
+	run func(*app.App, context.Context, *quarterhour.User, io.Reader, app.RegisterImport) (*app.ImportReport, error),
+	req app.RegisterImport) (*app.ImportReport, error) {
+	st, err := open.Open(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	a, err := app.New(app.Config{Store: st, Logger: e.log})
+	if err != nil {
+		return nil, err
+	}
+	u := cliUser
+	rep, err := run(a, ctx, &u, r, req)
+	var qe *quarterhour.Error
+	if errors.As(err, &qe) {
+		return nil, fmt.Errorf("%s %s: %s", what, file, qe.Message)
+	}
+	return rep, err
 }
 
 // parseWithFile parses flags placed before or after the one FILE argument.

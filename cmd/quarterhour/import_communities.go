@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 
-	"github.com/quarterhour/quarterhour/api"
 	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/app/ingest"
 	"github.com/quarterhour/quarterhour/geo"
@@ -46,22 +44,9 @@ func runImportCommunities(ctx context.Context, args []string, e *env) error {
 		return fmt.Errorf("import communities: %w", err)
 	}
 	defer f.Close()
-	st, err := open.Open(ctx, *db)
+	rep, err := importRegister(ctx, e, *db, f, file, "import communities", (*app.App).ImportCommunities,
+		app.RegisterImport{CRS: crs, Source: *source, File: filepath.Base(file), DryRun: *dryRun, District: *district})
 	if err != nil {
-		return err
-	}
-	defer st.Close()
-	srv, err := api.New(api.Config{Store: st, Logger: e.log})
-	if err != nil {
-		return err
-	}
-	rep, err := srv.ImportCommunities(ctx, f, api.CommunityImport{CRS: crs, Source: *source, File: filepath.Base(file),
-		DryRun: *dryRun, Actor: "cli", District: *district})
-	if err != nil {
-		var apiErr *api.Error
-		if errors.As(err, &apiErr) {
-			return fmt.Errorf("import communities %s: %s", file, apiErr.Message)
-		}
 		return err
 	}
 	fmt.Fprintf(e.stdout, "communities from %s (%s, source %s): %d features ok, %d rejected\n", file, crs, *source, rep.RowsOK, rep.RowsRejected)
@@ -119,7 +104,7 @@ func runImportOSMCommunities(ctx context.Context, args []string, e *env) error {
 
 // printImportOutcome prints what an import did or would do, its warnings
 // and its rejected rows as a table.
-func printImportOutcome(e *env, rep *api.ImportReport) {
+func printImportOutcome(e *env, rep *app.ImportReport) {
 	if rep.DryRun {
 		fmt.Fprintf(e.stdout, "  dry run, nothing written: would insert %d, update %d, leave %d unchanged\n",
 			rep.Inserted, rep.Updated, rep.Unchanged)

@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
-	"github.com/quarterhour/quarterhour/api"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/geo"
-	"github.com/quarterhour/quarterhour/store/open"
 )
 
 // runImportOutlets imports an outlet register CSV through the same checks
@@ -38,21 +36,9 @@ func runImportOutlets(ctx context.Context, args []string, e *env) error {
 		return fmt.Errorf("import outlets: %w", err)
 	}
 	defer f.Close()
-	st, err := open.Open(ctx, *db)
+	rep, err := importRegister(ctx, e, *db, f, file, "import outlets", (*app.App).ImportOutlets,
+		app.RegisterImport{CRS: crs, Source: *source, File: filepath.Base(file), DryRun: *dryRun})
 	if err != nil {
-		return err
-	}
-	defer st.Close()
-	srv, err := api.New(api.Config{Store: st, Logger: e.log})
-	if err != nil {
-		return err
-	}
-	rep, err := srv.ImportOutlets(ctx, f, api.OutletImport{CRS: crs, Source: *source, File: filepath.Base(file), DryRun: *dryRun, Actor: "cli"})
-	if err != nil {
-		var apiErr *api.Error
-		if errors.As(err, &apiErr) {
-			return fmt.Errorf("import outlets %s: %s", file, apiErr.Message)
-		}
 		return err
 	}
 	printImportReport(e, file, crs, *source, rep)
@@ -60,7 +46,7 @@ func runImportOutlets(ctx context.Context, args []string, e *env) error {
 }
 
 // printImportReport prints the counts, then the outcome.
-func printImportReport(e *env, file string, crs geo.CRS, source string, rep *api.ImportReport) {
+func printImportReport(e *env, file string, crs geo.CRS, source string, rep *app.ImportReport) {
 	fmt.Fprintf(e.stdout, "outlets from %s (%s, source %s): %d rows ok, %d rejected\n", file, crs, source, rep.RowsOK, rep.RowsRejected)
 	printImportOutcome(e, rep)
 }

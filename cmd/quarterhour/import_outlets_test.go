@@ -16,7 +16,7 @@ func TestImportOutlets_ImportsARegisterAndPrintsTheReport(t *testing.T) {
 	if err := run(context.Background(), []string{"seed", "--db", db}, e); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	register := filepath.Join("..", "..", "api", "testdata", "jining_register_gcj02.csv")
+	register := filepath.Join("..", "..", "app", "testdata", "jining_register_gcj02.csv")
 
 	e, out, _ := testEnv(nil)
 	if err := run(context.Background(), []string{"import", "outlets", register, "--crs", "gcj02", "--source", "amap", "--db", db}, e); err != nil {

@@ -1,4 +1,4 @@
-package api
+package app_test
 
 import (
 	"bytes"
@@ -8,20 +8,21 @@ import (
 	"testing"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/geo"
 )
 
 // rejectionFields are the fields a rejection may name: the register's
 // columns, the row as a whole, its coordinates and its declared CRS.
 var rejectionFields = map[string]bool{
-	colName: true, colCategory: true, colLon: true, colLat: true, colAddress: true, colBrand: true,
-	colChain: true, colFloorArea: true, colCash: true, colCard: true, colHours: true, colServices: true,
-	colRef: true, colTypecode: true, colDistrict: true,
+	"name": true, "category": true, "lon": true, "lat": true, "address": true, "brand": true,
+	"is_chain": true, "floor_area_m2": true, "accepts_cash": true, "accepts_card": true, "opening_hours": true, "services": true,
+	"ref": true, "amap_typecode": true, "district": true,
 	"row": true, "coordinates": true, "crs": true, "status": true, "source": true,
 }
 
 func FuzzImportOutletsCSV(f *testing.F) {
-	register, err := os.ReadFile(registerFixture)
+	register, err := os.ReadFile(registerCSV)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -56,16 +57,17 @@ func FuzzImportOutletsCSV(f *testing.F) {
 
 	crss := []geo.CRS{geo.WGS84, geo.GCJ02, geo.BD09}
 	f.Fuzz(func(t *testing.T, body []byte, crs uint8, asDistrict bool) {
-		fx := sqliteAPI(t)
-		req := OutletImport{CRS: crss[int(crs)%len(crss)], Source: "csv", File: "fuzz.csv", DryRun: true, Actor: "admin"}
+		fx := registerFixture(t)
+		req := app.RegisterImport{CRS: crss[int(crs)%len(crss)], Source: "csv", File: "fuzz.csv", DryRun: true}
+		u := importAdmin
 		if asDistrict {
-			req.District, req.Actor = "370811", "rencheng"
+			u = importRencheng
 		}
-		rep, err := fx.api.ImportOutlets(context.Background(), bytes.NewReader(body), req)
+		rep, err := fx.a.ImportOutlets(context.Background(), u, bytes.NewReader(body), req)
 		if err != nil {
-			var e *Error
+			var e *quarterhour.Error
 			if !errors.As(err, &e) || e.Code != quarterhour.EInvalid || e.Field == "" {
-				t.Fatalf("a bad file must be a 400 naming a field, got %v", err)
+				t.Fatalf("a bad file must be an invalid-input error naming a field, got %v", err)
 			}
 			return
 		}
