@@ -37,10 +37,9 @@ type TMParams struct {
 }
 
 // TransverseMercator projects between longitude/latitude in degrees and
-// easting/northing in metres on an ellipsoid. It uses the Krüger series to
-// sixth order in the third flattening, which is accurate to well under a
-// millimetre within a few thousand kilometres of the central meridian.
-// Build one with NewTransverseMercator.
+// easting/northing in metres on an ellipsoid, to well under a millimetre
+// within a few thousand kilometres of the central meridian. Build one with
+// NewTransverseMercator.
 type TransverseMercator struct {
 	p TMParams
 	// e is the eccentricity, e2 its square.
@@ -78,7 +77,9 @@ func NewTransverseMercator(p TMParams) (*TransverseMercator, error) {
 	n2 := n * n
 	n3, n4, n5, n6 := n2*n, n2*n2, n2*n2*n, n2*n2*n2
 	t.kA = p.Scale * p.Ellipsoid.A / (1 + n) * (1 + n2/4 + n4/64 + n6/256)
-	// Krüger's coefficients (Karney 2011, eqs. 35 and 36).
+	// Krüger's series to sixth order in the third flattening n; the
+	// coefficients are eqs. 35 and 36 of Karney, "Transverse Mercator
+	// with an accuracy of a few nanometers", J. Geodesy 85 (2011).
 	t.alpha = [7]float64{0,
 		n/2 - 2*n2/3 + 5*n3/16 + 41*n4/180 - 127*n5/288 + 7891*n6/37800,
 		13*n2/48 - 3*n3/5 + 557*n4/1440 + 281*n5/630 - 1983433*n6/1935360,

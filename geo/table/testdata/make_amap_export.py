@@ -2,7 +2,7 @@
 saved from Excel: one sheet, a header row, "lng,lat" GCJ-02 locations in one
 cell, a blank row in the middle and a number stored as text. The places are
 invented. Needs python3-openpyxl (Debian); run from this directory:
-    /usr/bin/python3 make_amap_export.py  (the system Python, where Debian installs openpyxl)
+    python3 make_amap_export.py  (with the Debian python3-openpyxl installed)
 """
 import datetime
 from openpyxl import Workbook
