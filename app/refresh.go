@@ -86,6 +86,19 @@ func (s indexedStore) UpdateCommunity(ctx context.Context, c *quarterhour.Commun
 	return nil
 }
 
+// UpsertCommunities imports communities and reloads the index when any
+// were inserted or changed, so gaps and coverage count them at once.
+func (s indexedStore) UpsertCommunities(ctx context.Context, cs []quarterhour.Community, imp *quarterhour.Import) (store.UpsertStats, error) {
+	st, err := s.Store.UpsertCommunities(ctx, cs, imp)
+	if err != nil {
+		return st, err
+	}
+	if st.Inserted+st.Updated > 0 {
+		s.reload(ctx, "import communities")
+	}
+	return st, nil
+}
+
 // UpsertCategories writes the taxonomy and reloads the index.
 func (s indexedStore) UpsertCategories(ctx context.Context, cs []quarterhour.Category) error {
 	if err := s.Store.UpsertCategories(ctx, cs); err != nil {
