@@ -23,7 +23,19 @@ const banner = h('div', { class: 'banner', role: 'note', hidden: true });
 const panel = h('section', { class: 'panel', 'aria-live': 'polite' });
 const mapEl = h('div', { class: 'map', id: 'map' });
 const mapNote = h('div', { class: 'map-note' });
-const main = h('main', { class: 'layout' }, panel, h('div', { class: 'map-wrap' }, mapEl, mapNote));
+// On a phone the panel sits under the map; this handle gives it more room or gives it back.
+const sheetHandle = h('button', { type: 'button', class: 'sheet-handle', 'aria-expanded': 'false', onclick: () => setExpanded(!expanded) });
+const sheet = h('div', { class: 'sheet' }, sheetHandle, panel);
+const main = h('main', { class: 'layout' }, sheet, h('div', { class: 'map-wrap' }, mapEl, mapNote));
+let expanded = false;
+
+function setExpanded(on: boolean): void {
+  expanded = on;
+  main.classList.toggle('expanded', on);
+  sheetHandle.setAttribute('aria-expanded', String(on));
+  sheetHandle.textContent = t(on ? 'sheet.collapse' : 'sheet.expand');
+  requestAnimationFrame(() => map.resize());
+}
 document.getElementById('app')!.replaceChildren(header, banner, main);
 
 const map = createMap(mapEl);
@@ -66,6 +78,7 @@ function route(): void {
   current?.leave();
   current = next;
   banner.hidden = true;
+  setExpanded(false);
   main.classList.toggle('wide', !!next.wide);
   renderHeader();
   next.enter(ctx);
@@ -79,7 +92,7 @@ function renderHeader(): void {
     h('a', { class: 'brand', href: '#/' }, h('strong', {}, t('app.title')), h('span', {}, t('app.subtitle'))),
     h(
       'nav',
-      {},
+      { 'aria-label': t('nav.main') },
       Object.entries(routes)
         .filter(([, r]) => r.nav)
         .map(([hash, r]) => h('a', { href: hash, 'aria-current': hash === key ? 'page' : undefined }, t(r.nav!))),
@@ -87,14 +100,22 @@ function renderHeader(): void {
     h(
       'div',
       { class: 'tools' },
-      u ? h('span', { class: 'who' }, t('login.as', { user: u.username, role: enumLabel('role', u.role) })) : null,
       u
-        ? h('button', { type: 'button', class: 'link', onclick: () => logout().finally(() => ctx.go('#/')) }, t('nav.logout'))
-        : h('a', { href: '#/login' }, t('nav.login')),
+        ? h(
+            'span',
+            { class: 'who', title: t('nav.user', { user: u.username, role: enumLabel('role', u.role) }) },
+            h('span', { class: 'who-name' }, u.username),
+            h('span', { class: 'who-role' }, enumLabel('role', u.role)),
+          )
+        : null,
+      u
+        ? h('button', { type: 'button', class: 'logout', onclick: () => logout().finally(() => ctx.go('#/')) }, t('nav.logout'))
+        : h('a', { href: '#/login', class: 'login-link' }, t('nav.login')),
       h('button', { type: 'button', class: 'lang', lang: lang() === 'zh' ? 'en' : 'zh', onclick: () => setLang(lang() === 'zh' ? 'en' : 'zh') }, t('lang.toggle')),
     ),
   );
   banner.textContent = t('demo.banner');
+  sheetHandle.textContent = t(expanded ? 'sheet.collapse' : 'sheet.expand');
   document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
   document.title = `${t('app.title')} · ${t('app.subtitle')}`;
 }
