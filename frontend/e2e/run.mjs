@@ -200,15 +200,15 @@ async function main() {
 
   test('registers a circle, submits its evaluation, approves and certifies it', async () => {
     const name = `测试生活圈 ${Date.now() % 100000}`;
-    await page.click('details.register summary');
-    await page.fill('details.register input[name=name]', name);
-    await page.selectOption('details.register select[name=layout]', 'block');
+    await page.click('button.register-start');
+    await page.fill('section.register input[name=name]', name);
+    await page.selectOption('section.register select[name=layout]', 'block');
     const box = await page.locator('.map').boundingBox();
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.locator('details.register fieldset.communities input[type=checkbox]').first().check();
-    await page.click('details.register button[type=submit]');
-    await page.waitForSelector('details.register .msg', { timeout: 15_000 });
-    const created = await page.textContent('details.register .msg');
+    await page.locator('section.register fieldset.communities input[type=checkbox]').first().check();
+    await page.click('section.register button[type=submit]');
+    await page.waitForSelector('section.register .msg', { timeout: 15_000 });
+    const created = await page.textContent('section.register .msg');
     expect(created.includes('已登记'), `register: ${created}`);
     const row = page.locator('table.circles tbody tr', { hasText: name });
     await row.locator('button').click();
