@@ -451,7 +451,7 @@ export class CirclesView implements View {
       'table',
       { class: 'table circles', 'aria-describedby': 'circles-hint' },
       h('caption', { id: 'circles-hint', class: 'hint small' }, t('circles.selectHint')),
-      h('thead', {}, h('tr', {}, h('th', {}, t('circles.name')), h('th', { class: 'col-district' }, t('circles.district')), h('th', {}, t('circles.layout')), h('th', {}, t('circles.status')), h('th', {}))),
+      h('thead', {}, h('tr', {}, h('th', {}, t('circles.name')), h('th', { class: 'col-district' }, t('circles.district')), h('th', {}, t('circles.layout')), h('th', {}, t('circles.status')), h('th', {}, h('span', { class: 'visually-hidden' }, t('circles.evaluate'))))),
       h(
         'tbody',
         {},
