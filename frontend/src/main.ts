@@ -80,6 +80,7 @@ function route(): void {
   banner.hidden = true;
   setExpanded(false);
   main.classList.toggle('wide', !!next.wide);
+  main.classList.toggle('no-map', !!next.noMap);
   renderHeader();
   next.enter(ctx);
   requestAnimationFrame(() => map.resize());

@@ -10,6 +10,7 @@ import type { Context, View } from './view';
 
 export class LoginView implements View {
   needsLogin = false;
+  noMap = true;
   private ctx!: Context;
   private error = '';
   private busy = false;

@@ -170,6 +170,13 @@ export class ResidentView implements View {
     this.ctx.demoData(false);
   }
 
+  /** fitPadding keeps the walking area clear of the open legend in the map's top-left corner. */
+  private fitPadding(): { top: number; bottom: number; left: number; right: number } {
+    const legend = this.legend.el;
+    const beside = legend.open && !legend.hidden && !isPhone() ? legend.offsetWidth + 10 : 0;
+    return { top: 40, bottom: 40, left: 40 + beside, right: 60 };
+  }
+
   /** updateLegend names what the map shows: the walking bands, the chosen place and the categories listed. */
   private updateLegend(): void {
     const sections = [];
@@ -260,7 +267,8 @@ export class ResidentView implements View {
       const fc: FeatureCollection = { type: 'FeatureCollection', features };
       this.layers.source('iso', fc);
       const b = boundsOf({ type: 'FeatureCollection', features: features.slice(0, 1) });
-      if (b) this.ctx.map.fitBounds(b, { padding: 40, maxZoom: 16, duration: 600 });
+      this.updateLegend();
+      if (b) this.ctx.map.fitBounds(b, { padding: this.fitPadding(), maxZoom: 16, duration: 600 });
     } else {
       this.iso = null;
       this.layers.source('iso');
@@ -497,7 +505,8 @@ function outletCard(o: NearbyOutlet, cats: Category[], tag: 'div' | 'span' = 'di
           tag,
           { class: 'outlet-hours' },
           open === undefined ? null : h('span', { class: open ? 'open-status open' : 'open-status closed' }, status?.text ?? t(open ? 'resident.isOpen' : 'resident.isClosed')),
-          hours ? h('span', { class: 'hours' }, hours) : null,
+          // "营业中 · 24 小时" says it all for a place that never closes.
+          hours && !(status?.open && hours === formatHours('24/7', l)) ? h('span', { class: 'hours' }, hours) : null,
         )
       : null,
   );
