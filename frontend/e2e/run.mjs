@@ -515,6 +515,21 @@ async function main() {
     await shot('11-planner-whatif');
   });
 
+  test('planner: a walking area in 5, 10 and 15-minute bands, named in the legend', async () => {
+    await page.click('details[data-tool=walk] summary');
+    await page.click('details[data-tool=walk] button.pick-walk');
+    // Beside suggested site 1, which lies on the walking network.
+    const site = await page.locator('.site-marker', { hasText: /^1$/ }).boundingBox();
+    await page.mouse.click(site.x + site.width + 4, site.y + site.height / 2);
+    await page.waitForSelector('details[data-tool=walk] .walk-area, details[data-tool=walk] .msg-error', { timeout: 30_000 });
+    expect(await page.isVisible('details[data-tool=walk] .walk-area'), `walking area: ${await page.textContent('details[data-tool=walk]')}`);
+    const bands = await page.locator('.map-legend [data-legend=bands] li').allTextContents();
+    expect(bands.join(' ') === '0–5 分钟 5–10 分钟 10–15 分钟', `bands in the legend: ${bands.join(' | ')}`);
+    await page.click('details[data-tool=walk] button.pick-walk');
+    await page.waitForTimeout(600);
+    await shot('20-planner-walk-bands');
+  });
+
   test('planner: outlet register import checks first, then imports', async () => {
     const csv = join(tmp, '网点台账.csv');
     writeFileSync(csv, '名称,类别,经度,纬度,编号\n测试便利店,convenience_store,116.5900,35.4100,t-1\n测试站,spaceport,116.59,35.41,t-2\n坏坐标,便利店,116.59,abc,t-3\n');

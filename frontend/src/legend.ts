@@ -79,8 +79,9 @@ export function bandLegend(minutes: number[] = bandMinutes): LegendSection {
   return {
     id: 'bands',
     title: t('legend.bands'),
-    items: minutes.map((m, i) => {
-      const item = { label: t('legend.minutesRange', { range: `${lo}–${m}` }), color: bandColors[i] ?? bandColors[bandColors.length - 1], swatch: 'fill' as const };
+    items: minutes.map((m) => {
+      const at = bandMinutes.indexOf(m);
+      const item = { label: t('legend.minutesRange', { range: `${lo}–${m}` }), color: bandColors[at < 0 ? bandColors.length - 1 : at], swatch: 'fill' as const };
       lo = m;
       return item;
     }),

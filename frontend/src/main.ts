@@ -19,7 +19,7 @@ import type { Context, View } from './views/view';
 restoreLang(storedLang());
 
 const header = h('header', { class: 'top' });
-const banner = h('div', { class: 'banner', role: 'note', hidden: true });
+const banner = h('aside', { class: 'banner', hidden: true });
 const panel = h('section', { class: 'panel', 'aria-live': 'polite' });
 const mapEl = h('div', { class: 'map', id: 'map' });
 const mapNote = h('div', { class: 'map-note' });
@@ -90,7 +90,7 @@ function renderHeader(): void {
   const key = routeKey();
   const u = user();
   header.replaceChildren(
-    h('a', { class: 'brand', href: '#/' }, h('strong', {}, t('app.title')), h('span', {}, t('app.subtitle'))),
+    h('h1', { class: 'brand-title' }, h('a', { class: 'brand', href: '#/' }, h('strong', {}, t('app.title')), h('span', {}, t('app.subtitle')))),
     h(
       'nav',
       { 'aria-label': t('nav.main') },
@@ -116,6 +116,7 @@ function renderHeader(): void {
     ),
   );
   banner.textContent = t('demo.banner');
+  banner.setAttribute('aria-label', t('demo.label'));
   sheetHandle.textContent = t(expanded ? 'sheet.collapse' : 'sheet.expand');
   document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
   document.title = `${t('app.title')} · ${t('app.subtitle')}`;

@@ -17,9 +17,10 @@ import { ImportTool } from '../tools/importer';
 import { outletPopup } from '../tools/outlet';
 import { ScenarioTool } from '../tools/scenario';
 import { SuggestTool } from '../tools/suggest';
+import { WalkTool } from '../tools/walk';
 import { viewFromQuery } from '../place';
 import { gapExpression } from '../ramp';
-import { gapLegend, LegendControl, outletLegend, simpleSection, tierLegend, type LegendSection } from '../legend';
+import { bandLegend, gapLegend, LegendControl, outletLegend, simpleSection, tierLegend, type LegendSection } from '../legend';
 import { boundsOf, hasSynthetic, records, toCollection } from '../shapes';
 import type { Context, View } from './view';
 
@@ -48,6 +49,8 @@ const opacityPaint: Record<LayerName, [string, string, number][]> = {
 };
 
 const communityColor = '#9ecae1';
+/** The suggested sites' markers and the cells they add (tools/suggest.ts). */
+const suggestColor = '#2ca25f';
 const circleColor = '#6a1b9a';
 
 /** Below this zoom the outlet tiles are thinned (api/tiles.go). */
@@ -81,6 +84,7 @@ export class PlannerView implements View {
   private suggest!: SuggestTool;
   private scenario!: ScenarioTool;
   private importer!: ImportTool;
+  private walk!: WalkTool;
   private legend = new LegendControl();
   /** the outlet categories drawn in view, for the legend */
   private inView = new Set<string>();
@@ -118,9 +122,18 @@ export class PlannerView implements View {
     });
     ctx.map.addControl(this.legend, 'top-left');
     const host = { map: ctx.map, layers: L };
-    this.suggest = new SuggestTool(host, () => this.districts, () => this.accessCategory, (cat, lon, lat) => this.scenario.addSite(cat, lon, lat));
+    this.suggest = new SuggestTool(host, () => this.districts, () => this.accessCategory, (cat, lon, lat) => this.scenario.addSite(cat, lon, lat), () => this.updateLegend());
     this.scenario = new ScenarioTool(host, () => this.cats);
     this.importer = new ImportTool(() => this.refreshOutlets());
+    this.walk = new WalkTool(
+      host,
+      () => this.updateLegend(),
+      () => {
+        const legend = this.legend.el;
+        const beside = legend.open && !legend.hidden && ctx.map.getContainer().offsetWidth > 720 ? legend.offsetWidth + 10 : 0;
+        return { top: 40, bottom: 40, left: 40 + beside, right: 60 };
+      },
+    );
     this.applyVisibility();
     ctx.map.on('moveend', this.onMove);
     ctx.map.on('click', this.onClick);
@@ -189,6 +202,7 @@ export class PlannerView implements View {
     this.popup?.remove();
     this.suggest.leave();
     this.scenario.leave();
+    this.walk.leave();
     this.ctx.map.removeControl(this.legend);
     this.layers.removeAll();
     if (this.ctx.map.getSource('outlets')) this.ctx.map.removeSource('outlets');
@@ -201,6 +215,7 @@ export class PlannerView implements View {
 
   private onClick = (e: MapMouseEvent): void => {
     if (this.scenario.click(e)) return;
+    if (this.walk.click(e)) return;
     const layers = ['outlets-points', 'circles-points', 'communities-fill', 'access-fill'].filter((id) => this.ctx.map.getLayer(id));
     const f = this.ctx.map.queryRenderedFeatures(e.point, { layers })[0];
     if (!f) return;
@@ -279,6 +294,8 @@ export class PlannerView implements View {
   private updateLegend(): void {
     const sections: LegendSection[] = [];
     const st = this.state;
+    if (this.walk.bands.length) sections.push(bandLegend(this.walk.bands));
+    if (this.suggest.hasSites()) sections.push(simpleSection('suggest', t('legend.suggested'), suggestColor, 'fill'));
     if (st.access.on) sections.push(gapLegend());
     if (st.outlets.on) {
       const only = this.outletCategory ? [this.outletCategory] : this.inView.size ? this.inView : undefined;
@@ -390,12 +407,14 @@ export class PlannerView implements View {
       row('access', 'planner.access', h('div', {}, this.cats.length ? accessSelect : null)),
       this.toolSection('suggest', t('suggest.title'), this.suggest.el),
       this.toolSection('scenario', t('scenario.title'), this.scenario.el),
+      this.toolSection('walk', t('walk.title'), this.walk.el),
       this.toolSection('import', t('import.title'), this.importer.el),
     );
     this.coverage.render();
     this.suggest.render();
     this.scenario.render();
     this.importer.render();
+    this.walk.render();
     this.updateLegend();
   }
 

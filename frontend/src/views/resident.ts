@@ -9,11 +9,12 @@ import { describeError } from '../errors';
 import { formatArea, formatDistance, formatMinutes } from '../format';
 import { formatHours, statusText } from '../hours';
 import { lang, t } from '../i18n';
-import { bandColors, bandLegend, bandMinutes, LegendControl, outletLegend, simpleSection } from '../legend';
+import { addBandLayers, bandCollection, innerBands, type BandResult } from '../bands';
+import { bandLegend, LegendControl, outletLegend, simpleSection } from '../legend';
 import { feedbackForm } from '../tools/feedback';
 import { Layers, maplibregl } from '../map';
 import { viewFromQuery } from '../place';
-import { boundsOf, hasSynthetic, toCollection, type FeatureCollection } from '../shapes';
+import { boundsOf, hasSynthetic, toCollection } from '../shapes';
 import type { Context, View } from './view';
 
 export interface NearbyOutlet {
@@ -109,13 +110,7 @@ export class ResidentView implements View {
     this.layers.layer({ id: 'res-communities-fill', type: 'fill', source: 'res-communities', paint: { 'fill-color': '#dbe7ef', 'fill-opacity': 0.45 } }, 'iso-fill');
     this.layers.layer({ id: 'res-communities-line', type: 'line', source: 'res-communities', paint: { 'line-color': '#7a9cb5', 'line-width': 1.2 } }, 'iso-fill');
     // The walking area in bands: 15, 10 and 5 minutes drawn over each other, nearest darkest.
-    this.layers.layer({
-      id: 'iso-fill',
-      type: 'fill',
-      source: 'iso',
-      paint: { 'fill-color': ['match', ['get', 'minutes'], 5, bandColors[0], 10, bandColors[1], bandColors[2]] as never, 'fill-opacity': 0.3 },
-    });
-    this.layers.layer({ id: 'iso-line', type: 'line', source: 'iso', filter: ['==', ['get', 'minutes'], minutes], paint: { 'line-color': '#08589e', 'line-width': 2 } });
+    addBandLayers(this.layers, 'iso', minutes);
     this.layers.layer({
       id: 'nearby-points',
       type: 'circle',
@@ -247,26 +242,17 @@ export class ResidentView implements View {
     this.feedback.clear();
     const q = { lon: p[0].toFixed(6), lat: p[1].toFixed(6), minutes, speed_kmh: this.speed() };
     // The inner bands are walks of 5 and 10 minutes from the same place; the map does without them if they fail.
-    const inner = bandMinutes.filter((m) => m < minutes).map((m) => api.get<Isochrone>('/api/v1/isochrone', { ...q, minutes: m }).catch(() => null));
-    const [iso, , ...bands] = await Promise.allSettled([api.get<Isochrone>('/api/v1/isochrone', q), this.loadNearby(n), ...inner]);
+    const [iso, , ...inner] = await Promise.allSettled([api.get<Isochrone>('/api/v1/isochrone', q), this.loadNearby(n), ...innerBands(q, minutes)]);
     if (n !== this.request) return;
     this.loading = false;
     this.selectedId = 0;
     if (iso.status === 'fulfilled') {
       this.iso = iso.value;
-      const features: FeatureCollection['features'] = [{ type: 'Feature', geometry: iso.value.polygon, properties: { minutes } }];
-      this.bands = [minutes];
-      bands.forEach((b, i) => {
-        const v = b.status === 'fulfilled' ? (b.value as Isochrone | null) : null;
-        if (v?.polygon) {
-          features.push({ type: 'Feature', geometry: v.polygon, properties: { minutes: bandMinutes[i] } });
-          this.bands.push(bandMinutes[i]);
-        }
-      });
-      this.bands.sort((a, b) => a - b);
-      const fc: FeatureCollection = { type: 'FeatureCollection', features };
+      const bands = [{ minutes, polygon: iso.value.polygon }, ...inner.flatMap((b) => (b.status === 'fulfilled' && b.value ? [b.value as BandResult] : []))];
+      const fc = bandCollection(bands);
+      this.bands = fc.features.map((f) => Number(f.properties.minutes)).sort((a, b) => a - b);
       this.layers.source('iso', fc);
-      const b = boundsOf({ type: 'FeatureCollection', features: features.slice(0, 1) });
+      const b = boundsOf({ type: 'FeatureCollection', features: fc.features.slice(0, 1) });
       this.updateLegend();
       if (b) this.ctx.map.fitBounds(b, { padding: this.fitPadding(), maxZoom: 16, duration: 600 });
     } else {
