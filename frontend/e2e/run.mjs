@@ -7,6 +7,7 @@
 //   QH_CHROMIUM=/path/to/chrome npm run e2e
 
 import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const axePath = require.resolve('axe-core');
 const frontend = resolve(here, '..');
 const repo = resolve(frontend, '..');
 const results = join(frontend, 'test-results');
@@ -83,6 +86,27 @@ const number = (text) => Number((text.replace(/,/g, '').match(/-?\d+/) ?? ['NaN'
 function expect(cond, what) {
   if (!cond) throw new Error(what);
 }
+
+/** Chinese opening hours as the app writes them, e.g. 每天 07:00–23:00 or 周一至周五 15:00–21:00. */
+const chineseHours = /每天|周[一二三四五六日]|24 小时营业/;
+const rawHours = /\b(Mo|Tu|We|Th|Fr|Sa|Su)\b|24\/7/;
+
+/**
+ * axeCheck runs axe-core in page and fails on any serious or critical
+ * violation, naming each rule and the first elements it found.
+ */
+async function axeCheck(p, view) {
+  if (!(await p.evaluate(() => typeof window.axe !== 'undefined'))) await p.addScriptTag({ path: axePath });
+  const result = await p.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const minor = result.filter((v) => !bad.includes(v)).map((v) => `${v.id} (${v.impact})`);
+  axeReport.push({ view, serious: bad.length, minor });
+  expect(bad.length === 0, `${view}: ${bad.map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.nodes.join(', ')}`).join(' | ')}`);
+}
+const axeReport = [];
 
 const tmp = mkdtempSync(join(tmpdir(), 'qh-e2e-'));
 const tests = [];
@@ -161,6 +185,22 @@ async function main() {
     await page.getByRole('link', { name: '居民' }).waitFor();
   });
 
+  test('login: a wrong password keeps the user name and says so by the form', async () => {
+    await page.goto(`${base}/#/login`);
+    await page.waitForSelector('form.login');
+    await page.click('form.login button[type=submit]');
+    const missing = await page.locator('form.login .field-error').count();
+    expect(missing === 2, `${missing} field messages for an empty form`);
+    await page.fill('input[name=username]', 'demo-admin');
+    await page.fill('input[name=password]', 'wrong-password');
+    await page.click('form.login button[type=submit]');
+    await page.waitForSelector('form.login .msg-error', { timeout: 10_000 });
+    expect((await page.textContent('form.login .msg-error')).includes('用户名或密码错误'), 'no wrong-password message');
+    expect((await page.inputValue('input[name=username]')) === 'demo-admin', 'the user name was cleared');
+    expect((await page.inputValue('input[name=password]')) === '', 'the wrong password is still there');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name') === 'password'), 'the password field has no focus');
+  });
+
   test('planner view asks for a login, then logs in as demo-admin', async () => {
     await page.goto(`${base}/${at}#/planner`);
     await page.waitForSelector('form.login');
@@ -171,6 +211,14 @@ async function main() {
     const who = await page.textContent('.tools .who');
     expect(who.includes('demo-admin'), `header shows ${who}`);
     await page.waitForFunction(() => location.hash === '#/planner');
+    // The logout button reads clearly against the header: its text differs from what lies behind it.
+    const colours = await page.evaluate(() => {
+      const b = document.querySelector('.tools button.logout');
+      const cs = getComputedStyle(b);
+      return { color: cs.color, background: cs.backgroundColor, header: getComputedStyle(document.querySelector('header.top')).backgroundColor };
+    });
+    const behind = colours.background === 'rgba(0, 0, 0, 0)' ? colours.header : colours.background;
+    expect(colours.color !== behind, `logout is ${colours.color} on ${behind}`);
   });
 
   test('planner shows outlets, communities, circles and the demo-data banner', async () => {
@@ -184,6 +232,15 @@ async function main() {
     await page.check('fieldset[data-layer=access] input[type=checkbox]');
     await page.waitForSelector('fieldset[data-layer=access] .count, fieldset[data-layer=access] .msg', { timeout: 20_000 });
     await page.waitForTimeout(1000);
+    // The legend on the map names every visible layer.
+    expect(await page.isVisible('.map-legend .legend-body'), 'no legend on the map');
+    const legend = await page.textContent('.map-legend');
+    for (const want of ['步行到最近网点', '无居民', '社区', '生活圈中心']) expect(legend.includes(want), `legend lacks ${want}: ${legend}`);
+    expect(/基本保障类|品质提升类|公共服务类/.test(legend), `legend names no outlet group: ${legend}`);
+    expect((await page.locator('fieldset.layer input[type=range]').count()) === 4, 'not one opacity control per layer');
+    await page.uncheck('fieldset[data-layer=communities] input[type=checkbox]');
+    expect(!(await page.locator('.map-legend [data-legend=communities]').count()), 'a hidden layer is still in the legend');
+    await page.check('fieldset[data-layer=communities] input[type=checkbox]');
     await shot('03-planner');
   });
 
@@ -200,15 +257,15 @@ async function main() {
 
   test('registers a circle, submits its evaluation, approves and certifies it', async () => {
     const name = `测试生活圈 ${Date.now() % 100000}`;
-    await page.click('details.register summary');
-    await page.fill('details.register input[name=name]', name);
-    await page.selectOption('details.register select[name=layout]', 'block');
+    await page.click('button.register-start');
+    await page.fill('section.register input[name=name]', name);
+    await page.selectOption('section.register select[name=layout]', 'block');
     const box = await page.locator('.map').boundingBox();
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.locator('details.register fieldset.communities input[type=checkbox]').first().check();
-    await page.click('details.register button[type=submit]');
-    await page.waitForSelector('details.register .msg', { timeout: 15_000 });
-    const created = await page.textContent('details.register .msg');
+    await page.locator('section.register fieldset.communities input[type=checkbox]').first().check();
+    await page.click('section.register button[type=submit]');
+    await page.waitForSelector('section.register .msg', { timeout: 15_000 });
+    const created = await page.textContent('section.register .msg');
     expect(created.includes('已登记'), `register: ${created}`);
     const row = page.locator('table.circles tbody tr', { hasText: name });
     await row.locator('button').click();
@@ -259,6 +316,104 @@ async function main() {
     expect(overflow <= 0, `page is ${overflow}px wider than the screen`);
     await shot('07-resident-mobile', m);
     await m.close();
+  });
+
+  test('resident on a phone: the first result is in view after a tap, hours in Chinese', async () => {
+    const m = await context.newPage();
+    await m.setViewportSize({ width: 390, height: 844 });
+    await m.goto(`${base}/${at}#/`);
+    await mapReady(m);
+    await m.waitForTimeout(800);
+    const attributionOpen = await m.locator('.maplibregl-ctrl-attrib.maplibregl-compact-show').count();
+    expect(attributionOpen === 0, 'the attribution covers the map on a phone');
+    const box = await m.locator('.map').boundingBox();
+    expect(box.height >= 844 * 0.4, `the map is only ${box.height}px high`);
+    await m.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await m.waitForSelector('.panel ol.results > li', { timeout: 30_000 });
+    await m.waitForTimeout(800);
+    const first = await m.locator('.panel ol.results > li').first().boundingBox();
+    const scrolled = await m.evaluate(() => ({ page: scrollY, panel: document.querySelector('.panel').scrollTop }));
+    expect(scrolled.page === 0 && scrolled.panel === 0, `scrolled: ${JSON.stringify(scrolled)}`);
+    expect(first.y >= 0 && first.y + first.height <= 844, `the first result is at ${Math.round(first.y)}–${Math.round(first.y + first.height)}px of 844`);
+    const text = await m.locator('.panel ol.results > li').first().textContent();
+    const hours = await m.locator('.panel ol.results .outlet-hours').allTextContents();
+    expect(hours.length > 0 && hours.every((h) => !rawHours.test(h)), `raw hours: ${hours.find((h) => rawHours.test(h))}`);
+    expect(hours.some((h) => chineseHours.test(h)) && hours.some((h) => /营业中|已打烊/.test(h)), `hours: ${hours.slice(0, 3).join(' | ')}`);
+    expect(!text.includes('接入步行网络'), 'the summary still says 接入步行网络');
+    // Tap targets on a phone are at least 44 px.
+    const small = await m.evaluate(() =>
+      [...document.querySelectorAll('.panel button, .panel summary, .top a, .top button, .maplibregl-ctrl button')]
+        .filter((el) => el.offsetParent !== null)
+        .map((el) => ({ el: el.className || el.textContent.trim(), r: el.getBoundingClientRect() }))
+        .filter(({ r }) => r.width > 0 && (r.height < 43.5 || r.width < 43.5))
+        .map(({ el, r }) => `${el} ${Math.round(r.width)}x${Math.round(r.height)}`),
+    );
+    expect(small.length === 0, `small tap targets: ${small.slice(0, 5).join(', ')}`);
+    // Keyboard: a focused list item is picked with Enter, and the popup shows it.
+    await m.locator('.panel ol.results > li').nth(1).locator('button.result').focus();
+    await m.keyboard.press('Enter');
+    await m.waitForSelector('.panel ol.results > li.selected', { timeout: 5_000 });
+    const picked = await m.locator('.panel ol.results > li').nth(1).getAttribute('class');
+    expect(picked?.includes('selected'), 'Enter did not pick the focused item');
+    await m.locator('.panel ol.results > li').first().locator('button.result').focus();
+    await m.keyboard.press(' ');
+    await m.waitForFunction(() => document.querySelector('.panel ol.results > li')?.classList.contains('selected'), null, { timeout: 5_000 });
+    await shot('18-resident-phone-first-result', m);
+    await axeCheck(m, 'resident (phone)');
+    await m.close();
+  });
+
+  test('district: a circle clicked on the map is selected in the list; a row picked with the keyboard', async () => {
+    await page.goto(`${base}/${at}#/circles`);
+    await page.waitForSelector('table.circles tbody tr', { timeout: 15_000 });
+    await mapReady();
+    await page.waitForTimeout(1200);
+    const box = await page.locator('.map').boundingBox();
+    // The map is centred on a circle's centre.
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForSelector('table.circles tr.selected', { timeout: 10_000 });
+    const row = page.locator('table.circles tr.selected');
+    expect((await row.getAttribute('aria-current')) === 'true', 'the selected row is not marked current');
+    const name = (await row.locator('td').first().textContent()).trim();
+    await page.waitForSelector('section.preview h3', { timeout: 10_000 });
+    expect((await page.textContent('section.preview h3')).includes(name), `the map click opened another circle than ${name}`);
+    expect(!(await page.isVisible('section.register form')), 'a map click opened the register form');
+    expect((await page.textContent('.map-legend')).includes('服务社区'), 'no legend for the served-community shading');
+    // Keyboard: a focused row is picked with Enter.
+    const other = page.locator('table.circles tbody tr:not(.selected)').first();
+    const otherName = (await other.locator('td').first().textContent()).trim();
+    await other.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => document.querySelector('table.circles tr.selected td')?.textContent?.trim() === n, otherName, { timeout: 10_000 });
+    await page.waitForSelector('.circle-coverage table.served tbody tr', { timeout: 20_000 });
+    await page.waitForTimeout(800);
+    await shot('19-district-map-select');
+    // Registering is a mode: only then does a map click place the centre.
+    await page.click('button.register-start');
+    await page.click('section.register button[type=submit]');
+    const errors = await page.locator('section.register .field-error').allTextContents();
+    expect(errors.some((e) => e.includes('请填写')) && errors.some((e) => e.includes('地图上点击')), `register form checks: ${errors.join(' | ')}`);
+    await page.mouse.click(box.x + box.width / 2 + 30, box.y + box.height / 2 + 30);
+    expect((await page.textContent('section.register .center')).match(/\d+\.\d{5}/), 'the map click placed no centre');
+    await page.click('button.register-cancel');
+    await axeCheck(page, 'district / reviewer');
+  });
+
+  test('accessibility: resident, planner and progress views have no serious axe violations', async () => {
+    await page.goto(`${base}/${at}#/`);
+    await mapReady();
+    await page.waitForTimeout(800);
+    const box = await page.locator('.map').boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForSelector('.panel ol.results li', { timeout: 30_000 });
+    await axeCheck(page, 'resident');
+    await page.goto(`${base}/${at}#/planner`);
+    await page.waitForSelector('fieldset[data-layer=circles] .count', { timeout: 15_000 });
+    await page.waitForTimeout(800);
+    await axeCheck(page, 'planner');
+    await page.goto(`${base}/#/progress`);
+    await page.waitForSelector('.cards .bar', { timeout: 15_000 });
+    await axeCheck(page, 'progress');
   });
 
   test('progress dashboard: targets to date, per year and district, Excel download', async () => {
@@ -360,6 +515,21 @@ async function main() {
     await shot('11-planner-whatif');
   });
 
+  test('planner: a walking area in 5, 10 and 15-minute bands, named in the legend', async () => {
+    await page.click('details[data-tool=walk] summary');
+    await page.click('details[data-tool=walk] button.pick-walk');
+    // Beside suggested site 1, which lies on the walking network.
+    const site = await page.locator('.site-marker', { hasText: /^1$/ }).boundingBox();
+    await page.mouse.click(site.x + site.width + 4, site.y + site.height / 2);
+    await page.waitForSelector('details[data-tool=walk] .walk-area, details[data-tool=walk] .msg-error', { timeout: 30_000 });
+    expect(await page.isVisible('details[data-tool=walk] .walk-area'), `walking area: ${await page.textContent('details[data-tool=walk]')}`);
+    const bands = await page.locator('.map-legend [data-legend=bands] li').allTextContents();
+    expect(bands.join(' ') === '0–5 分钟 5–10 分钟 10–15 分钟', `bands in the legend: ${bands.join(' | ')}`);
+    await page.click('details[data-tool=walk] button.pick-walk');
+    await page.waitForTimeout(600);
+    await shot('20-planner-walk-bands');
+  });
+
   test('planner: outlet register import checks first, then imports', async () => {
     const csv = join(tmp, '网点台账.csv');
     writeFileSync(csv, '名称,类别,经度,纬度,编号\n测试便利店,convenience_store,116.5900,35.4100,t-1\n测试站,spaceport,116.59,35.41,t-2\n坏坐标,便利店,116.59,abc,t-3\n');
@@ -371,7 +541,7 @@ async function main() {
     expect(crsRequired, 'the coordinate system is not required');
     await page.selectOption('details[data-tool=import] select[name=crs]', 'gcj02');
     await page.click('details[data-tool=import] button.dry-run');
-    await page.waitForSelector('.import-result .msg', { timeout: 15_000 });
+    await page.waitForFunction(() => /检查结果|失败|错误/.test(document.querySelector('.import-result')?.textContent ?? ''), null, { timeout: 15_000 });
     const checked = await page.textContent('.import-result .msg');
     expect(checked.includes('可导入 1 行') && checked.includes('拒绝 2 行'), `dry run: ${checked}`);
     const rejected = await page.locator('.import-result table.rejections tbody tr').allTextContents();
@@ -489,5 +659,6 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 if (setupError) failed = Math.max(failed, 1);
+for (const r of axeReport) console.log(`axe ${r.view}: ${r.serious} serious or critical${r.minor.length ? `; minor: ${r.minor.join(', ')}` : ''}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

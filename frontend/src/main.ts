@@ -19,11 +19,23 @@ import type { Context, View } from './views/view';
 restoreLang(storedLang());
 
 const header = h('header', { class: 'top' });
-const banner = h('div', { class: 'banner', role: 'note', hidden: true });
+const banner = h('aside', { class: 'banner', hidden: true });
 const panel = h('section', { class: 'panel', 'aria-live': 'polite' });
 const mapEl = h('div', { class: 'map', id: 'map' });
 const mapNote = h('div', { class: 'map-note' });
-const main = h('main', { class: 'layout' }, panel, h('div', { class: 'map-wrap' }, mapEl, mapNote));
+// On a phone the panel sits under the map; this handle gives it more room or gives it back.
+const sheetHandle = h('button', { type: 'button', class: 'sheet-handle', 'aria-expanded': 'false', onclick: () => setExpanded(!expanded) });
+const sheet = h('div', { class: 'sheet' }, sheetHandle, panel);
+const main = h('main', { class: 'layout' }, sheet, h('div', { class: 'map-wrap' }, mapEl, mapNote));
+let expanded = false;
+
+function setExpanded(on: boolean): void {
+  expanded = on;
+  main.classList.toggle('expanded', on);
+  sheetHandle.setAttribute('aria-expanded', String(on));
+  sheetHandle.textContent = t(on ? 'sheet.collapse' : 'sheet.expand');
+  requestAnimationFrame(() => map.resize());
+}
 document.getElementById('app')!.replaceChildren(header, banner, main);
 
 const map = createMap(mapEl);
@@ -66,7 +78,9 @@ function route(): void {
   current?.leave();
   current = next;
   banner.hidden = true;
+  setExpanded(false);
   main.classList.toggle('wide', !!next.wide);
+  main.classList.toggle('no-map', !!next.noMap);
   renderHeader();
   next.enter(ctx);
   requestAnimationFrame(() => map.resize());
@@ -76,10 +90,10 @@ function renderHeader(): void {
   const key = routeKey();
   const u = user();
   header.replaceChildren(
-    h('a', { class: 'brand', href: '#/' }, h('strong', {}, t('app.title')), h('span', {}, t('app.subtitle'))),
+    h('h1', { class: 'brand-title' }, h('a', { class: 'brand', href: '#/' }, h('strong', {}, t('app.title')), h('span', {}, t('app.subtitle')))),
     h(
       'nav',
-      {},
+      { 'aria-label': t('nav.main') },
       Object.entries(routes)
         .filter(([, r]) => r.nav)
         .map(([hash, r]) => h('a', { href: hash, 'aria-current': hash === key ? 'page' : undefined }, t(r.nav!))),
@@ -87,14 +101,23 @@ function renderHeader(): void {
     h(
       'div',
       { class: 'tools' },
-      u ? h('span', { class: 'who' }, t('login.as', { user: u.username, role: enumLabel('role', u.role) })) : null,
       u
-        ? h('button', { type: 'button', class: 'link', onclick: () => logout().finally(() => ctx.go('#/')) }, t('nav.logout'))
-        : h('a', { href: '#/login' }, t('nav.login')),
+        ? h(
+            'span',
+            { class: 'who', title: t('nav.user', { user: u.username, role: enumLabel('role', u.role) }) },
+            h('span', { class: 'who-name' }, u.username),
+            h('span', { class: 'who-role' }, enumLabel('role', u.role)),
+          )
+        : null,
+      u
+        ? h('button', { type: 'button', class: 'logout', onclick: () => logout().finally(() => ctx.go('#/')) }, t('nav.logout'))
+        : h('a', { href: '#/login', class: 'login-link' }, t('nav.login')),
       h('button', { type: 'button', class: 'lang', lang: lang() === 'zh' ? 'en' : 'zh', onclick: () => setLang(lang() === 'zh' ? 'en' : 'zh') }, t('lang.toggle')),
     ),
   );
   banner.textContent = t('demo.banner');
+  banner.setAttribute('aria-label', t('demo.label'));
+  sheetHandle.textContent = t(expanded ? 'sheet.collapse' : 'sheet.expand');
   document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
   document.title = `${t('app.title')} · ${t('app.subtitle')}`;
 }

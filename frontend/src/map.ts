@@ -58,8 +58,31 @@ export function createMap(container: HTMLElement): maplibregl.Map {
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+  keepAttributionFolded(map);
   return map;
 }
+
+/**
+ * keepAttributionFolded keeps the attribution folded behind its button on a
+ * small map, where MapLibre would open it over the map whenever a source
+ * adds its text; a tap on the button still opens it.
+ */
+function keepAttributionFolded(map: maplibregl.Map): void {
+  const box = map.getContainer().querySelector<HTMLElement>('.maplibregl-ctrl-attrib');
+  if (!box || typeof MutationObserver === 'undefined') return;
+  let opened = false;
+  box.querySelector('.maplibregl-ctrl-attrib-button')?.addEventListener('click', () => {
+    opened = true;
+  });
+  const fold = () => {
+    if (!opened && box.classList.contains('maplibregl-compact-show') && map.getContainer().offsetWidth <= smallMapPx) box.classList.remove('maplibregl-compact-show');
+  };
+  new MutationObserver(fold).observe(box, { attributes: true, attributeFilter: ['class'] });
+  fold();
+}
+
+/** Below this width the attribution stays folded. */
+const smallMapPx = 720;
 
 const loaded = new WeakMap<maplibregl.Map, Promise<void>>();
 

@@ -39,3 +39,42 @@ export function legendClasses(ramp: RampStop[] = minutesRamp): { label: string; 
     return { label, color: s.color };
   });
 }
+
+/** The gap layer's classes within the 15-minute walk; beyond it a cell has no time (null). */
+export const gapRamp: RampStop[] = [
+  { below: 5, color: '#1a9850' },
+  { below: 10, color: '#91cf60' },
+  { below: 15, color: '#d9ef8b' },
+  { below: Infinity, color: '#d73027' },
+];
+
+/** Cells where nobody lives: no gap to close, drawn neutral. */
+export const noResidentsColor = '#c9ced3';
+
+/**
+ * gapExpression colours gap cells: neutral where the population is 0, else by
+ * walking minutes, with no time (beyond the walk) in the last class.
+ */
+export function gapExpression(ramp: RampStop[] = gapRamp): unknown[] {
+  return ['case', ['==', ['coalesce', ['get', 'population'], 1], 0], noResidentsColor, stepExpression('minutes', ramp)];
+}
+
+export interface GapClass {
+  kind: 'minutes' | 'beyond' | 'empty';
+  /** "0–5" for a minutes class, the walk's minutes ("15") for beyond, "" for no residents */
+  label: string;
+  color: string;
+}
+
+/** gapClasses are the gap layer's legend classes: minute ranges, beyond the walk, no residents. */
+export function gapClasses(ramp: RampStop[] = gapRamp): GapClass[] {
+  const out: GapClass[] = [];
+  let lo = 0;
+  for (const s of ramp) {
+    if (Number.isFinite(s.below)) out.push({ kind: 'minutes', label: `${lo}–${s.below}`, color: s.color });
+    else out.push({ kind: 'beyond', label: String(lo), color: s.color });
+    lo = s.below;
+  }
+  out.push({ kind: 'empty', label: '', color: noResidentsColor });
+  return out;
+}

@@ -8,6 +8,7 @@ import { fill, h, message } from '../dom';
 import { describeError } from '../errors';
 import { formatArea, formatDistance, formatNumber } from '../format';
 import { lang, t } from '../i18n';
+import { shareStops } from '../legend';
 import { boundsOf, type FeatureCollection } from '../shapes';
 import { percent, type ToolHost } from './tool';
 
@@ -24,7 +25,7 @@ export interface CircleCoverageData {
 const shown = 3;
 
 /** shareColor is the fill of a served community by the share of its residents within the walk. */
-export const shareColor = ['interpolate', ['linear'], ['get', 'share'], 0, '#d7301f', 0.5, '#fdae61', 1, '#1a9850'];
+export const shareColor = ['interpolate', ['linear'], ['get', 'share'], ...shareStops.flat()];
 
 export class CircleCoverage {
   readonly el = h('section', { class: 'circle-coverage', hidden: true });
@@ -40,9 +41,10 @@ export class CircleCoverage {
   ) {
     host.layers.source('circle-area');
     host.layers.source('circle-served');
-    host.layers.layer({ id: 'circle-served-fill', type: 'fill', source: 'circle-served', paint: { 'fill-color': shareColor as never, 'fill-opacity': 0.45 } });
+    // The walking area's tint goes under the served communities, so their shading keeps the legend's colours.
+    host.layers.layer({ id: 'circle-area-fill', type: 'fill', source: 'circle-area', paint: { 'fill-color': '#6a1b9a', 'fill-opacity': 0.1 } });
+    host.layers.layer({ id: 'circle-served-fill', type: 'fill', source: 'circle-served', paint: { 'fill-color': shareColor as never, 'fill-opacity': 0.55 } });
     host.layers.layer({ id: 'circle-served-line', type: 'line', source: 'circle-served', paint: { 'line-color': '#333333', 'line-width': 1.5 } });
-    host.layers.layer({ id: 'circle-area-fill', type: 'fill', source: 'circle-area', paint: { 'fill-color': '#6a1b9a', 'fill-opacity': 0.12 } });
     host.layers.layer({ id: 'circle-area-line', type: 'line', source: 'circle-area', paint: { 'line-color': '#6a1b9a', 'line-width': 2.5 } });
   }
 

@@ -7,6 +7,7 @@
 import { api } from '../api';
 import { fill, h, message } from '../dom';
 import { describeError } from '../errors';
+import { serverFieldError, showFieldErrors, type FieldErrors } from '../forms';
 import { enumLabel, lang, pick, t } from '../i18n';
 import { records } from '../shapes';
 
@@ -50,6 +51,7 @@ export class EvaluationFiles {
   private indicators: IndicatorName[] = [];
   private readonly form: HTMLFormElement;
   private renderedLang = '';
+  private fieldErrors: FieldErrors = {};
 
   constructor(
     private readonly scheme: string,
@@ -70,6 +72,7 @@ export class EvaluationFiles {
     this.circleId = circleId;
     this.indicators = indicators;
     this.note = null;
+    this.fieldErrors = {};
     this.form.reset();
     await this.load();
   }
@@ -107,7 +110,12 @@ export class EvaluationFiles {
     if (!this.ev) return;
     const fd = new FormData(this.form);
     const file = fd.get('file');
-    if (!(file instanceof File) || !file.name) return;
+    if (!(file instanceof File) || !file.name) {
+      this.fieldErrors = { file: t('form.required') };
+      showFieldErrors(this.form, this.fieldErrors);
+      return;
+    }
+    this.fieldErrors = {};
     const body = new FormData();
     body.append('file', file, file.name);
     if (fd.get('indicator')) body.append('indicator', String(fd.get('indicator')));
@@ -117,7 +125,9 @@ export class EvaluationFiles {
       this.note = message(t('evidence.uploaded', { name: r.evidence.name }));
       this.form.reset();
     } catch (e) {
-      this.note = message(describeError(e), 'error');
+      const field = serverFieldError(e);
+      if (field && this.form.querySelector(`[name="${field.field}"]`)) this.fieldErrors = { [field.field]: field.message };
+      else this.note = message(describeError(e), 'error');
     }
     await this.load();
   }
@@ -181,5 +191,6 @@ export class EvaluationFiles {
       ev && editable(ev.status) && this.canWrite() ? this.form : null,
       this.note,
     );
+    showFieldErrors(this.form, this.fieldErrors, false);
   }
 }

@@ -4,6 +4,7 @@
 import { api, ApiError } from '../api';
 import { fill, h, message } from '../dom';
 import { describeError } from '../errors';
+import { serverFieldError, showFieldErrors } from '../forms';
 import { t } from '../i18n';
 
 export interface FeedbackBody {
@@ -33,9 +34,12 @@ export function feedbackForm(outlet: { id: number; name: string }): HTMLElement 
         const fd = new FormData(form);
         const body = feedbackBody(outlet.id, Number(fd.get('rating') ?? 0), fd.get('complaint') === 'on', String(fd.get('text') ?? ''));
         if (!body) {
-          fill(note, message(t('feedback.needRating'), 'error'));
+          // A complaint without a text lacks the text; anything else lacks a rating.
+          showFieldErrors(form, fd.get('complaint') === 'on' ? { text: t('form.required') } : { rating: t('feedback.needRating') });
+          fill(note);
           return;
         }
+        showFieldErrors(form, {}, false);
         const send = form.querySelector('button[type=submit]') as HTMLButtonElement;
         send.disabled = true;
         try {
@@ -43,14 +47,18 @@ export function feedbackForm(outlet: { id: number; name: string }): HTMLElement 
           fill(root, message(t('feedback.thanks')));
         } catch (err) {
           send.disabled = false;
-          fill(note, message(err instanceof ApiError && err.kind === 'http' ? err.message : describeError(err), 'error'));
+          const field = serverFieldError(err);
+          if (field && form.querySelector(`[name="${field.field}"], [data-field="${field.field}"]`)) {
+            showFieldErrors(form, { [field.field]: field.message });
+            fill(note);
+          } else fill(note, message(err instanceof ApiError && err.kind === 'http' ? err.message : describeError(err), 'error'));
         }
       },
     },
     h('h4', {}, t('feedback.title', { name: outlet.name })),
     h(
       'fieldset',
-      { class: 'stars' },
+      { class: 'stars', 'data-field': 'rating' },
       h('legend', {}, t('feedback.rating')),
       [1, 2, 3, 4, 5].map((n) =>
         h('label', { class: 'star', title: t('feedback.stars', { n }) }, h('input', { type: 'radio', name: 'rating', value: String(n), 'aria-label': t('feedback.stars', { n }) }), h('span', { 'aria-hidden': 'true' }, '★')),

@@ -46,6 +46,8 @@ export class SuggestTool {
     private readonly category: () => string,
     /** tryIt hands a suggested site to the what-if tool */
     private readonly tryIt: (category: string, lon: number, lat: number) => void,
+    /** changed tells the view the sites on the map changed (for its legend) */
+    private readonly changed: () => void = () => {},
   ) {
     host.layers.source('suggest-cells');
     host.layers.layer({ id: 'suggest-cells-fill', type: 'fill', source: 'suggest-cells', paint: { 'fill-color': '#2ca25f', 'fill-opacity': 0.28 } });
@@ -66,6 +68,7 @@ export class SuggestTool {
     this.busy = false;
     this.draw();
     this.render();
+    this.changed();
   }
 
   clear(): void {
@@ -73,6 +76,12 @@ export class SuggestTool {
     this.error = '';
     this.draw();
     this.render();
+    this.changed();
+  }
+
+  /** hasSites reports whether suggested sites are on the map. */
+  hasSites(): boolean {
+    return !!this.list?.length;
   }
 
   leave(): void {

@@ -8,6 +8,8 @@ import { fill, h, message, restoreForms, saveForms } from '../dom';
 import { describeError } from '../errors';
 import { defaultAward, formatIndicator, type EvaluationPreview } from '../evaluation';
 import { formatNumber, formatYuan } from '../format';
+import { checkFields, formValues, serverFieldError, showFieldErrors, type FieldErrors } from '../forms';
+import { LegendControl, shareLegend, simpleSection, type LegendSection } from '../legend';
 import { enumLabel, lang, pick, t, type Key } from '../i18n';
 import { Layers, maplibregl } from '../map';
 import { viewFromQuery } from '../place';
@@ -23,7 +25,24 @@ interface Circle {
   layout: string;
   status: string;
   version?: number;
+  geometry?: GeoJSON.Geometry;
 }
+
+const circleColor = '#6a1b9a';
+const communityColor = '#9ecae1';
+
+/** centreOf is a circle's first centre point. */
+function centreOf(c: Circle): [number, number] | null {
+  const g = c.geometry;
+  if (g?.type === 'Point') return g.coordinates as [number, number];
+  if (g?.type === 'MultiPoint' && g.coordinates.length) return g.coordinates[0] as [number, number];
+  return null;
+}
+
+/** The API's field names in the register form. */
+const registerFields: Record<string, string> = { geometry: 'center', planned_year: 'year', completed_year: 'year' };
+/** The API's field names in the survey form. */
+const surveyFields: Record<string, string> = { satisfaction_rate: 'satisfaction_pct' };
 
 interface Community {
   id: number;
@@ -69,6 +88,11 @@ export class CirclesView implements View {
   private awards = new Map<number, number>();
   private selected = 0;
   private coverage!: CircleCoverage;
+  private legend = new LegendControl();
+  /** registering: a map click places the new circle's centre instead of selecting a circle */
+  private registering = false;
+  private registerErrors: FieldErrors = {};
+  private surveyErrors: FieldErrors = {};
   private files = new EvaluationFiles(scheme, year, () => user()?.role !== 'reviewer');
 
   enter(ctx: Context): void {
@@ -76,7 +100,7 @@ export class CirclesView implements View {
     this.layers = new Layers(ctx.map);
     this.layers.source('my-communities');
     this.layers.source('my-circles');
-    this.layers.layer({ id: 'my-communities-fill', type: 'fill', source: 'my-communities', paint: { 'fill-color': '#9ecae1', 'fill-opacity': 0.3 } });
+    this.layers.layer({ id: 'my-communities-fill', type: 'fill', source: 'my-communities', paint: { 'fill-color': communityColor, 'fill-opacity': 0.3 } });
     this.layers.layer({ id: 'my-communities-line', type: 'line', source: 'my-communities', paint: { 'line-color': '#3182bd', 'line-width': 1 } });
     this.layers.layer({
       id: 'my-circles-points',
@@ -84,13 +108,29 @@ export class CirclesView implements View {
       source: 'my-circles',
       paint: {
         'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 3, 14, 9],
-        'circle-color': 'rgba(0,0,0,0)',
-        'circle-stroke-color': '#6a1b9a',
+        'circle-color': 'rgba(255,255,255,0.01)',
+        'circle-stroke-color': circleColor,
         'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 9, 1.5, 14, 3],
       },
     });
     this.coverage = new CircleCoverage({ map: ctx.map, layers: this.layers }, (id) => this.communities.find((c) => c.id === id)?.geometry);
+    this.layers.layer({
+      id: 'my-circles-selected',
+      type: 'circle',
+      source: 'my-circles',
+      filter: ['==', ['get', 'id'], -1],
+      paint: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 6, 14, 14],
+        'circle-color': circleColor,
+        'circle-opacity': 0.35,
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 3,
+      },
+    });
+    ctx.map.addControl(this.legend, 'top-left');
     ctx.map.on('click', this.onClick);
+    ctx.map.on('mousemove', this.onHover);
+    this.registering = false;
     this.loadCircles();
     this.loadCommunities();
     if (canReview(user())) this.loadQueue();
@@ -110,18 +150,74 @@ export class CirclesView implements View {
 
   leave(): void {
     this.ctx.map.off('click', this.onClick);
+    this.ctx.map.off('mousemove', this.onHover);
+    this.ctx.map.getCanvas().style.cursor = '';
     this.centerMarker?.remove();
     this.centerMarker = null;
+    this.ctx.map.removeControl(this.legend);
     this.layers.removeAll();
     this.ctx.demoData(false);
   }
 
+  /** circleAt is the circle drawn under (or within a finger's width of) a map point. */
+  private circleAt(p: { x: number; y: number }): Circle | null {
+    if (!this.ctx.map.getLayer('my-circles-points')) return null;
+    const r = 12;
+    const hits = this.ctx.map.queryRenderedFeatures(
+      [
+        [p.x - r, p.y - r],
+        [p.x + r, p.y + r],
+      ],
+      { layers: ['my-circles-points'] },
+    );
+    const id = Number(hits[0]?.properties?.id);
+    return this.circles?.find((c) => c.id === id) ?? null;
+  }
+
+  private onHover = (e: MapMouseEvent): void => {
+    this.ctx.map.getCanvas().style.cursor = this.registering ? 'crosshair' : this.circleAt(e.point) ? 'pointer' : '';
+  };
+
+  /** onClick places the new circle's centre while registering; otherwise it selects the circle clicked. */
   private onClick = (e: MapMouseEvent): void => {
+    if (!this.registering) {
+      const c = this.circleAt(e.point);
+      if (c) this.evaluate(c, 'map');
+      return;
+    }
     this.center = [e.lngLat.lng, e.lngLat.lat];
-    this.centerMarker ??= new maplibregl.Marker({ color: '#6a1b9a' });
+    this.centerMarker ??= new maplibregl.Marker({ color: circleColor });
     this.centerMarker.setLngLat(this.center).addTo(this.ctx.map);
+    delete this.registerErrors.center;
     this.render();
   };
+
+  /** setRegistering enters or leaves the register mode. */
+  private setRegistering(on: boolean): void {
+    this.registering = on;
+    if (!on) {
+      this.center = null;
+      this.centerMarker?.remove();
+      this.centerMarker = null;
+      this.registerErrors = {};
+    }
+    this.formMessage = null;
+    this.render();
+    if (on) this.ctx.panel.querySelector<HTMLElement>('section.register input[name=name]')?.focus();
+  }
+
+  /** updateLegend names the layers drawn: communities, circle centres, the selected circle's area and served shading. */
+  private updateLegend(): void {
+    const sections: LegendSection[] = [simpleSection('communities', t('legend.communities'), communityColor, 'fill'), simpleSection('circles', t('legend.circles'), circleColor, 'ring')];
+    if (this.selected) sections.push(simpleSection('circle-area', t('legend.circleArea'), circleColor, 'line'), shareLegend());
+    if (this.registering) sections.push(simpleSection('new-centre', t('legend.newCenter'), circleColor, 'pin'));
+    this.legend.update(sections);
+  }
+
+  /** highlight marks the selected circle on the map. */
+  private highlight(): void {
+    if (this.ctx.map.getLayer('my-circles-selected')) this.ctx.map.setFilter('my-circles-selected', ['==', ['get', 'id'], this.selected || -1]);
+  }
 
   private async loadCircles(): Promise<void> {
     try {
@@ -166,12 +262,22 @@ export class CirclesView implements View {
     this.render();
   }
 
-  /** evaluate selects a circle: its walking area and served communities on the map, and its evaluation. */
-  private async evaluate(c: Circle): Promise<void> {
+  /**
+   * evaluate selects a circle: it is marked in the list and on the map, the
+   * map goes to it, and its walking area, served communities and evaluation
+   * open. From the map the list scrolls to the row; from the list the panel
+   * scrolls to the evaluation.
+   */
+  private async evaluate(c: Circle, from: 'list' | 'map' = 'list'): Promise<void> {
     this.preview = { circle: c };
     this.selected = c.id;
     this.submitMessage = null;
+    this.surveyErrors = {};
     this.render();
+    this.highlight();
+    const at = centreOf(c);
+    if (at && from === 'list') this.ctx.map.flyTo({ center: at, zoom: Math.max(this.ctx.map.getZoom(), 14), duration: 500 });
+    if (from === 'map') this.ctx.panel.querySelector('table.circles tr.selected')?.scrollIntoView({ block: 'nearest' });
     this.coverage.show(c.id, c.name);
     try {
       const data = await api.get<EvaluationPreview>(`/api/v1/circles/${c.id}/evaluation`, { scheme, year });
@@ -181,7 +287,9 @@ export class CirclesView implements View {
       this.preview = { circle: c, error: describeError(e) };
     }
     this.render();
-    this.ctx.panel.querySelector('section.preview')?.scrollIntoView({ block: 'start' });
+    if (this.selected !== c.id) return;
+    if (from === 'list') this.ctx.panel.querySelector('section.preview')?.scrollIntoView({ block: 'start' });
+    else this.ctx.panel.querySelector('table.circles tr.selected')?.scrollIntoView({ block: 'nearest' });
   }
 
   private async act(ev: Evaluation, action: 'approve' | 'return' | 'certify'): Promise<void> {
@@ -203,6 +311,20 @@ export class CirclesView implements View {
    * submits it for review.
    */
   private async submitEvaluation(c: Circle, form: HTMLFormElement): Promise<void> {
+    const v = formValues(form);
+    const errors = checkFields(v, {
+      satisfaction_pct: { required: true, min: 0, max: 100 },
+      survey_sample_size: { required: true, min: 0, integer: true },
+      complaints_received: { min: 0, integer: true },
+      complaints_resolved: { min: 0, integer: true },
+    });
+    if (!errors.complaints_resolved && Number(v.complaints_resolved || 0) > Number(v.complaints_received || 0)) errors.complaints_resolved = t('form.resolvedTooMany');
+    this.surveyErrors = errors;
+    if (Object.keys(errors).length) {
+      this.submitMessage = message(t('form.check'), 'error');
+      this.render();
+      return;
+    }
     const fd = new FormData(form);
     const num = (k: string) => (fd.get(k) === '' || fd.get(k) === null ? undefined : Number(fd.get(k)));
     const rate = num('satisfaction_pct');
@@ -230,18 +352,35 @@ export class CirclesView implements View {
         ev = await api.request<Evaluation>('PUT', `/api/v1/evaluations/${existing.id}`, { version: existing.version, submitted });
       }
       await api.post(`/api/v1/evaluations/${ev.id}/submit`, { version: ev.version, comment: '' });
+      this.surveyErrors = {};
       this.submitMessage = message(t('eval.submittedOk', { name: c.name }));
       this.files.load();
       if (canReview(user())) await this.loadQueue();
     } catch (e) {
       const detail = e instanceof ApiError && e.kind === 'http' ? e.message : describeError(e);
-      this.submitMessage = message(detail, 'error');
+      const field = serverFieldError(e, surveyFields);
+      this.surveyErrors = field ? { [field.field]: field.message } : {};
+      this.submitMessage = message(field ? t('form.check') : detail, 'error');
     }
     this.render();
   }
 
   private async register(form: HTMLFormElement): Promise<void> {
     const fd = new FormData(form);
+    const v = formValues(form);
+    const errors = checkFields(v, {
+      name: { required: true },
+      year: { required: v.status === 'completed', min: 2000, max: 2100, integer: true },
+      district: { required: !user()?.district },
+    });
+    if (!this.center) errors.center = t('form.needCenter');
+    if (!fd.getAll('community_ids').length) errors.community_ids = t('form.needCommunity');
+    this.registerErrors = errors;
+    if (Object.keys(errors).length) {
+      this.formMessage = message(t('form.check'), 'error');
+      this.render();
+      return;
+    }
     const status = String(fd.get('status'));
     const yearValue = Number(fd.get('year')) || undefined;
     const props = {
@@ -261,15 +400,15 @@ export class CirclesView implements View {
     };
     try {
       const created = await api.post<{ properties?: Circle }>('/api/v1/circles', feature);
-      this.formMessage = message(t('circles.created', { name: created?.properties?.name ?? props.name }));
       form.reset();
-      this.center = null;
-      this.centerMarker?.remove();
-      this.centerMarker = null;
+      this.setRegistering(false);
+      this.formMessage = message(t('circles.created', { name: created?.properties?.name ?? props.name }));
       await this.loadCircles();
     } catch (e) {
       const detail = e instanceof ApiError && e.kind === 'http' ? e.message : describeError(e);
-      this.formMessage = message(detail, 'error');
+      const field = serverFieldError(e, registerFields);
+      this.registerErrors = field ? { [field.field]: field.message } : {};
+      this.formMessage = message(field ? t('form.check') : detail, 'error');
       this.render();
     }
   }
@@ -294,30 +433,50 @@ export class CirclesView implements View {
       canReview(user()) ? this.queueSection() : null,
     );
     restoreForms(this.ctx.panel, typed);
+    const reg = this.ctx.panel.querySelector<HTMLElement>('section.register form');
+    if (reg) showFieldErrors(reg, this.registerErrors, false);
+    const survey = this.ctx.panel.querySelector<HTMLElement>('form.submit-eval');
+    if (survey) showFieldErrors(survey, this.surveyErrors, false);
     this.coverage.render();
     this.files.relabel();
+    this.updateLegend();
   }
 
   private circlesList(): HTMLElement {
     if (this.circlesError) return message(this.circlesError, 'error');
     if (!this.circles) return message(t('common.loading'));
     if (!this.circles.length) return message(t('circles.none'));
+    const choose = (c: Circle) => this.evaluate(c);
     return h(
       'table',
-      { class: 'table circles' },
-      h('thead', {}, h('tr', {}, h('th', {}, t('circles.name')), h('th', { class: 'col-district' }, t('circles.district')), h('th', {}, t('circles.layout')), h('th', {}, t('circles.status')), h('th', {}))),
+      { class: 'table circles', 'aria-describedby': 'circles-hint' },
+      h('caption', { id: 'circles-hint', class: 'hint small' }, t('circles.selectHint')),
+      h('thead', {}, h('tr', {}, h('th', {}, t('circles.name')), h('th', { class: 'col-district' }, t('circles.district')), h('th', {}, t('circles.layout')), h('th', {}, t('circles.status')), h('th', {}, h('span', { class: 'visually-hidden' }, t('circles.evaluate'))))),
       h(
         'tbody',
         {},
         this.circles.map((c) =>
           h(
             'tr',
-            { class: c.id === this.selected ? 'selected' : undefined },
+            {
+              class: c.id === this.selected ? 'selected' : undefined,
+              'data-circle': String(c.id),
+              tabindex: '0',
+              'aria-current': c.id === this.selected ? 'true' : undefined,
+              onclick: (e: Event) => {
+                if (!(e.target as HTMLElement).closest('button, a, input')) choose(c);
+              },
+              onkeydown: (e: KeyboardEvent) => {
+                if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' ')) return;
+                e.preventDefault();
+                choose(c);
+              },
+            },
             h('td', {}, c.name),
             h('td', { class: 'col-district' }, (c as Circle & { pilot_zone?: string }).pilot_zone || this.districtName(c.district)),
             h('td', {}, enumLabel('circles.layout', c.layout)),
             h('td', {}, h('span', { class: `status status-${c.status}` }, enumLabel('circles.status', c.status))),
-            h('td', {}, h('button', { type: 'button', class: 'small', onclick: () => this.evaluate(c) }, t('circles.evaluate'))),
+            h('td', {}, h('button', { type: 'button', class: 'small', 'aria-label': `${t('circles.evaluate')}：${c.name}`, onclick: () => choose(c) }, t('circles.evaluate'))),
           ),
         ),
       ),
@@ -399,6 +558,7 @@ export class CirclesView implements View {
       {
         class: 'form submit-eval',
         'data-keep': `evaluation-${c.id}`,
+        novalidate: true,
         onsubmit: (e: Event) => {
           e.preventDefault();
           this.submitEvaluation(c, e.target as HTMLFormElement);
@@ -417,36 +577,54 @@ export class CirclesView implements View {
   }
 
   private registerForm(): HTMLElement {
+    if (!this.registering)
+      return h(
+        'section',
+        { class: 'register' },
+        h('button', { type: 'button', class: 'primary register-start', onclick: () => this.setRegistering(true) }, t('circles.registerStart')),
+        this.formMessage,
+      );
     const options = (prefix: string, values: string[]) => values.map((v) => h('option', { value: v }, enumLabel(prefix, v)));
     const form = h(
       'form',
       {
         class: 'form',
         'data-keep': 'register',
+        novalidate: true,
         onsubmit: (e: Event) => {
           e.preventDefault();
           this.register(e.target as HTMLFormElement);
         },
       },
-      h('label', {}, t('circles.name'), h('input', { name: 'name', required: true, maxlength: '100' })),
+      h('label', {}, t('circles.name'), h('input', { name: 'name', required: true, maxlength: '100', autocomplete: 'off' })),
       h('label', {}, t('circles.layout'), h('select', { name: 'layout' }, options('circles.layout', ['cluster', 'block', 'scattered']))),
       h('label', {}, t('circles.status'), h('select', { name: 'status' }, options('circles.status', ['planned', 'building', 'completed']))),
       user()?.district
         ? null
         : h('label', {}, t('circles.district'), h('select', { name: 'district', required: true }, this.districts.map((d) => h('option', { value: d.code }, d.name)))),
-      h('label', {}, t('circles.year'), h('input', { name: 'year', type: 'number', min: '2000', max: '2100', value: '2024' })),
-      h('p', { class: 'center' }, `${t('circles.center')}: `, this.center ? `${this.center[0].toFixed(5)}, ${this.center[1].toFixed(5)}` : t('circles.centerHint')),
+      h('label', {}, t('circles.year'), h('input', { name: 'year', type: 'number', min: '2000', max: '2100', step: '1', value: '2024' })),
+      h(
+        'p',
+        { class: 'center', 'data-field': 'center', tabindex: '-1' },
+        `${t('circles.center')}: `,
+        this.center ? `${this.center[0].toFixed(5)}, ${this.center[1].toFixed(5)}` : t('circles.centerHint'),
+      ),
       h(
         'fieldset',
-        { class: 'communities' },
+        { class: 'communities', 'data-field': 'community_ids' },
         h('legend', {}, t('circles.communities')),
         this.communitiesError ? message(this.communitiesError, 'error') : null,
         this.communities.map((c) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'community_ids', value: String(c.id) }), c.name)),
       ),
-      h('button', { type: 'submit', class: 'primary' }, t('circles.submit')),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { type: 'submit', class: 'primary' }, t('circles.submit')),
+        h('button', { type: 'button', class: 'small secondary register-cancel', onclick: () => this.setRegistering(false) }, t('circles.registerCancel')),
+      ),
       this.formMessage,
     );
-    return h('details', { class: 'register', open: !!this.center || !!this.formMessage }, h('summary', {}, t('circles.register')), form);
+    return h('section', { class: 'register registering' }, h('h3', {}, t('circles.registerStart')), h('p', { class: 'notice mode' }, t('circles.registerMode')), form);
   }
 
   private queueSection(): HTMLElement {

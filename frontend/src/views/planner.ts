@@ -5,7 +5,8 @@
 
 import type { MapMouseEvent } from 'maplibre-gl';
 import { api } from '../api';
-import { categories, categoryName, tierColors, type Category } from '../categories';
+import { categories, categoryName, type Category } from '../categories';
+import { categoryColorExpression } from '../colors';
 import { fill, h, message } from '../dom';
 import { describeError } from '../errors';
 import { bboxParam, formatMinutes, formatNumber } from '../format';
@@ -16,8 +17,10 @@ import { ImportTool } from '../tools/importer';
 import { outletPopup } from '../tools/outlet';
 import { ScenarioTool } from '../tools/scenario';
 import { SuggestTool } from '../tools/suggest';
+import { WalkTool } from '../tools/walk';
 import { viewFromQuery } from '../place';
-import { legendClasses, stepExpression } from '../ramp';
+import { gapExpression } from '../ramp';
+import { bandLegend, gapLegend, LegendControl, outletLegend, simpleSection, tierLegend, type LegendSection } from '../legend';
 import { boundsOf, hasSynthetic, records, toCollection } from '../shapes';
 import type { Context, View } from './view';
 
@@ -27,7 +30,28 @@ interface LayerState {
   on: boolean;
   count: number | null;
   error: string;
+  /** 0 to 1, times each layer's own opacity */
+  opacity: number;
 }
+
+/** The map layers of each planner layer and their paint opacities at full strength. */
+const opacityPaint: Record<LayerName, [string, string, number][]> = {
+  outlets: [
+    ['outlets-points', 'circle-opacity', 1],
+    ['outlets-points', 'circle-stroke-opacity', 1],
+  ],
+  communities: [
+    ['communities-fill', 'fill-opacity', 0.3],
+    ['communities-line', 'line-opacity', 1],
+  ],
+  circles: [['circles-points', 'circle-stroke-opacity', 1]],
+  access: [['access-fill', 'fill-opacity', 0.6]],
+};
+
+const communityColor = '#9ecae1';
+/** The suggested sites' markers and the cells they add (tools/suggest.ts). */
+const suggestColor = '#2ca25f';
+const circleColor = '#6a1b9a';
 
 /** Below this zoom the outlet tiles are thinned (api/tiles.go). */
 const outletsFullZoom = 15;
@@ -44,10 +68,10 @@ export class PlannerView implements View {
   private outletCategory = '';
   private accessCategory = '';
   private state: Record<LayerName, LayerState> = {
-    outlets: { on: true, count: null, error: '' },
-    communities: { on: true, count: null, error: '' },
-    circles: { on: true, count: null, error: '' },
-    access: { on: false, count: null, error: '' },
+    outlets: { on: true, count: null, error: '', opacity: 1 },
+    communities: { on: true, count: null, error: '', opacity: 1 },
+    circles: { on: true, count: null, error: '', opacity: 1 },
+    access: { on: false, count: null, error: '', opacity: 1 },
   };
   private synthetic: Partial<Record<LayerName, boolean>> = {};
   private popup: maplibregl.Popup | null = null;
@@ -60,14 +84,18 @@ export class PlannerView implements View {
   private suggest!: SuggestTool;
   private scenario!: ScenarioTool;
   private importer!: ImportTool;
+  private walk!: WalkTool;
+  private legend = new LegendControl();
+  /** the outlet categories drawn in view, for the legend */
+  private inView = new Set<string>();
 
   enter(ctx: Context): void {
     this.ctx = ctx;
     const L = (this.layers = new Layers(ctx.map));
     for (const id of ['access', 'communities', 'circles']) L.source(id);
     if (!ctx.map.getSource('outlets')) ctx.map.addSource('outlets', { type: 'vector', url: `${location.origin}/tiles/outlets.json` });
-    L.layer({ id: 'access-fill', type: 'fill', source: 'access', paint: { 'fill-color': stepExpression('minutes') as never, 'fill-opacity': 0.55 } });
-    L.layer({ id: 'communities-fill', type: 'fill', source: 'communities', paint: { 'fill-color': '#9ecae1', 'fill-opacity': 0.3 } });
+    L.layer({ id: 'access-fill', type: 'fill', source: 'access', paint: { 'fill-color': gapExpression() as never, 'fill-opacity': 0.6 } });
+    L.layer({ id: 'communities-fill', type: 'fill', source: 'communities', paint: { 'fill-color': communityColor, 'fill-opacity': 0.3 } });
     L.layer({ id: 'communities-line', type: 'line', source: 'communities', paint: { 'line-color': '#3182bd', 'line-width': 1 } });
     L.layer({
       id: 'outlets-points',
@@ -76,7 +104,7 @@ export class PlannerView implements View {
       'source-layer': 'outlets',
       paint: {
         'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 2, 14, 5],
-        'circle-color': ['match', ['get', 'tier'], 'basic', tierColors.basic, 'quality', tierColors.quality, 'public', tierColors.public, '#666666'],
+        'circle-color': '#57606a',
         'circle-stroke-color': '#ffffff',
         'circle-stroke-width': 0.8,
       },
@@ -88,14 +116,24 @@ export class PlannerView implements View {
       paint: {
         'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 3, 14, 9],
         'circle-color': 'rgba(0,0,0,0)',
-        'circle-stroke-color': '#6a1b9a',
+        'circle-stroke-color': circleColor,
         'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 9, 1.5, 14, 3],
       },
     });
+    ctx.map.addControl(this.legend, 'top-left');
     const host = { map: ctx.map, layers: L };
-    this.suggest = new SuggestTool(host, () => this.districts, () => this.accessCategory, (cat, lon, lat) => this.scenario.addSite(cat, lon, lat));
+    this.suggest = new SuggestTool(host, () => this.districts, () => this.accessCategory, (cat, lon, lat) => this.scenario.addSite(cat, lon, lat), () => this.updateLegend());
     this.scenario = new ScenarioTool(host, () => this.cats);
     this.importer = new ImportTool(() => this.refreshOutlets());
+    this.walk = new WalkTool(
+      host,
+      () => this.updateLegend(),
+      () => {
+        const legend = this.legend.el;
+        const beside = legend.open && !legend.hidden && ctx.map.getContainer().offsetWidth > 720 ? legend.offsetWidth + 10 : 0;
+        return { top: 40, bottom: 40, left: 40 + beside, right: 60 };
+      },
+    );
     this.applyVisibility();
     ctx.map.on('moveend', this.onMove);
     ctx.map.on('click', this.onClick);
@@ -103,6 +141,7 @@ export class PlannerView implements View {
     categories()
       .then((c) => {
         this.cats = c;
+        if (this.ctx.map.getLayer('outlets-points')) this.ctx.map.setPaintProperty('outlets-points', 'circle-color', categoryColorExpression(c) as never);
         this.accessCategory ||= c.find((x) => x.tier === 'basic')?.code ?? '';
         this.render();
         if (this.state.access.on) this.load('access');
@@ -135,7 +174,12 @@ export class PlannerView implements View {
   private countOutlets = (): void => {
     const st = this.state.outlets;
     if (!st.on || !this.ctx.map.getLayer('outlets-points')) return;
-    const ids = new Set(this.ctx.map.queryRenderedFeatures({ layers: ['outlets-points'] }).map((f) => f.properties?.id));
+    const drawn = this.ctx.map.queryRenderedFeatures({ layers: ['outlets-points'] });
+    const ids = new Set(drawn.map((f) => f.properties?.id));
+    const cats = new Set(drawn.map((f) => String(f.properties?.category ?? '')));
+    const catsChanged = cats.size !== this.inView.size || [...cats].some((c) => !this.inView.has(c));
+    this.inView = cats;
+    if (catsChanged) this.updateLegend();
     if (ids.size !== st.count) {
       st.count = ids.size;
       st.error = '';
@@ -158,6 +202,8 @@ export class PlannerView implements View {
     this.popup?.remove();
     this.suggest.leave();
     this.scenario.leave();
+    this.walk.leave();
+    this.ctx.map.removeControl(this.legend);
     this.layers.removeAll();
     if (this.ctx.map.getSource('outlets')) this.ctx.map.removeSource('outlets');
     this.ctx.demoData(false);
@@ -169,6 +215,7 @@ export class PlannerView implements View {
 
   private onClick = (e: MapMouseEvent): void => {
     if (this.scenario.click(e)) return;
+    if (this.walk.click(e)) return;
     const layers = ['outlets-points', 'circles-points', 'communities-fill', 'access-fill'].filter((id) => this.ctx.map.getLayer(id));
     const f = this.ctx.map.queryRenderedFeatures(e.point, { layers })[0];
     if (!f) return;
@@ -243,6 +290,29 @@ export class PlannerView implements View {
     this.render();
   }
 
+  /** updateLegend names what each visible layer's colours mean. */
+  private updateLegend(): void {
+    const sections: LegendSection[] = [];
+    const st = this.state;
+    if (this.walk.bands.length) sections.push(bandLegend(this.walk.bands));
+    if (this.suggest.hasSites()) sections.push(simpleSection('suggest', t('legend.suggested'), suggestColor, 'fill'));
+    if (st.access.on) sections.push(gapLegend());
+    if (st.outlets.on) {
+      const only = this.outletCategory ? [this.outletCategory] : this.inView.size ? this.inView : undefined;
+      sections.push(...(this.cats.length ? outletLegend(this.cats, only) : [tierLegend()]));
+    }
+    if (st.communities.on) sections.push(simpleSection('communities', t('legend.communities'), communityColor, 'fill'));
+    if (st.circles.on) sections.push(simpleSection('circles', t('legend.circles'), circleColor, 'ring'));
+    this.legend.update(sections);
+  }
+
+  /** applyOpacity scales each map layer's opacity by its planner layer's setting. */
+  private applyOpacity(name: LayerName): void {
+    for (const [id, prop, full] of opacityPaint[name]) {
+      if (this.ctx.map.getLayer(id)) this.ctx.map.setPaintProperty(id, prop as 'fill-opacity', full * this.state[name].opacity);
+    }
+  }
+
   private applyVisibility(): void {
     this.layers.visible('outlets-points', this.state.outlets.on);
     this.layers.visible('communities-fill', this.state.communities.on);
@@ -279,6 +349,25 @@ export class PlannerView implements View {
               )
             : null,
         ),
+        st.on
+          ? h(
+              'label',
+              { class: 'opacity' },
+              t('planner.opacity'),
+              h('input', {
+                type: 'range',
+                min: '0',
+                max: '100',
+                step: '10',
+                value: String(Math.round(st.opacity * 100)),
+                'aria-label': t('planner.opacityOf', { layer: t(label) }),
+                oninput: (e: Event) => {
+                  st.opacity = Number((e.target as HTMLInputElement).value) / 100;
+                  this.applyOpacity(name);
+                },
+              }),
+            )
+          : null,
         extra ?? null,
         st.on && st.error ? message(st.error, name === 'access' && st.error === t('planner.zoomIn') ? 'info' : 'error') : null,
       );
@@ -299,18 +388,13 @@ export class PlannerView implements View {
     const outletSelect = select(this.outletCategory, this.cats, 'planner.allCategories', (v) => {
       this.outletCategory = v;
       this.ctx.map.setFilter('outlets-points', v ? ['==', ['get', 'category'], v] : null);
+      this.updateLegend();
     }, 'planner.category');
     const accessSelect = select(this.accessCategory, this.cats.filter((c) => c.tier === 'basic'), null, (v) => {
       this.accessCategory = v;
       this.suggest.clear();
       this.load('access');
     }, 'planner.accessCategory');
-    const legend = h(
-      'div',
-      { class: 'legend', 'aria-label': t('planner.legend') },
-      h('span', { class: 'legend-title' }, t('planner.legend')),
-      legendClasses().map((c) => h('span', { class: 'legend-item' }, h('i', { style: `background:${c.color}` }), `${c.label}′`)),
-    );
 
     fill(
       this.ctx.panel,
@@ -320,15 +404,18 @@ export class PlannerView implements View {
       row('communities', 'planner.communities'),
       this.coverage.el,
       row('circles', 'planner.circles'),
-      row('access', 'planner.access', h('div', {}, this.cats.length ? accessSelect : null, legend)),
+      row('access', 'planner.access', h('div', {}, this.cats.length ? accessSelect : null)),
       this.toolSection('suggest', t('suggest.title'), this.suggest.el),
       this.toolSection('scenario', t('scenario.title'), this.scenario.el),
+      this.toolSection('walk', t('walk.title'), this.walk.el),
       this.toolSection('import', t('import.title'), this.importer.el),
     );
     this.coverage.render();
     this.suggest.render();
     this.scenario.render();
     this.importer.render();
+    this.walk.render();
+    this.updateLegend();
   }
 
   /** toolSection wraps a tool in a collapsible section that keeps its open state across redraws. */

@@ -37,6 +37,7 @@ function money(value: number, budget: number | null | undefined): HTMLElement {
 export class ProgressView implements View {
   needsLogin = true;
   wide = true;
+  noMap = true;
   private ctx!: Context;
   private data: Progress | null = null;
   private error = '';

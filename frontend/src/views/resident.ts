@@ -3,14 +3,18 @@
 
 import { api, ApiError } from '../api';
 import { categories, categoryName, type Category } from '../categories';
+import { categoryColorExpression, categoryColors, unknownColor } from '../colors';
 import { fill, h, message } from '../dom';
 import { describeError } from '../errors';
 import { formatArea, formatDistance, formatMinutes } from '../format';
-import { t } from '../i18n';
+import { formatHours, statusText } from '../hours';
+import { lang, t } from '../i18n';
+import { addBandLayers, bandCollection, innerBands, type BandResult } from '../bands';
+import { bandLegend, LegendControl, outletLegend, simpleSection } from '../legend';
 import { feedbackForm } from '../tools/feedback';
 import { Layers, maplibregl } from '../map';
 import { viewFromQuery } from '../place';
-import { boundsOf, hasSynthetic, toCollection, type FeatureCollection } from '../shapes';
+import { boundsOf, hasSynthetic, toCollection } from '../shapes';
 import type { Context, View } from './view';
 
 export interface NearbyOutlet {
@@ -38,6 +42,30 @@ interface Isochrone {
 const minutes = 15;
 /** The slower pace asked for with "elderly pace": 15 minutes are then about 750 m. */
 const elderlySpeedKmh = 3;
+/** A start this close to a road needs no mention. */
+const snapWorthSaying = 20;
+
+/** isPhone is true on a narrow screen, where the panel sits under the map. */
+const isPhone = () => typeof matchMedia !== 'undefined' && matchMedia('(max-width: 720px)').matches;
+
+/** chipScroller wraps a row of chips with buttons that scroll it and fades at the edges with more chips. */
+export function chipScroller(row: HTMLElement): HTMLElement {
+  const back = h('button', { type: 'button', class: 'chip-scroll back', 'aria-label': t('chips.back'), tabindex: '-1' }, '‹');
+  const forward = h('button', { type: 'button', class: 'chip-scroll forward', 'aria-label': t('chips.forward'), tabindex: '-1' }, '›');
+  const box = h('div', { class: 'chip-bar' }, back, row, forward);
+  const update = () => {
+    const more = row.scrollWidth - row.clientWidth;
+    box.classList.toggle('more-back', row.scrollLeft > 2);
+    box.classList.toggle('more-forward', more - row.scrollLeft > 2);
+  };
+  const by = (dir: number) => row.scrollBy({ left: dir * Math.max(120, row.clientWidth * 0.7), behavior: 'smooth' });
+  back.addEventListener('click', () => by(-1));
+  forward.addEventListener('click', () => by(1));
+  row.addEventListener('scroll', update, { passive: true });
+  requestAnimationFrame(update);
+  if (typeof ResizeObserver !== 'undefined') new ResizeObserver(update).observe(row);
+  return box;
+}
 
 /** sortByWalk orders outlets by walking time, then distance, then name. */
 export function sortByWalk(list: NearbyOutlet[]): NearbyOutlet[] {
@@ -54,6 +82,8 @@ export class ResidentView implements View {
   private popup: maplibregl.Popup | null = null;
   private origin: [number, number] | null = null;
   private iso: Isochrone | null = null;
+  /** the minutes of the bands drawn, e.g. [5, 10, 15] */
+  private bands: number[] = [];
   private isoError = '';
   private outlets: NearbyOutlet[] = [];
   private nearbyError = '';
@@ -65,6 +95,11 @@ export class ResidentView implements View {
   private feedback = new Map<number, HTMLElement>();
   private request = 0;
   private fitted = false;
+  private legend = new LegendControl();
+  /** the outlet picked on the map or in the list */
+  private selectedId = 0;
+  private filtersOpen: boolean | null = null;
+  private chipScroll = 0;
 
   enter(ctx: Context): void {
     this.ctx = ctx;
@@ -74,14 +109,20 @@ export class ResidentView implements View {
     this.layers.source('res-communities');
     this.layers.layer({ id: 'res-communities-fill', type: 'fill', source: 'res-communities', paint: { 'fill-color': '#dbe7ef', 'fill-opacity': 0.45 } }, 'iso-fill');
     this.layers.layer({ id: 'res-communities-line', type: 'line', source: 'res-communities', paint: { 'line-color': '#7a9cb5', 'line-width': 1.2 } }, 'iso-fill');
-    this.layers.layer({ id: 'iso-fill', type: 'fill', source: 'iso', paint: { 'fill-color': '#2b8cbe', 'fill-opacity': 0.18 } });
-    this.layers.layer({ id: 'iso-line', type: 'line', source: 'iso', paint: { 'line-color': '#08589e', 'line-width': 2 } });
+    // The walking area in bands: 15, 10 and 5 minutes drawn over each other, nearest darkest.
+    addBandLayers(this.layers, 'iso', minutes);
     this.layers.layer({
       id: 'nearby-points',
       type: 'circle',
       source: 'nearby',
-      paint: { 'circle-radius': 6, 'circle-color': '#d95f02', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5 },
+      paint: {
+        'circle-radius': ['case', ['boolean', ['feature-state', 'selected'], false], 10, 7],
+        'circle-color': unknownColor,
+        'circle-stroke-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#111111', '#ffffff'],
+        'circle-stroke-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 1.5],
+      },
     });
+    ctx.map.addControl(this.legend, 'top-left');
     ctx.map.on('click', this.onClick);
     ctx.map.getCanvas().style.cursor = 'crosshair';
     api
@@ -103,6 +144,7 @@ export class ResidentView implements View {
     categories()
       .then((c) => {
         this.cats = c;
+        if (this.ctx.map.getLayer('nearby-points')) this.ctx.map.setPaintProperty('nearby-points', 'circle-color', categoryColorExpression(c) as never);
         this.render();
       })
       .catch(() => {
@@ -118,8 +160,39 @@ export class ResidentView implements View {
     this.marker?.remove();
     this.marker = null;
     this.popup?.remove();
+    this.ctx.map.removeControl(this.legend);
     this.layers.removeAll();
     this.ctx.demoData(false);
+  }
+
+  /** fitPadding keeps the walking area clear of the open legend in the map's top-left corner. */
+  private fitPadding(): { top: number; bottom: number; left: number; right: number } {
+    const legend = this.legend.el;
+    const beside = legend.open && !legend.hidden && !isPhone() ? legend.offsetWidth + 10 : 0;
+    return { top: 40, bottom: 40, left: 40 + beside, right: 60 };
+  }
+
+  /** updateLegend names what the map shows: the walking bands, the chosen place and the categories listed. */
+  private updateLegend(): void {
+    const sections = [];
+    if (this.iso) sections.push(bandLegend(this.bands));
+    if (this.origin) sections.push(simpleSection('origin', t('legend.origin'), '#08589e', 'pin'));
+    if (this.outlets.length) sections.push(...outletLegend(this.cats, new Set(this.outlets.map((o) => o.category))));
+    this.legend.update(sections);
+  }
+
+  /** select marks an outlet on the map and in the list. */
+  private select(o: NearbyOutlet | null, scroll = false): void {
+    const map = this.ctx.map;
+    if (this.selectedId && map.getSource('nearby')) map.setFeatureState({ source: 'nearby', id: this.selectedId }, { selected: false });
+    this.selectedId = o?.id ?? 0;
+    if (o && map.getSource('nearby')) map.setFeatureState({ source: 'nearby', id: o.id }, { selected: true });
+    for (const li of this.ctx.panel.querySelectorAll<HTMLElement>('ol.results > li')) {
+      const on = Number(li.dataset.outlet) === this.selectedId;
+      li.classList.toggle('selected', on);
+      li.querySelector('.result')?.setAttribute('aria-current', on ? 'true' : 'false');
+      if (on && scroll) li.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    }
   }
 
   private onClick = (e: maplibregl.MapMouseEvent): void => {
@@ -128,6 +201,7 @@ export class ResidentView implements View {
       const o = this.outlets.find((x) => x.id === hit.properties?.id);
       if (o) {
         this.showOutlet(o);
+        this.select(o, true);
         return;
       }
     }
@@ -167,18 +241,20 @@ export class ResidentView implements View {
     const n = ++this.request;
     this.feedback.clear();
     const q = { lon: p[0].toFixed(6), lat: p[1].toFixed(6), minutes, speed_kmh: this.speed() };
-    const [iso] = await Promise.allSettled([api.get<Isochrone>('/api/v1/isochrone', q), this.loadNearby(n)]);
+    // The inner bands are walks of 5 and 10 minutes from the same place; the map does without them if they fail.
+    const [iso, , ...inner] = await Promise.allSettled([api.get<Isochrone>('/api/v1/isochrone', q), this.loadNearby(n), ...innerBands(q, minutes)]);
     if (n !== this.request) return;
     this.loading = false;
+    this.selectedId = 0;
     if (iso.status === 'fulfilled') {
       this.iso = iso.value;
-      const fc: FeatureCollection = {
-        type: 'FeatureCollection',
-        features: [{ type: 'Feature', geometry: iso.value.polygon, properties: {} }],
-      };
+      const bands = [{ minutes, polygon: iso.value.polygon }, ...inner.flatMap((b) => (b.status === 'fulfilled' && b.value ? [b.value as BandResult] : []))];
+      const fc = bandCollection(bands);
+      this.bands = fc.features.map((f) => Number(f.properties.minutes)).sort((a, b) => a - b);
       this.layers.source('iso', fc);
-      const b = boundsOf(fc);
-      if (b) this.ctx.map.fitBounds(b, { padding: 40, maxZoom: 16, duration: 600 });
+      const b = boundsOf({ type: 'FeatureCollection', features: fc.features.slice(0, 1) });
+      this.updateLegend();
+      if (b) this.ctx.map.fitBounds(b, { padding: this.fitPadding(), maxZoom: 16, duration: 600 });
     } else {
       this.iso = null;
       this.layers.source('iso');
@@ -209,7 +285,10 @@ export class ResidentView implements View {
       this.outlets = [];
       this.nearbyError = e instanceof ApiError && e.status === 422 ? '' : describeError(e);
     }
-    this.layers.source('nearby', toCollection(this.outlets));
+    const fc = toCollection(this.outlets);
+    for (const f of fc.features) f.id = (f.properties as { id?: number } | null)?.id;
+    this.layers.source('nearby', fc);
+    this.selectedId = 0;
   }
 
   private speed(): number | undefined {
@@ -231,10 +310,22 @@ export class ResidentView implements View {
       .addTo(this.ctx.map);
   }
 
+  /** pick is a list item's action: the map goes to the outlet and shows it. */
+  private pick(o: NearbyOutlet): void {
+    this.ctx.map.easeTo({ center: [o.lon, o.lat] });
+    this.showOutlet(o);
+    this.select(o);
+  }
+
   render(): void {
+    const oldChips = this.ctx.panel.querySelector('.chips');
+    if (oldChips) this.chipScroll = oldChips.scrollLeft;
+    const oldFilters = this.ctx.panel.querySelector<HTMLDetailsElement>('details.filter-box');
+    if (oldFilters) this.filtersOpen = oldFilters.open;
     const chipCodes = this.cats.length
       ? this.cats.map((c) => c.code)
       : [...new Set(this.outlets.map((o) => o.category))];
+    const colors = categoryColors(this.cats);
     const chip = (code: string, label: string) =>
       h(
         'button',
@@ -247,6 +338,7 @@ export class ResidentView implements View {
             this.refilter();
           },
         },
+        code ? h('i', { class: 'dot', style: `--c:${colors.get(code) ?? unknownColor}`, 'aria-hidden': 'true' }) : null,
         label,
       );
     const toggle = (key: 'openNow' | 'cash' | 'card', label: string) =>
@@ -264,17 +356,16 @@ export class ResidentView implements View {
         label,
       );
 
+    const snap = this.iso?.snap?.distance_m ?? 0;
     const summary = this.iso
       ? h(
           'p',
           { class: 'summary' },
           this.iso.walk?.budget_m
-            ? h('span', { class: 'budget' }, t('resident.budget', { distance: formatDistance(this.iso.walk.budget_m), speed: this.iso.walk.speed_kmh ?? '' }), h('br'))
+            ? h('span', { class: 'budget' }, t('resident.budget', { distance: formatDistance(this.iso.walk.budget_m), speed: this.iso.walk.speed_kmh ?? '' }))
             : null,
-          t('resident.summary', {
-            area: formatArea(this.iso.area_m2 ?? 0),
-            snap: formatDistance(this.iso.snap?.distance_m ?? 0),
-          }),
+          h('span', {}, t('resident.area', { area: formatArea(this.iso.area_m2 ?? 0) })),
+          snap >= snapWorthSaying ? h('span', { class: 'snap' }, t('resident.snap', { distance: formatDistance(snap) })) : null,
         )
       : null;
     const elderly = h(
@@ -305,18 +396,11 @@ export class ResidentView implements View {
               this.outlets.map((o) =>
                 h(
                   'li',
-                  {},
+                  { 'data-outlet': String(o.id), class: o.id === this.selectedId ? 'selected' : undefined },
                   h(
                     'button',
-                    {
-                      type: 'button',
-                      class: 'result',
-                      onclick: () => {
-                        this.ctx.map.easeTo({ center: [o.lon, o.lat] });
-                        this.showOutlet(o);
-                      },
-                    },
-                    outletCard(o, this.cats),
+                    { type: 'button', class: 'result', 'aria-current': String(o.id === this.selectedId), onclick: () => this.pick(o) },
+                    outletCard(o, this.cats, 'span'),
                   ),
                   h(
                     'button',
@@ -324,6 +408,7 @@ export class ResidentView implements View {
                       type: 'button',
                       class: 'link feedback-open',
                       'aria-expanded': String(this.feedback.has(o.id)),
+                      'aria-label': `${t('feedback.open')}：${o.name}`,
                       onclick: () => {
                         if (this.feedback.has(o.id)) this.feedback.delete(o.id);
                         else this.feedback.set(o.id, feedbackForm(o));
@@ -339,29 +424,34 @@ export class ResidentView implements View {
           : message(t('resident.none'));
     }
 
-    fill(
-      this.ctx.panel,
-      h('h2', {}, t('resident.title')),
-      h('p', { class: 'hint' }, t('resident.hint')),
-      h('button', { type: 'button', class: 'primary', onclick: () => this.myLocation() }, t('resident.myLocation')),
+    const active = [this.filter.category, this.filter.openNow, this.filter.cash, this.filter.card, this.elderly].filter(Boolean).length;
+    const chipRow = h('div', { class: 'chips' }, chip('', t('resident.allCategories')), chipCodes.map((c) => chip(c, categoryName(c, this.cats))));
+    const filters = h(
+      'details',
+      { class: 'filter-box', open: this.filtersOpen ?? !isPhone() },
+      h('summary', {}, t('resident.showFilters'), active ? h('span', { class: 'count-badge' }, String(active)) : null),
       h(
         'div',
         { class: 'filters', role: 'group', 'aria-label': t('resident.filters') },
-        h(
-          'div',
-          { class: 'chips' },
-          chip('', t('resident.allCategories')),
-          chipCodes.map((c) => chip(c, categoryName(c, this.cats))),
-        ),
+        chipScroller(chipRow),
         h('div', { class: 'toggles' }, toggle('openNow', t('resident.openNow')), toggle('cash', t('resident.cash')), toggle('card', t('resident.card'))),
         elderly,
       ),
+    );
+
+    fill(
+      this.ctx.panel,
+      h('h2', { class: this.origin ? 'has-origin' : undefined }, t('resident.title')),
+      this.origin ? null : h('p', { class: 'hint' }, t('resident.hint')),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', onclick: () => this.myLocation() }, t('resident.myLocation')), filters),
       this.loading ? message(t('resident.loading')) : null,
       this.isoError ? message(this.isoError, 'error') : null,
       summary,
-      this.outlets.length ? h('h3', {}, t('resident.results', { count: this.outlets.length })) : null,
+      this.outlets.length ? h('h3', { class: 'results-title' }, t('resident.results', { count: this.outlets.length })) : null,
       list,
     );
+    chipRow.scrollLeft = this.chipScroll;
+    this.updateLegend();
   }
 }
 
@@ -372,22 +462,38 @@ function isoErrorText(err: unknown): string {
   return describeError(err);
 }
 
-/** outletCard is the HTML summary of an outlet used in the list and in popups. */
-function outletCard(o: NearbyOutlet, cats: Category[]): HTMLElement {
+/**
+ * outletCard is the summary of an outlet used in the list and in popups: the
+ * name and walk, the category in its map colour, whether it is open now and
+ * its hours in plain words. In a button it is made of spans (tag "span").
+ */
+function outletCard(o: NearbyOutlet, cats: Category[], tag: 'div' | 'span' = 'div'): HTMLElement {
+  const l = lang();
+  const status = statusText(o.opening_hours, new Date(), l);
+  const hours = formatHours(o.opening_hours, l);
+  // The server's open-now flag stands in when the hours are in a form the browser cannot read.
+  const open = status?.open ?? o.open_now;
+  const color = categoryColors(cats).get(o.category) ?? unknownColor;
   return h(
-    'div',
+    tag,
     { class: 'outlet' },
-    h('div', { class: 'outlet-head' }, h('strong', {}, o.name), h('span', { class: 'walk' }, t('resident.walk', { minutes: formatMinutes(o.walk_min) }))),
+    h(tag, { class: 'outlet-head' }, h('strong', {}, o.name), h('span', { class: 'walk' }, t('resident.walk', { minutes: formatMinutes(o.walk_min) }))),
     h(
-      'div',
+      tag,
       { class: 'outlet-meta' },
-      h('span', { class: 'cat' }, categoryName(o.category, cats)),
+      h('span', { class: 'cat' }, h('i', { class: 'dot', style: `--c:${color}`, 'aria-hidden': 'true' }), categoryName(o.category, cats)),
       h('span', {}, formatDistance(o.walk_m)),
-      o.opening_hours ? h('span', {}, o.opening_hours) : null,
-      o.open_now === true ? h('span', { class: 'badge' }, t('resident.isOpen')) : null,
-      o.open_now === false ? h('span', { class: 'badge closed' }, t('resident.isClosed')) : null,
       o.accepts_cash ? h('span', { class: 'badge' }, t('resident.acceptsCash')) : null,
       o.accepts_card ? h('span', { class: 'badge' }, t('resident.acceptsCard')) : null,
     ),
+    o.opening_hours || open !== undefined
+      ? h(
+          tag,
+          { class: 'outlet-hours' },
+          open === undefined ? null : h('span', { class: open ? 'open-status open' : 'open-status closed' }, status?.text ?? t(open ? 'resident.isOpen' : 'resident.isClosed')),
+          // "营业中 · 24 小时" says it all for a place that never closes.
+          hours && !(status?.open && hours === formatHours('24/7', l)) ? h('span', { class: 'hours' }, hours) : null,
+        )
+      : null,
   );
 }

@@ -17,6 +17,8 @@ export interface View {
   needsLogin: boolean;
   /** wide views get a wider panel for tables */
   wide?: boolean;
+  /** views that draw nothing on the map give a phone's whole screen to the panel */
+  noMap?: boolean;
   enter(ctx: Context): void;
   /** render redraws the panel, e.g. after a language switch */
   render(): void;
