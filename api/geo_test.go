@@ -203,6 +203,8 @@ func TestIsochroneRoute_BadInputNamesTheField(t *testing.T) {
 	f.wantError(t, http.MethodGet, "/api/v1/isochrone?lat=35.4", "", nil, http.StatusBadRequest, "lon")
 	f.wantError(t, http.MethodGet, "/api/v1/isochrone?lon=116.6", "", nil, http.StatusBadRequest, "lat")
 	f.wantError(t, http.MethodGet, "/api/v1/isochrone?lon=35&lat=116", "", nil, http.StatusBadRequest, "lon")
+	f.wantError(t, http.MethodGet, "/api/v1/isochrone?lon=NaN&lat=35.4", "", nil, http.StatusBadRequest, "lon")
+	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/nearby?lon=%v&lat=%v&open_now=maybe", p.Lon(), p.Lat()), "", nil, http.StatusBadRequest, "open_now")
 }
 
 type nearbyOut struct {

@@ -16,8 +16,8 @@ import (
 )
 
 // query reads the parameters of a request's URL, checking each as it goes.
-// The first bad one is kept in err and later reads return zero values, so a
-// handler reads all it needs and then checks once.
+// The first bad one is kept in err, so a handler reads all it needs and
+// then checks once.
 type query struct {
 	vals url.Values
 	err  error
@@ -131,7 +131,7 @@ func (q *query) origin() orb.Point {
 		}
 		p[i] = q.float(name, 0)
 	}
-	if err := geo.ValidateLonLat(p); err != nil && q.err == nil {
+	if err := geo.ValidateLonLat(p); err != nil {
 		q.fail(badRequest("lon", "%v", err))
 	}
 	return p
@@ -140,7 +140,7 @@ func (q *query) origin() orb.Point {
 // walk reads minutes (default 15) and speed_kmh (default 4.0).
 func (q *query) walk() walk {
 	w, err := newWalk(q.float("minutes", access.DefaultMinutes), q.float("speed_kmh", access.DefaultSpeedKmh))
-	if q.err == nil && err != nil {
+	if err != nil {
 		q.fail(err)
 	}
 	return w
