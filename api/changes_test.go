@@ -142,19 +142,7 @@ func engineSees(t *testing.T, eng *access.Index, p orb.Point, id int64, want boo
 func TestPostgres_ReplicaEngineFollowsWritesMadeThroughAnother(t *testing.T) {
 	ctx := context.Background()
 	url := throwawayDatabase(t)
-	st, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatalf("open postgres store: %v", err)
-	}
-	f, err := newFixture(st, Config{})
-	if err != nil {
-		st.Close()
-		t.Fatal(err)
-	}
-	defer func() {
-		f.srv.Close()
-		st.Close()
-	}()
+	f := postgresFixture(t, url)
 	// The replica: its own pool and engine, as a second server process.
 	st2, err := postgres.Open(ctx, url)
 	if err != nil {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
@@ -11,9 +10,7 @@ import (
 )
 
 type circleOut struct {
-	ID          int64              `json:"id"`
-	Geometry    json.RawMessage    `json:"geometry"`
-	Properties  quarterhour.Circle `json:"properties"`
+	featureOut[quarterhour.Circle]
 	Communities *struct {
 		Features []communityOut `json:"features"`
 	} `json:"communities"`
@@ -63,22 +60,11 @@ func TestCircles_CreateReturnsTheCircleWithItsCommunities(t *testing.T) {
 	f.wantError(t, http.MethodPut, path, "reviewer", upd, http.StatusForbidden, "")
 	f.wantError(t, http.MethodPut, path, "", upd, http.StatusUnauthorized, "")
 
-	var list struct {
-		Type     string      `json:"type"`
-		Features []circleOut `json:"features"`
-	}
-	f.do(t, http.MethodGet, "/api/v1/circles?district=370811", "", nil, http.StatusOK, &list)
-	found := false
-	for _, x := range list.Features {
-		if x.ID == c.ID {
-			found = true
-			if len(x.Properties.CommunityIDs) != 1 || x.Properties.CommunityIDs[0] != a.ID {
-				t.Errorf("listed circle community_ids %v, want [%d]", x.Properties.CommunityIDs, a.ID)
-			}
-		}
-	}
-	if list.Type != "FeatureCollection" || !found {
+	listed, found := listFeatures[quarterhour.Circle](t, f, "/api/v1/circles?district=370811")[c.ID]
+	if !found {
 		t.Errorf("circle %d not in the 370811 list", c.ID)
+	} else if ids := listed.Properties.CommunityIDs; len(ids) != 1 || ids[0] != a.ID {
+		t.Errorf("listed circle community_ids %v, want [%d]", ids, a.ID)
 	}
 }
 

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
@@ -10,11 +9,7 @@ import (
 	"github.com/quarterhour/quarterhour"
 )
 
-type communityOut struct {
-	ID         int64                 `json:"id"`
-	Geometry   json.RawMessage       `json:"geometry"`
-	Properties quarterhour.Community `json:"properties"`
-}
+type communityOut = featureOut[quarterhour.Community]
 
 func communityBody(poly any, props map[string]any) map[string]any {
 	base := map[string]any{"name": "测试社区", "population": 3200, "households": 1100, "building_area_m2": 250000.0}
@@ -60,20 +55,14 @@ func TestCommunities_CreateReadUpdateWithVersion(t *testing.T) {
 	f.wantError(t, http.MethodPut, path, "yanzhou", body, http.StatusForbidden, "district")
 	f.wantError(t, http.MethodPut, path, "", body, http.StatusUnauthorized, "")
 
-	var list struct {
-		Type     string         `json:"type"`
-		Features []communityOut `json:"features"`
-	}
-	f.do(t, http.MethodGet, "/api/v1/communities?district=370811", "", nil, http.StatusOK, &list)
-	found := false
-	for _, x := range list.Features {
-		found = found || x.ID == c.ID
+	list := listFeatures[quarterhour.Community](t, f, "/api/v1/communities?district=370811")
+	for id, x := range list {
 		if x.Properties.District != "370811" {
-			t.Errorf("community %d of district %s in a 370811 list", x.ID, x.Properties.District)
+			t.Errorf("community %d of district %s in a 370811 list", id, x.Properties.District)
 		}
 	}
-	if list.Type != "FeatureCollection" || !found {
-		t.Errorf("list %s does not hold community %d", list.Type, c.ID)
+	if _, found := list[c.ID]; !found {
+		t.Errorf("the list does not hold community %d", c.ID)
 	}
 }
 

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/project"
@@ -13,20 +12,6 @@ import (
 // crsParam documents ?crs= on the GeoJSON read routes.
 var crsParam = param{name: "crs", in: "query", typ: "string",
 	desc: "coordinate system of the returned geometry: wgs84 (default), gcj02 (Amap, Tencent tiles) or bd09 (Baidu tiles); bbox stays WGS-84"}
-
-// outputCRS reads ?crs=, the coordinate system a client wants geometry
-// returned in; WGS-84, the stored system, when absent.
-func outputCRS(r *http.Request) (geo.CRS, error) {
-	v := strings.TrimSpace(r.URL.Query().Get("crs"))
-	if v == "" {
-		return geo.WGS84, nil
-	}
-	crs, err := geo.ParseCRS(v)
-	if err != nil {
-		return "", badRequest("crs", "%v", err)
-	}
-	return crs, nil
-}
 
 // transformGeometry returns a copy of g, which is WGS-84, in crs; g itself
 // is left alone because it may be shared with a cache.
@@ -62,20 +47,11 @@ func transformCollection(fc *FeatureCollection, crs geo.CRS) {
 	}
 }
 
-// writeGeoJSON writes a Feature or *FeatureCollection like writeJSON, with
-// its geometry in the coordinate system asked for by ?crs= (WGS-84 by
-// default), so a client can overlay it on Amap or Baidu tiles. A bad crs
-// is a 400.
-func (s *Server) writeGeoJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	crs, err := outputCRS(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+// writeGeoJSON writes a Feature or FeatureCollection (as pointers) like
+// writeJSON, with its geometry in crs, so a client can overlay it on Amap or
+// Baidu tiles.
+func writeGeoJSON(w http.ResponseWriter, status int, crs geo.CRS, v any) {
 	switch t := v.(type) {
-	case Feature:
-		transformFeature(&t, crs)
-		v = t
 	case *Feature:
 		transformFeature(t, crs)
 	case *FeatureCollection:

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,36 +15,13 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
 )
 
 // Exports for planners: whole layers as downloadable GeoJSON (QGIS) and the
-// outlets as CSV (Excel).
-//
-// Who may export what: outlets and regions are public layers (the resident
-// map shows them), so anyone may download them, district users included,
-// whole-city. Communities (population, households, floor areas), circles
-// and the walking network are planning data and need a login; a district
-// user gets only their own district's communities and circles.
-
-// exportPageSize is how many outlets are read from the store at a time.
-const exportPageSize = 2000
-
-// exportAccess says who may export a layer: login, whether it needs one;
-// scoped, whether a district user gets only their own district.
-type exportAccess struct{ login, scoped bool }
-
-// exportLayers lists the GeoJSON export layers.
-var exportLayers = map[string]exportAccess{
-	"outlets":     {},
-	"regions":     {},
-	"communities": {login: true, scoped: true},
-	"circles":     {login: true, scoped: true},
-	"network":     {login: true},
-}
-
-var exportLayerNames = []string{"circles", "communities", "network", "outlets", "regions"}
+// outlets as CSV (Excel). Who may export what is app.ExportDistrict's rule.
 
 // exportOperations documents the export routes.
 var exportOperations = []operation{
@@ -69,98 +45,33 @@ var exportOperations = []operation{
 		}},
 }
 
-// exportFilter is what the query string of an export asks for, checked.
+// exportPageSize is how many outlets an export reads from the store at a
+// time.
+const exportPageSize = app.OutletPageSize
+
+// exportFilter is what the query string of an export asks for.
 type exportFilter struct {
 	bbox     *orb.Bound
-	district string
-	category string
+	district string // as app.ExportDistrict allows
 	status   string
 	crs      geo.CRS
 }
 
-// readExportFilter reads the filters common to the exports and enforces
-// access: a login when needed, and a district user's own district when
-// scoped.
-func (s *Server) readExportFilter(r *http.Request, access exportAccess) (exportFilter, error) {
-	var f exportFilter
+// readExportFilter reads the filters common to the exports of layer, as
+// far as the caller may export it.
+func (s *Server) readExportFilter(r *http.Request, q *query, layer string) (exportFilter, error) {
+	f := exportFilter{bbox: q.bbox(), district: q.district(), crs: q.crs(), status: q.str("status")}
+	if q.err != nil {
+		return f, q.err
+	}
 	var err error
-	if f.bbox, err = parseBBox(r.URL.Query().Get("bbox")); err != nil {
-		return f, err
-	}
-	if f.district, err = queryDistrict(r); err != nil {
-		return f, err
-	}
-	if f.crs, err = outputCRS(r); err != nil {
-		return f, err
-	}
-	f.status = r.URL.Query().Get("status")
-	p := principalFrom(r.Context())
-	if access.login && p == nil {
-		return f, errUnauthenticated
-	}
-	if access.scoped && p != nil && p.User.Role == quarterhour.RoleDistrict {
-		if f.district != "" && f.district != p.User.District {
-			return f, forbidden("district", "user %s may only export district %s, not %s", p.User.Username, p.User.District, f.district)
-		}
-		f.district = p.User.District
-	}
-	return f, nil
+	f.district, err = app.ExportDistrict(principalFrom(r.Context()).user(), layer, f.district)
+	return f, err
 }
 
-// outletFilter checks the outlet-specific filters.
-func (s *Server) outletFilter(r *http.Request, f exportFilter) (store.OutletFilter, error) {
-	of := store.OutletFilter{BBox: f.bbox, District: f.district, Status: f.status}
-	if f.status != "" && f.status != quarterhour.OutletOpen && f.status != quarterhour.OutletClosed {
-		return of, badRequest("status", "status must be %q or %q", quarterhour.OutletOpen, quarterhour.OutletClosed)
-	}
-	if of.Category = r.URL.Query().Get("category"); of.Category != "" {
-		cats, err := s.app.CategorySet(r.Context())
-		if err != nil {
-			return of, err
-		}
-		if _, ok := cats[of.Category]; !ok {
-			return of, badRequest("category", "unknown category %q", of.Category)
-		}
-	}
-	return of, nil
-}
-
-// outletPages reads the outlets matching a filter from the store a page at
-// a time, so memory stays bounded however large the city. The first page is
-// read before the response starts, so a failing store still gets a status.
-type outletPages struct {
-	s     *Server
-	f     store.OutletFilter
-	first []quarterhour.Outlet
-}
-
-func (s *Server) outletPages(ctx context.Context, f store.OutletFilter) (*outletPages, error) {
-	f.Limit, f.Offset = exportPageSize, 0
-	first, err := s.store.ListOutlets(ctx, f)
-	if err != nil {
-		return nil, fmt.Errorf("list outlets: %w", err)
-	}
-	return &outletPages{s: s, f: f, first: first}, nil
-}
-
-// each calls fn for every outlet, in ID order.
-func (p *outletPages) each(ctx context.Context, fn func(quarterhour.Outlet) error) error {
-	f, page := p.f, p.first
-	for {
-		for _, o := range page {
-			if err := fn(o); err != nil {
-				return err
-			}
-		}
-		if len(page) < exportPageSize {
-			return nil
-		}
-		f.Offset += exportPageSize
-		var err error
-		if page, err = p.s.store.ListOutlets(ctx, f); err != nil {
-			return fmt.Errorf("list outlets from %d: %w", f.Offset, err)
-		}
-	}
+// outletFilter is the outlet filter of an export.
+func (f exportFilter) outlets(q *query) store.OutletFilter {
+	return store.OutletFilter{BBox: f.bbox, District: f.district, Status: f.status, Category: q.str("category")}
 }
 
 // exportFilename is "<layer>[-<district>]-<YYYYMMDD>.<ext>".
@@ -222,28 +133,11 @@ func (fs *featureStream) close() error {
 // handleExportGeoJSON serves GET /api/v1/exports/{layer}.geojson.
 func (s *Server) handleExportGeoJSON(w http.ResponseWriter, r *http.Request) {
 	layer := chi.URLParam(r, "layer")
-	access, ok := exportLayers[layer]
-	if !ok {
-		s.writeError(w, r, &Error{Code: quarterhour.ENotFound, Field: "layer", Message: fmt.Sprintf("no export layer %q; layers: %s", layer, strings.Join(exportLayerNames, ", "))})
-		return
-	}
-	f, err := s.readExportFilter(r, access)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	q := params(r)
+	f, err := s.readExportFilter(r, q, layer)
 	var write func(*featureStream) error
-	switch layer {
-	case "outlets":
-		write, err = s.exportOutlets(r, f)
-	case "communities":
-		write, err = s.exportCommunities(r, f)
-	case "circles":
-		write, err = s.exportCircles(r, f)
-	case "network":
-		write, err = s.exportNetwork(r, f)
-	case "regions":
-		write, err = s.exportRegions(r, f)
+	if err == nil {
+		write, err = s.exportLayer(r.Context(), q, layer, f)
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -264,58 +158,50 @@ func (s *Server) handleExportGeoJSON(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// Each exportX checks its parameters and reads what must be read before
-// the response starts (so errors still get a status), then returns the
-// writer of the features.
-
-func (s *Server) exportOutlets(r *http.Request, f exportFilter) (func(*featureStream) error, error) {
-	of, err := s.outletFilter(r, f)
-	if err != nil {
-		return nil, err
+// exportLayer reads what must be read of layer before the response starts
+// (so errors still get a status) and returns the writer of its features.
+func (s *Server) exportLayer(ctx context.Context, q *query, layer string, f exportFilter) (func(*featureStream) error, error) {
+	switch layer {
+	case "outlets":
+		pages, err := s.app.OutletPages(ctx, f.outlets(q))
+		return func(fs *featureStream) error {
+			return pages.Each(ctx, func(o quarterhour.Outlet) error { return fs.add(outletFeature(o)) })
+		}, err
+	case "communities":
+		cs, err := s.app.ListCommunities(ctx, store.CommunityFilter{District: f.district, BBox: f.bbox})
+		return streamAll(cs, communityFeature), err
+	case "circles":
+		cs, err := s.app.CirclesIn(ctx, store.CircleFilter{District: f.district, Status: f.status}, f.bbox)
+		return streamAll(cs, circleFeature), err
+	case "network":
+		edges, err := s.app.NetworkIn(ctx, q.str("area"), f.district, f.bbox)
+		return func(fs *featureStream) error {
+			return edges.Each(func(n quarterhour.Network, e quarterhour.WalkEdge) error {
+				return fs.add(newFeature(e.ID, e.Geom, networkEdgeProps{Area: n.Area, ID: e.ID, Source: e.Source, Target: e.Target, Cost: e.Cost,
+					ReverseCost: e.ReverseCost, LengthM: e.LengthM, OSMWayID: e.OSMWayID, Highway: e.Highway, Synthetic: n.Synthetic}))
+			})
+		}, err
+	default: // regions: app.ExportDistrict knows no other layer
+		rs, err := s.app.RegionsIn(ctx, q.str("level"), f.district, f.bbox)
+		return streamAll(rs, func(rg quarterhour.Region) Feature {
+			if len(rg.Boundary) == 0 {
+				return newFeature(0, nil, rg)
+			}
+			return newFeature(0, rg.Boundary, rg)
+		}), err
 	}
-	pages, err := s.outletPages(r.Context(), of)
-	if err != nil {
-		return nil, err
-	}
-	return func(fs *featureStream) error {
-		return pages.each(r.Context(), func(o quarterhour.Outlet) error { return fs.add(outletFeature(o)) })
-	}, nil
 }
 
-func (s *Server) exportCommunities(r *http.Request, f exportFilter) (func(*featureStream) error, error) {
-	cs, err := s.store.ListCommunities(r.Context(), store.CommunityFilter{District: f.district, BBox: f.bbox})
-	if err != nil {
-		return nil, fmt.Errorf("list communities: %w", err)
-	}
+// streamAll writes every record of ts as a Feature.
+func streamAll[T any](ts []T, feature func(T) Feature) func(*featureStream) error {
 	return func(fs *featureStream) error {
-		for _, c := range cs {
-			if err := fs.add(communityFeature(c)); err != nil {
+		for _, t := range ts {
+			if err := fs.add(feature(t)); err != nil {
 				return err
 			}
 		}
 		return nil
-	}, nil
-}
-
-func (s *Server) exportCircles(r *http.Request, f exportFilter) (func(*featureStream) error, error) {
-	if f.status != "" && !slices.Contains(quarterhour.CircleStatuses, f.status) {
-		return nil, badRequest("status", "unknown circle status %q", f.status)
 	}
-	cs, err := s.store.ListCircles(r.Context(), store.CircleFilter{District: f.district, Status: f.status})
-	if err != nil {
-		return nil, fmt.Errorf("list circles: %w", err)
-	}
-	return func(fs *featureStream) error {
-		for _, c := range cs {
-			if f.bbox != nil && !slices.ContainsFunc(c.Centers, f.bbox.Contains) {
-				continue
-			}
-			if err := fs.add(circleFeature(c)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, nil
 }
 
 // networkEdgeProps are the pgRouting walk_edges columns of an exported edge.
@@ -330,68 +216,6 @@ type networkEdgeProps struct {
 	OSMWayID    int64   `json:"osm_way_id,omitempty"`
 	Highway     string  `json:"highway,omitempty"`
 	Synthetic   bool    `json:"synthetic"`
-}
-
-func (s *Server) exportNetwork(r *http.Request, f exportFilter) (func(*featureStream) error, error) {
-	if f.district != "" {
-		return nil, badRequest("district", "the network has no districts; filter it with bbox")
-	}
-	area := r.URL.Query().Get("area")
-	// The store hands networks over whole; they are streamed out edge by edge.
-	nets, err := s.store.LoadNetworks(r.Context())
-	if err != nil {
-		return nil, fmt.Errorf("load networks: %w", err)
-	}
-	if area != "" && !slices.ContainsFunc(nets, func(n quarterhour.Network) bool { return n.Area == area }) {
-		return nil, badRequest("area", "no network area %q", area)
-	}
-	return func(fs *featureStream) error {
-		for _, n := range nets {
-			if area != "" && n.Area != area {
-				continue
-			}
-			for _, e := range n.Edges {
-				if f.bbox != nil && !e.Geom.Bound().Intersects(*f.bbox) {
-					continue
-				}
-				props := networkEdgeProps{Area: n.Area, ID: e.ID, Source: e.Source, Target: e.Target, Cost: e.Cost,
-					ReverseCost: e.ReverseCost, LengthM: e.LengthM, OSMWayID: e.OSMWayID, Highway: e.Highway, Synthetic: n.Synthetic}
-				if err := fs.add(newFeature(e.ID, e.Geom, props)); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}, nil
-}
-
-func (s *Server) exportRegions(r *http.Request, f exportFilter) (func(*featureStream) error, error) {
-	rf := store.RegionFilter{Level: r.URL.Query().Get("level"), County: f.district}
-	if rf.Level == "" {
-		rf.Level = quarterhour.LevelCounty
-	}
-	if !slices.Contains(regionLevels, rf.Level) {
-		return nil, badRequest("level", "level must be one of %s", strings.Join(regionLevels, ", "))
-	}
-	rs, err := s.store.ListRegions(r.Context(), rf)
-	if err != nil {
-		return nil, fmt.Errorf("list regions: %w", err)
-	}
-	return func(fs *featureStream) error {
-		for _, rg := range rs {
-			if f.bbox != nil && (len(rg.Boundary) == 0 || !rg.Boundary.Bound().Intersects(*f.bbox)) {
-				continue
-			}
-			var g orb.Geometry
-			if len(rg.Boundary) > 0 {
-				g = rg.Boundary
-			}
-			if err := fs.add(newFeature(0, g, rg)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, nil
 }
 
 // outletCSVHeader is the header row of outlets.csv, in Chinese for the
@@ -411,34 +235,27 @@ var statusNames = map[string]string{quarterhour.OutletOpen: "营业", quarterhou
 // a byte-order mark, which Excel needs to read Chinese text as UTF-8.
 func (s *Server) handleExportOutletsCSV(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	f, err := s.readExportFilter(r, exportAccess{})
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+	q := params(r)
+	f, err := s.readExportFilter(r, q, "outlets")
+	var pages *app.OutletPages
+	var cats map[string]quarterhour.Category
+	var counties *app.CountyIndex
+	if err == nil {
+		pages, err = s.app.OutletPages(ctx, f.outlets(q))
 	}
-	of, err := s.outletFilter(r, f)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+	if err == nil {
+		cats, err = s.app.CategorySet(ctx)
 	}
-	cats, err := s.app.CategorySet(ctx)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+	if err == nil {
+		counties, err = s.app.Counties(ctx)
 	}
-	counties, err := s.app.Counties(ctx)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	pages, err := s.outletPages(ctx, of)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	setAttachment(w, "text/csv; charset=utf-8", exportFilename("outlets", f.district, "csv"))
 	w.WriteHeader(http.StatusOK)
-	err = writeOutletCSV(w, func(fn func(quarterhour.Outlet) error) error { return pages.each(ctx, fn) }, cats, counties.Names(), f.crs)
+	err = writeOutletCSV(w, func(fn func(quarterhour.Outlet) error) error { return pages.Each(ctx, fn) }, cats, counties.Names(), f.crs)
 	if err != nil {
 		s.log.ErrorContext(ctx, "outlet CSV export failed mid-stream", "err", err)
 		panic(http.ErrAbortHandler)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"slices"
@@ -24,22 +23,7 @@ import (
 // download fetches an export as user and checks it is an attachment.
 func (f *fixture) download(t *testing.T, path, user string) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, f.srv.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if user != "" {
-		req.Header.Set("Authorization", "Bearer "+f.tokens[user])
-	}
-	resp, err := f.srv.Client().Do(req)
-	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("GET %s: read: %v", path, err)
-	}
+	resp, data := f.get(t, path, user)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s as %q: status %d, body %s", path, user, resp.StatusCode, data)
 	}

@@ -1,33 +1,27 @@
 package api
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"math"
 	"net/http"
-	"slices"
-	"strconv"
 	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/uber/h3-go/v4"
 
-	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/app/access"
 	"github.com/quarterhour/quarterhour/geo"
 )
 
-// Limits of the walking-access endpoints.
+// Limits of the walking profile.
 const (
-	maxMinutes     = 60
-	maxSpeedKmh    = 10
-	maxAccessCells = 20000 // about 300 km² at res 10
-	maxSuggest     = 50
-	maxNearby      = 1000
+	maxMinutes  = 60
+	maxSpeedKmh = 10
 )
 
 // walk is the walking profile of a request.
@@ -37,60 +31,30 @@ type walk struct {
 	BudgetM  float64 `json:"budget_m"`
 }
 
-// mPerMin is the walking speed in metres a minute.
-func (w walk) mPerMin() float64 { return w.SpeedKmh * 1000 / 60 }
-
-// queryWalk reads minutes (default 15, in (0, 60]) and speed_kmh (default
-// 4.0, in (0, 10]).
-func queryWalk(r *http.Request) (walk, error) {
-	w := walk{Minutes: access.DefaultMinutes, SpeedKmh: access.DefaultSpeedKmh}
-	var err error
-	if w.Minutes, err = queryFloat(r, "minutes", w.Minutes); err != nil {
-		return w, err
-	}
+// newWalk checks minutes (in (0, 60]) and speed_kmh (in (0, 10]) and
+// gives the budget they make.
+func newWalk(minutes, speedKmh float64) (walk, error) {
+	w := walk{Minutes: minutes, SpeedKmh: speedKmh, BudgetM: access.BudgetM(minutes, speedKmh)}
 	if !(w.Minutes > 0) || w.Minutes > maxMinutes {
 		return w, badRequest("minutes", "minutes must be above 0 and at most %d", maxMinutes)
-	}
-	if w.SpeedKmh, err = queryFloat(r, "speed_kmh", w.SpeedKmh); err != nil {
-		return w, err
 	}
 	if !(w.SpeedKmh > 0) || w.SpeedKmh > maxSpeedKmh {
 		return w, badRequest("speed_kmh", "speed_kmh must be above 0 and at most %d", maxSpeedKmh)
 	}
-	w.BudgetM = access.BudgetM(w.Minutes, w.SpeedKmh)
 	return w, nil
 }
 
-func queryFloat(r *http.Request, name string, def float64) (float64, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return def, nil
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, badRequest(name, "%s %q is not a number", name, v)
-	}
-	return f, nil
+// walked is the walk of an answer with its budget in metres, which every
+// walking answer also gives at the top level.
+type walked struct {
+	Walk    walk    `json:"walk"`
+	BudgetM float64 `json:"budget_m"`
 }
 
-// queryOrigin reads the required lon and lat.
-func queryOrigin(r *http.Request) (orb.Point, error) {
-	var p orb.Point
-	for i, name := range []string{"lon", "lat"} {
-		if r.URL.Query().Get(name) == "" {
-			return p, badRequest(name, "%s is required", name)
-		}
-		f, err := queryFloat(r, name, 0)
-		if err != nil {
-			return p, err
-		}
-		p[i] = f
-	}
-	if err := geo.ValidateLonLat(p); err != nil {
-		return p, badRequest("lon", "%v", err)
-	}
-	return p, nil
-}
+func (w walk) walked() walked { return walked{Walk: w, BudgetM: w.BudgetM} }
+
+// mPerMin is the walking speed in metres a minute.
+func (w walk) mPerMin() float64 { return w.SpeedKmh * 1000 / 60 }
 
 // lonLat is a point as JSON.
 type lonLat struct {
@@ -100,59 +64,16 @@ type lonLat struct {
 
 func toLonLat(p orb.Point) lonLat { return lonLat{Lon: p.Lon(), Lat: p.Lat()} }
 
-// offNetworkBody is the 422 answer for an origin away from every street.
-type offNetworkBody struct {
-	Error     string  `json:"error"`
-	Field     string  `json:"field"`
-	DistanceM float64 `json:"distance_m"`
-	MaxM      float64 `json:"max_m"`
-}
-
-// writeGeoError maps engine errors: off network 422, unknown category 400,
-// no network loaded 503; the rest as writeError.
-func (s *Server) writeGeoError(w http.ResponseWriter, r *http.Request, field string, err error) {
-	var off *geo.OffNetworkError
-	var unknown *access.UnknownCategoryError
-	switch {
-	case errors.As(err, &off):
-		writeJSON(w, http.StatusUnprocessableEntity, offNetworkBody{Error: off.Error(), Field: field,
-			DistanceM: math.Round(off.DistanceM*10) / 10, MaxM: off.MaxM})
-	case errors.As(err, &unknown):
-		s.writeError(w, r, badRequest("category", "%v", unknown))
-	case errors.Is(err, access.ErrNotReady):
-		s.writeError(w, r, &Error{Code: quarterhour.EUnavailable, Message: "no walking network is loaded; import one and reload"})
-	default:
-		s.writeError(w, r, err)
-	}
-}
-
-// geoEngine returns the engine, loading it on first use.
+// geoEngine returns the access index, loading it on first use;
+// access.ErrNotReady while no walking network is loaded.
 func (s *Server) geoEngine(ctx context.Context) (*access.Index, error) {
-	if err := s.index.EnsureLoaded(ctx); err != nil {
-		return nil, err
-	}
-	if !s.index.Ready() {
-		return nil, access.ErrNotReady
-	}
-	return s.index, nil
+	return s.app.LoadedAccess(ctx)
 }
 
-// queryCategory reads a category code; required makes it mandatory.
-func queryCategory(r *http.Request, eng *access.Index, required bool) (string, error) {
-	c := r.URL.Query().Get("category")
-	if c == "" {
-		if required {
-			return "", badRequest("category", "category is required")
-		}
-		return "", nil
-	}
-	if _, err := eng.Category(c); err != nil {
-		return "", badRequest("category", "%v", err)
-	}
-	return c, nil
-}
+func round1(f float64) float64 { return math.Round(f*10) / 10 }
 
-// isochroneResponse is the body of GET /isochrone.
+// isochroneResponse is the body of GET /isochrone (written by
+// appendIsochrone).
 type isochroneResponse struct {
 	Origin    lonLat            `json:"origin"`
 	Snap      snapJSON          `json:"snap"`
@@ -178,50 +99,22 @@ type nodeJSON struct {
 }
 
 func (s *Server) handleIsochrone(w http.ResponseWriter, r *http.Request) {
-	origin, err := queryOrigin(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	wk, err := queryWalk(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res, err := queryInt(r, "res", geo.DefaultRes)
-	if err != nil || res < 9 || res > 11 {
-		s.writeError(w, r, badRequest("res", "res must be 9, 10 or 11"))
-		return
-	}
-	detail := r.URL.Query().Get("detail")
+	q := params(r)
+	origin, wk, res, detail := q.origin(), q.walk(), q.int("res", geo.DefaultRes), q.str("detail")
 	if detail != "" && detail != "nodes" {
-		s.writeError(w, r, badRequest("detail", "detail must be \"nodes\" or absent"))
-		return
+		q.fail(badRequest("detail", "detail must be \"nodes\" or absent"))
 	}
-	eng, err := s.geoEngine(r.Context())
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
+	if s.badQuery(w, r, q) {
 		return
 	}
 	start := time.Now()
-	iso, err := eng.Isochrone(r.Context(), []orb.Point{origin}, wk.BudgetM, res)
-	took := time.Since(start)
+	iso, err := s.app.Isochrone(r.Context(), origin, wk.BudgetM, res)
 	if err != nil {
-		s.writeGeoError(w, r, "lon", err)
+		s.fail(w, r, err)
 		return
 	}
 	writeIsochrone(w, &isochroneBody{origin: origin, walk: wk, iso: iso,
-		computeMS: float64(took.Microseconds()) / 1000, nodes: detail == "nodes"})
-}
-
-func round1(f float64) float64 { return math.Round(f*10) / 10 }
-
-func cellStrings(cs []h3.Cell) []string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = c.String()
-	}
-	return out
+		computeMS: float64(time.Since(start).Microseconds()) / 1000, nodes: detail == "nodes"})
 }
 
 // nearbyOutlet is one outlet of GET /nearby.
@@ -242,91 +135,31 @@ type nearbyOutlet struct {
 }
 
 type nearbyResponse struct {
-	Origin  lonLat         `json:"origin"`
-	Walk    walk           `json:"walk"`
-	BudgetM float64        `json:"budget_m"`
+	Origin lonLat `json:"origin"`
+	walked
 	Outlets []nearbyOutlet `json:"outlets"`
 }
 
-// queryFlag reads a 0/1 (or false/true) query flag.
-func queryFlag(r *http.Request, name string) (bool, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, badRequest(name, "%s must be 0 or 1", name)
-	}
-	return b, nil
-}
-
 func (s *Server) handleNearby(w http.ResponseWriter, r *http.Request) {
-	origin, err := queryOrigin(r)
-	if err != nil {
-		s.writeError(w, r, err)
+	q := params(r)
+	origin, wk := q.origin(), q.walk()
+	f := app.NearbyFilter{Category: q.str("category"), OpenNow: q.flag("open_now"), Cash: q.flag("cash"), Card: q.flag("card"),
+		Limit: q.int("limit", app.DefaultNearby), Now: time.Now()}
+	if s.badQuery(w, r, q) {
 		return
 	}
-	wk, err := queryWalk(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	openNow, err := queryFlag(r, "open_now")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	cash, err := queryFlag(r, "cash")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	card, err := queryFlag(r, "card")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	limit, err := queryInt(r, "limit", 200)
-	if err != nil || limit < 1 || limit > maxNearby {
-		s.writeError(w, r, badRequest("limit", "limit must be 1 to %d", maxNearby))
-		return
-	}
-	eng, err := s.geoEngine(r.Context())
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
-		return
-	}
-	cat, err := queryCategory(r, eng, false)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	hits, err := eng.OutletsWithin(r.Context(), []orb.Point{origin}, wk.BudgetM)
-	if err != nil {
-		s.writeGeoError(w, r, "lon", err)
-		return
-	}
-	now := time.Now()
-	out := nearbyResponse{Origin: toLonLat(origin), Walk: wk, BudgetM: wk.BudgetM, Outlets: []nearbyOutlet{}}
-	for _, h := range hits {
+	hits, err := s.app.Nearby(r.Context(), origin, wk.BudgetM, f)
+	out := nearbyResponse{Origin: toLonLat(origin), walked: wk.walked(), Outlets: make([]nearbyOutlet, len(hits))}
+	for i, h := range hits {
 		o := h.Outlet
-		isOpen := quarterhour.OpenNow(o.OpeningHours, now)
-		if (cat != "" && o.Category != cat) || (openNow && !isOpen) || (cash && !o.AcceptsCash) || (card && !o.AcceptsCard) {
-			continue
-		}
-		n := nearbyOutlet{ID: o.ID, Name: o.Name, Category: o.Category, Lon: o.Point.Lon(), Lat: o.Point.Lat(),
+		out.Outlets[i] = nearbyOutlet{ID: o.ID, Name: o.Name, Category: o.Category, Lon: o.Point.Lon(), Lat: o.Point.Lat(),
 			WalkM: round1(h.WalkM), WalkMin: round1(h.WalkM / wk.mPerMin()), OpeningHours: o.OpeningHours,
 			AcceptsCash: o.AcceptsCash, AcceptsCard: o.AcceptsCard, Address: o.Address, Brand: o.Brand}
 		if o.OpeningHours != "" {
-			n.OpenNow = &isOpen
-		}
-		out.Outlets = append(out.Outlets, n)
-		if len(out.Outlets) == limit {
-			break
+			out.Outlets[i].OpenNow = &h.Open
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.reply(w, r, http.StatusOK, out, err)
 }
 
 // accessProps are the properties of one cell of GET /access.
@@ -338,189 +171,70 @@ type accessProps struct {
 }
 
 func (s *Server) handleAccess(w http.ResponseWriter, r *http.Request) {
-	wk, err := queryWalk(r)
-	if err != nil {
-		s.writeError(w, r, err)
+	q := params(r)
+	wk, bbox := q.walk(), q.bbox()
+	if s.badQuery(w, r, q) {
 		return
 	}
-	b, err := parseBBox(r.URL.Query().Get("bbox"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if b == nil {
-		s.writeError(w, r, badRequest("bbox", "bbox is required"))
-		return
-	}
-	eng, err := s.geoEngine(r.Context())
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
-		return
-	}
-	cat, err := queryCategory(r, eng, true)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	cells, err := bboxCells(*b, geo.DefaultRes)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	acc, err := eng.Access(r.Context(), cat, cells, wk.BudgetM)
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
-		return
-	}
-	fs := make([]Feature, 0, len(acc))
-	for _, a := range acc {
-		boundary, err := h3.CellToBoundary(a.Cell)
-		if err != nil {
-			s.writeError(w, r, fmt.Errorf("access: boundary of %v: %w", a.Cell, err))
-			return
-		}
-		ring := make(orb.Ring, 0, len(boundary)+1)
-		for _, ll := range boundary {
-			ring = append(ring, orb.Point{ll.Lng, ll.Lat})
-		}
-		ring = append(ring, ring[0])
+	acc, err := s.app.CellAccess(r.Context(), q.str("category"), bbox, wk.BudgetM)
+	fs := make([]Feature, len(acc))
+	for i, a := range acc {
 		p := accessProps{Cell: a.Cell.String(), Population: a.Population}
 		if !math.IsInf(a.WalkM, 1) {
 			m, d := round1(a.WalkM/wk.mPerMin()), round1(a.WalkM)
 			p.Minutes, p.WalkM = &m, &d
 		}
-		fs = append(fs, newFeature(0, orb.Polygon{ring}, p))
-	}
-	writeJSON(w, http.StatusOK, newCollection(fs))
-}
-
-// bboxCells lists the cells whose centre lies in b, refusing boxes that
-// would hold more than maxAccessCells.
-func bboxCells(b orb.Bound, res int) ([]h3.Cell, error) {
-	area, err := h3.HexagonAreaAvgM2(res)
-	if err != nil {
-		return nil, fmt.Errorf("cell area at res %d: %w", res, err)
-	}
-	bboxM2 := geo.DistanceM(orb.Point{b.Min.Lon(), b.Min.Lat()}, orb.Point{b.Max.Lon(), b.Min.Lat()}) *
-		geo.DistanceM(orb.Point{b.Min.Lon(), b.Min.Lat()}, orb.Point{b.Min.Lon(), b.Max.Lat()})
-	if bboxM2/area > maxAccessCells {
-		return nil, badRequest("bbox", "bbox covers about %.0f km², more than the %d cells (%.0f km²) one request may hold; zoom in",
-			bboxM2/1e6, maxAccessCells, maxAccessCells*area/1e6)
-	}
-	loop := h3.GeoLoop{
-		h3.NewLatLng(b.Min.Lat(), b.Min.Lon()), h3.NewLatLng(b.Min.Lat(), b.Max.Lon()),
-		h3.NewLatLng(b.Max.Lat(), b.Max.Lon()), h3.NewLatLng(b.Max.Lat(), b.Min.Lon()),
-	}
-	cells, err := h3.PolygonToCells(h3.GeoPolygon{GeoLoop: loop}, res)
-	if err != nil {
-		return nil, fmt.Errorf("cells of bbox: %w", err)
-	}
-	slices.Sort(cells)
-	return cells, nil
-}
-
-// gapJSON is one category's uncovered population in a community.
-type gapJSON struct {
-	Uncovered int     `json:"uncovered"`
-	Share     float64 `json:"share"` // uncovered / population
-}
-
-type gapCommunity struct {
-	ID         int64              `json:"id"`
-	Name       string             `json:"name"`
-	Population int                `json:"population"`
-	Gaps       map[string]gapJSON `json:"gaps"`
-}
-
-type gapsResponse struct {
-	District    string         `json:"district"`
-	Walk        walk           `json:"walk"`
-	BudgetM     float64        `json:"budget_m"`
-	Categories  []string       `json:"categories"`
-	Communities []gapCommunity `json:"communities"`
-}
-
-// queryKnownDistrict reads a required district that must exist: a county
-// of the stored regions, or a label outside China that communities carry.
-func (s *Server) queryKnownDistrict(r *http.Request) (string, error) {
-	d, err := queryDistrict(r)
-	if err != nil {
-		return "", err
-	}
-	if d == "" {
-		return "", badRequest("district", "district is required")
-	}
-	ix, err := s.app.Counties(r.Context())
-	if err != nil {
-		return "", err
-	}
-	if _, ok := ix.Names()[d]; ok {
-		return d, nil
-	}
-	ok, err := s.app.LabelledDistrict(r.Context(), d)
-	if err != nil {
-		return "", err
-	}
-	if !ok {
-		return "", badRequest("district", "unknown district %q", d)
-	}
-	return d, nil
-}
-
-func basicCategories(eng *access.Index) []string {
-	var out []string
-	for _, c := range eng.Categories() {
-		if c.Tier == quarterhour.TierBasic {
-			out = append(out, c.Code)
+		var ring orb.Ring
+		if ring, err = cellRing(a.Cell); err != nil {
+			break
 		}
+		fs[i] = newFeature(0, orb.Polygon{ring}, p)
+	}
+	s.reply(w, r, http.StatusOK, newCollection(fs), err)
+}
+
+func cellStrings(cs []h3.Cell) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.String()
 	}
 	return out
 }
 
+// cellRing is the closed boundary of an H3 cell.
+func cellRing(c h3.Cell) (orb.Ring, error) {
+	boundary, err := h3.CellToBoundary(c)
+	if err != nil {
+		return nil, fmt.Errorf("boundary of cell %v: %w", c, err)
+	}
+	ring := make(orb.Ring, 0, len(boundary)+1)
+	for _, ll := range boundary {
+		ring = append(ring, orb.Point{ll.Lng, ll.Lat})
+	}
+	return append(ring, ring[0]), nil
+}
+
+// gapCommunity is one community of GET /gaps, its gapJSON by category.
+type (
+	gapCommunity = app.CommunityGaps
+	gapJSON      = app.Gap
+)
+
+type gapsResponse struct {
+	District string `json:"district"`
+	walked
+	Categories  []string       `json:"categories"`
+	Communities []gapCommunity `json:"communities"`
+}
+
 func (s *Server) handleGaps(w http.ResponseWriter, r *http.Request) {
-	wk, err := queryWalk(r)
-	if err != nil {
-		s.writeError(w, r, err)
+	q := params(r)
+	wk, district := q.walk(), q.str("district")
+	if s.badQuery(w, r, q) {
 		return
 	}
-	district, err := s.queryKnownDistrict(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	eng, err := s.geoEngine(r.Context())
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
-		return
-	}
-	ids, err := eng.CommunitiesIn(district)
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
-		return
-	}
-	out := gapsResponse{District: district, Walk: wk, BudgetM: wk.BudgetM, Categories: basicCategories(eng), Communities: []gapCommunity{}}
-	byID := map[int64]*gapCommunity{}
-	for _, cat := range out.Categories {
-		cov, err := eng.NeedsCoverage(r.Context(), ids, []string{cat}, wk.BudgetM)
-		if err != nil {
-			s.writeGeoError(w, r, "", err)
-			return
-		}
-		for _, c := range cov {
-			g := byID[c.CommunityID]
-			if g == nil {
-				out.Communities = append(out.Communities, gapCommunity{ID: c.CommunityID, Name: c.Name, Population: c.Population, Gaps: map[string]gapJSON{}})
-				g = &out.Communities[len(out.Communities)-1]
-				byID[c.CommunityID] = g
-			}
-			share := 0.0
-			if c.Population > 0 {
-				share = float64(c.Uncovered) / float64(c.Population)
-			}
-			g.Gaps[cat] = gapJSON{Uncovered: c.Uncovered, Share: share}
-		}
-	}
-	writeJSON(w, http.StatusOK, out)
+	cats, comms, err := s.app.Gaps(r.Context(), district, wk.BudgetM)
+	s.reply(w, r, http.StatusOK, gapsResponse{District: district, walked: wk.walked(), Categories: cats, Communities: comms}, err)
 }
 
 type suggestionJSON struct {
@@ -533,55 +247,25 @@ type suggestionJSON struct {
 }
 
 type suggestResponse struct {
-	Category    string           `json:"category"`
-	District    string           `json:"district"`
-	Walk        walk             `json:"walk"`
-	BudgetM     float64          `json:"budget_m"`
+	Category string `json:"category"`
+	District string `json:"district"`
+	walked
 	Suggestions []suggestionJSON `json:"suggestions"`
 }
 
 func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
-	wk, err := queryWalk(r)
-	if err != nil {
-		s.writeError(w, r, err)
+	q := params(r)
+	wk, cat, district, n := q.walk(), q.str("category"), q.str("district"), q.int("n", app.DefaultSuggest)
+	if s.badQuery(w, r, q) {
 		return
 	}
-	district, err := s.queryKnownDistrict(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	n, err := queryInt(r, "n", 5)
-	if err != nil || n < 1 || n > maxSuggest {
-		s.writeError(w, r, badRequest("n", "n must be 1 to %d", maxSuggest))
-		return
-	}
-	eng, err := s.geoEngine(r.Context())
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
-		return
-	}
-	cat, err := queryCategory(r, eng, true)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	ids, err := eng.CommunitiesIn(district)
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
-		return
-	}
-	sug, err := eng.Suggest(r.Context(), cat, ids, wk.BudgetM, n)
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
-		return
-	}
-	out := suggestResponse{Category: cat, District: district, Walk: wk, BudgetM: wk.BudgetM, Suggestions: []suggestionJSON{}}
+	sug, err := s.app.Suggest(r.Context(), cat, district, wk.BudgetM, n)
+	out := suggestResponse{Category: cat, District: district, walked: wk.walked(), Suggestions: make([]suggestionJSON, len(sug))}
 	for i, sg := range sug {
-		out.Suggestions = append(out.Suggestions, suggestionJSON{Rank: i + 1, Cell: sg.Cell.String(),
-			Lon: sg.Point.Lon(), Lat: sg.Point.Lat(), AddedPopulation: sg.AddedPop, Covers: cellStrings(sg.Covers)})
+		out.Suggestions[i] = suggestionJSON{Rank: i + 1, Cell: sg.Cell.String(),
+			Lon: sg.Point.Lon(), Lat: sg.Point.Lat(), AddedPopulation: sg.AddedPop, Covers: cellStrings(sg.Covers)}
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.reply(w, r, http.StatusOK, out, err)
 }
 
 // scenarioRequest is the body of POST /scenarios/coverage.
@@ -591,10 +275,10 @@ type scenarioRequest struct {
 		Lon      float64 `json:"lon"`
 		Lat      float64 `json:"lat"`
 	} `json:"add"`
-	Remove   []int64  `json:"remove"`
-	District string   `json:"district"`
 	Minutes  *float64 `json:"minutes"`
 	SpeedKmh *float64 `json:"speed_kmh"`
+	Remove   []int64  `json:"remove"`
+	District string   `json:"district"`
 }
 
 type coverageJSON struct {
@@ -617,8 +301,7 @@ type scenarioCommunity struct {
 }
 
 type scenarioResponse struct {
-	Walk        walk                `json:"walk"`
-	BudgetM     float64             `json:"budget_m"`
+	walked
 	Categories  []string            `json:"categories"`
 	Communities []scenarioCommunity `json:"communities"`
 	ComputeMS   float64             `json:"compute_ms"`
@@ -630,75 +313,30 @@ func toCoverageJSON(c access.CommunityCoverage) coverageJSON {
 
 func (s *Server) handleScenarioCoverage(w http.ResponseWriter, r *http.Request) {
 	var req scenarioRequest
-	if err := decodeJSON(r, &req); err != nil {
+	err := decodeJSON(r, &req)
+	minutes, speed := float64(access.DefaultMinutes), access.DefaultSpeedKmh
+	if req.Minutes != nil {
+		minutes = *req.Minutes
+	}
+	if req.SpeedKmh != nil {
+		speed = *req.SpeedKmh
+	}
+	wk, werr := newWalk(minutes, speed)
+	if err = cmp.Or(err, werr); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	wk := walk{Minutes: access.DefaultMinutes, SpeedKmh: access.DefaultSpeedKmh}
-	if req.Minutes != nil {
-		wk.Minutes = *req.Minutes
-	}
-	if req.SpeedKmh != nil {
-		wk.SpeedKmh = *req.SpeedKmh
-	}
-	if !(wk.Minutes > 0) || wk.Minutes > maxMinutes {
-		s.writeError(w, r, badRequest("minutes", "minutes must be above 0 and at most %d", maxMinutes))
-		return
-	}
-	if !(wk.SpeedKmh > 0) || wk.SpeedKmh > maxSpeedKmh {
-		s.writeError(w, r, badRequest("speed_kmh", "speed_kmh must be above 0 and at most %d", maxSpeedKmh))
-		return
-	}
-	wk.BudgetM = access.BudgetM(wk.Minutes, wk.SpeedKmh)
-	if len(req.Add) == 0 && len(req.Remove) == 0 {
-		s.writeError(w, r, badRequest("add", "give outlets to add or remove"))
-		return
-	}
-	eng, err := s.geoEngine(r.Context())
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
-		return
-	}
 	sc := access.Scenario{Remove: req.Remove}
-	for i, a := range req.Add {
-		field := fmt.Sprintf("add[%d]", i)
-		if _, err := eng.Category(a.Category); err != nil {
-			s.writeError(w, r, badRequest(field+".category", "%v", err))
-			return
-		}
-		p := orb.Point{a.Lon, a.Lat}
-		if err := geo.ValidateLonLat(p); err != nil {
-			s.writeError(w, r, badRequest(field+".lon", "%v", err))
-			return
-		}
-		sc.Add = append(sc.Add, access.ScenarioSite{Category: a.Category, Point: p})
-	}
-	if req.District != "" {
-		if !app.SixDigits.MatchString(req.District) {
-			s.writeError(w, r, badRequest("district", "district %q is not a 6-digit county code", req.District))
-			return
-		}
-		if sc.CommunityIDs, err = eng.CommunitiesIn(req.District); err != nil {
-			s.writeGeoError(w, r, "", err)
-			return
-		}
+	for _, a := range req.Add {
+		sc.Add = append(sc.Add, access.ScenarioSite{Category: a.Category, Point: orb.Point{a.Lon, a.Lat}})
 	}
 	start := time.Now()
-	res, err := eng.Simulate(r.Context(), sc, wk.BudgetM)
+	res, err := s.app.Simulate(r.Context(), sc, req.District, wk.BudgetM)
 	if err != nil {
-		var off *geo.OffNetworkError
-		if errors.As(err, &off) {
-			s.writeGeoError(w, r, "add", err)
-			return
-		}
-		if errors.Is(err, quarterhour.ErrNotFound) {
-			s.writeError(w, r, badRequest("remove", "%v", err))
-			return
-		}
-		s.writeGeoError(w, r, "", err)
+		s.fail(w, r, err)
 		return
 	}
-	out := scenarioResponse{Walk: wk, BudgetM: wk.BudgetM, Categories: res.Categories, Communities: []scenarioCommunity{}}
+	out := scenarioResponse{walked: wk.walked(), Categories: res.Categories, Communities: []scenarioCommunity{}}
 	for _, id := range res.CommunityIDs {
 		covs := res.Communities[id]
 		if len(covs) == 0 {
@@ -721,6 +359,18 @@ type circleOutlet struct {
 	WalkM float64 `json:"walk_m"`
 }
 
+// idWalk reads the {id} of the path and the walk of the query, writing the
+// error when one is bad.
+func (s *Server) idWalk(w http.ResponseWriter, r *http.Request) (int64, walk, bool) {
+	q := params(r)
+	id, err := pathID(r)
+	wk := q.walk()
+	if err = cmp.Or(err, q.err); err != nil {
+		s.writeError(w, r, err)
+	}
+	return id, wk, err == nil
+}
+
 type communityCoverageJSON struct {
 	ID         int64   `json:"id"`
 	Name       string  `json:"name"`
@@ -736,11 +386,10 @@ func toCommunityCoverageJSON(c access.CommunityCoverage) communityCoverageJSON {
 }
 
 type circleCoverageResponse struct {
-	CircleID    int64                     `json:"circle_id"`
-	Name        string                    `json:"name"`
-	Centers     []lonLat                  `json:"centers"`
-	Walk        walk                      `json:"walk"`
-	BudgetM     float64                   `json:"budget_m"`
+	CircleID int64    `json:"circle_id"`
+	Name     string   `json:"name"`
+	Centers  []lonLat `json:"centers"`
+	walked
 	Polygon     *geojson.Geometry         `json:"polygon"`
 	AreaM2      float64                   `json:"area_m2"`
 	Outlets     map[string][]circleOutlet `json:"outlets"` // by category, nearest first
@@ -748,56 +397,27 @@ type circleCoverageResponse struct {
 }
 
 func (s *Server) handleCircleCoverage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.writeError(w, r, err)
+	id, wk, ok := s.idWalk(w, r)
+	if !ok {
 		return
 	}
-	wk, err := queryWalk(r)
+	cc, err := s.app.CircleCoverage(r.Context(), id, wk.BudgetM)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	c, err := s.store.GetCircle(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	eng, err := s.geoEngine(r.Context())
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
-		return
-	}
-	iso, err := eng.Isochrone(r.Context(), c.Centers, wk.BudgetM, geo.DefaultRes)
-	if err != nil {
-		s.writeGeoError(w, r, "centers", err)
-		return
-	}
-	hits, err := eng.OutletsWithin(r.Context(), c.Centers, wk.BudgetM)
-	if err != nil {
-		s.writeGeoError(w, r, "centers", err)
-		return
-	}
-	ids := c.CommunityIDs
-	if ids == nil {
-		ids = []int64{}
-	}
-	cov, err := eng.CoverageFrom(r.Context(), c.Centers, wk.BudgetM, ids)
-	if err != nil {
-		s.writeGeoError(w, r, "centers", err)
-		return
-	}
-	out := circleCoverageResponse{CircleID: c.ID, Name: c.Name, Walk: wk, BudgetM: wk.BudgetM,
-		Polygon: geojson.NewGeometry(iso.Polygon), AreaM2: math.Round(iso.AreaM2),
-		Outlets: map[string][]circleOutlet{}, Communities: []communityCoverageJSON{}}
+	c := cc.Circle
+	out := circleCoverageResponse{CircleID: c.ID, Name: c.Name, walked: wk.walked(),
+		Polygon: geojson.NewGeometry(cc.Isochrone.Polygon), AreaM2: math.Round(cc.Isochrone.AreaM2),
+		Outlets: map[string][]circleOutlet{}, Communities: make([]communityCoverageJSON, len(cc.Communities))}
 	for _, p := range c.Centers {
 		out.Centers = append(out.Centers, toLonLat(p))
 	}
-	for _, h := range hits {
+	for _, h := range cc.Outlets {
 		out.Outlets[h.Outlet.Category] = append(out.Outlets[h.Outlet.Category], circleOutlet{ID: h.Outlet.ID, Name: h.Outlet.Name, WalkM: round1(h.WalkM)})
 	}
-	for _, cc := range cov {
-		out.Communities = append(out.Communities, toCommunityCoverageJSON(cc))
+	for i, cov := range cc.Communities {
+		out.Communities[i] = toCommunityCoverageJSON(cov)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -812,71 +432,34 @@ type communityCategoryJSON struct {
 }
 
 type communityAccessResponse struct {
-	Community  communityCoverageJSON   `json:"community"` // basic-needs coverage: every basic category within budget
-	Walk       walk                    `json:"walk"`
-	BudgetM    float64                 `json:"budget_m"`
+	Community communityCoverageJSON `json:"community"` // basic-needs coverage: every basic category within budget
+	walked
 	Categories []communityCategoryJSON `json:"categories"`
 }
 
 func (s *Server) handleCommunityCoverage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.writeError(w, r, err)
+	id, wk, ok := s.idWalk(w, r)
+	if !ok {
 		return
 	}
-	wk, err := queryWalk(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	eng, err := s.geoEngine(r.Context())
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
-		return
-	}
-	acc, err := eng.CommunityAccess(r.Context(), id, nil, wk.BudgetM)
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
-		return
-	}
-	basic, err := eng.NeedsCoverage(r.Context(), []int64{id}, basicCategories(eng), wk.BudgetM)
-	if err != nil {
-		s.writeGeoError(w, r, "", err)
-		return
-	}
-	tiers := map[string]string{}
-	for _, c := range eng.Categories() {
-		tiers[c.Code] = c.Tier
-	}
-	out := communityAccessResponse{Community: toCommunityCoverageJSON(basic[0]), Walk: wk, BudgetM: wk.BudgetM}
-	for _, a := range acc {
-		c := communityCategoryJSON{Category: a.Category, Tier: tiers[a.Category], Covered: a.Covered, Uncovered: a.Uncovered, Share: a.Share}
+	basic, cats, err := s.app.CommunityCoverage(r.Context(), id, wk.BudgetM)
+	out := communityAccessResponse{Community: toCommunityCoverageJSON(basic), walked: wk.walked()}
+	for _, a := range cats {
+		c := communityCategoryJSON{Category: a.Category, Tier: a.Tier, Covered: a.Covered, Uncovered: a.Uncovered, Share: a.Share}
 		if !math.IsInf(a.NearestWalkM, 1) {
 			d := round1(a.NearestWalkM)
 			c.NearestWalkM = &d
 		}
 		out.Categories = append(out.Categories, c)
 	}
-	writeJSON(w, http.StatusOK, out)
+	s.reply(w, r, http.StatusOK, out, err)
 }
 
 // handleReload reloads the walking engine from the store (admin only), for
 // a running server after an import.
 func (s *Server) handleReload(w http.ResponseWriter, r *http.Request) {
-	p := principalFrom(r.Context())
-	if p == nil {
-		s.writeError(w, r, errUnauthenticated)
-		return
-	}
-	if p.User.Role != quarterhour.RoleAdmin {
-		s.writeError(w, r, forbidden("", "only an admin may reload the engine"))
-		return
-	}
-	if err := s.index.Reload(r.Context()); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, s.index.Stats())
+	stats, err := s.app.ReloadAccess(r.Context(), principalFrom(r.Context()).user())
+	s.reply(w, r, http.StatusOK, stats, err)
 }
 
 var (

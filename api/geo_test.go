@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -55,33 +56,28 @@ func portoAPI(t testing.TB) *fixture {
 		if portoFixture, portoErr = newFixture(st, Config{}); portoErr != nil {
 			return
 		}
-		for _, imp := range []func(f *os.File) error{
-			func(f *os.File) error {
-				_, err := ingest.ImportNetwork(ctx, st, f, osmnet.PBF, "porto", "porto.osm.pbf", nil)
-				return err
-			},
-			func(f *os.File) error {
-				_, err := ingest.ImportOSMOutlets(ctx, st, f, osmnet.PBF, "porto.osm.pbf")
-				return err
-			},
-		} {
-			f, err := os.Open("../testdata/osm/porto.osm.pbf")
-			if err != nil {
-				portoErr = err
-				return
-			}
-			err = imp(f)
-			f.Close()
-			if err != nil {
-				portoErr = fmt.Errorf("import porto: %w", err)
-				return
-			}
-		}
+		portoErr = importPorto(ctx, st)
 	})
 	if portoErr != nil {
 		t.Fatalf("porto fixture: %v", portoErr)
 	}
 	return portoFixture
+}
+
+// importPorto imports the walking network and the OSM outlets of the Porto
+// extract into st, reading the file once for each.
+func importPorto(ctx context.Context, st store.Store) error {
+	data, err := os.ReadFile("../testdata/osm/porto.osm.pbf")
+	if err == nil {
+		_, err = ingest.ImportNetwork(ctx, st, bytes.NewReader(data), osmnet.PBF, "porto", "porto.osm.pbf", nil)
+	}
+	if err == nil {
+		_, err = ingest.ImportOSMOutlets(ctx, st, bytes.NewReader(data), osmnet.PBF, "porto.osm.pbf")
+	}
+	if err != nil {
+		return fmt.Errorf("import porto: %w", err)
+	}
+	return nil
 }
 
 type isochroneOut struct {
@@ -207,6 +203,8 @@ func TestIsochroneRoute_BadInputNamesTheField(t *testing.T) {
 	f.wantError(t, http.MethodGet, "/api/v1/isochrone?lat=35.4", "", nil, http.StatusBadRequest, "lon")
 	f.wantError(t, http.MethodGet, "/api/v1/isochrone?lon=116.6", "", nil, http.StatusBadRequest, "lat")
 	f.wantError(t, http.MethodGet, "/api/v1/isochrone?lon=35&lat=116", "", nil, http.StatusBadRequest, "lon")
+	f.wantError(t, http.MethodGet, "/api/v1/isochrone?lon=NaN&lat=35.4", "", nil, http.StatusBadRequest, "lon")
+	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/nearby?lon=%v&lat=%v&open_now=maybe", p.Lon(), p.Lat()), "", nil, http.StatusBadRequest, "open_now")
 }
 
 type nearbyOut struct {

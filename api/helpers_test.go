@@ -21,6 +21,7 @@ import (
 	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/seeds"
 	"github.com/quarterhour/quarterhour/store"
+	"github.com/quarterhour/quarterhour/store/postgres"
 	"github.com/quarterhour/quarterhour/store/sqlite"
 )
 
@@ -209,6 +210,77 @@ func (f *fixture) wantError(t *testing.T, method, path, user string, body any, s
 		t.Errorf("%s %s: field %q, want %q (error %q)", method, path, e.Field, field, e.Error)
 	}
 	return e
+}
+
+// get sends a GET as user ("" = anonymous) with extra header lines given as
+// name, value pairs, and returns the answer with its body read.
+func (f *fixture) get(t testing.TB, path, user string, header ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, f.srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if user != "" {
+		header = append(header, "Authorization", "Bearer "+f.tokens[user])
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := f.srv.Client().Do(req)
+	var data []byte
+	if err == nil {
+		data, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	return resp, data
+}
+
+// featureOut is a Feature as the API returns it, with properties P.
+type featureOut[P any] struct {
+	Type       string          `json:"type"`
+	ID         int64           `json:"id"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties P               `json:"properties"`
+}
+
+// listFeatures fetches a FeatureCollection anonymously, checks its type and
+// returns its features by ID.
+func listFeatures[P any](t *testing.T, f *fixture, path string) map[int64]featureOut[P] {
+	t.Helper()
+	var fc struct {
+		Type     string          `json:"type"`
+		Features []featureOut[P] `json:"features"`
+	}
+	f.do(t, http.MethodGet, path, "", nil, http.StatusOK, &fc)
+	if fc.Type != "FeatureCollection" {
+		t.Errorf("GET %s: type %q, want FeatureCollection", path, fc.Type)
+	}
+	byID := make(map[int64]featureOut[P], len(fc.Features))
+	for _, x := range fc.Features {
+		byID[x.ID] = x
+	}
+	return byID
+}
+
+// postgresFixture is an API over a new store on the PostgreSQL database at
+// url, closed when the test ends.
+func postgresFixture(t *testing.T, url string) *fixture {
+	t.Helper()
+	st, err := postgres.Open(context.Background(), url)
+	var f *fixture
+	if err == nil {
+		if f, err = newFixture(st, Config{}); err != nil {
+			st.Close()
+		}
+	}
+	if err != nil {
+		t.Fatalf("postgres fixture: %v", err)
+	}
+	t.Cleanup(func() { f.srv.Close(); st.Close() })
+	return f
 }
 
 // countyPoint is a point inside county code (6 digits), from its boundary.

@@ -77,18 +77,7 @@ func appendIsochrone(b []byte, o *isochroneBody) []byte {
 	b = append(b, `,"compute_ms":`...)
 	b = appendJSONFloat(b, o.computeMS)
 	if o.nodes && len(iso.Nodes) > 0 {
-		b = append(b, `,"nodes":[`...)
-		for i, n := range iso.Nodes {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"id":`...)
-			b = strconv.AppendInt(b, n.ID, 10)
-			b = append(b, `,"dist_m":`...)
-			b = appendMillis(b, n.DistM)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
+		b = appendArray(b, iso.Nodes, `,"nodes":[`, "]", appendNode)
 	}
 	return append(b, '}')
 }
@@ -101,65 +90,56 @@ func appendLonLat(b []byte, p orb.Point) []byte {
 	return append(b, '}')
 }
 
-// appendCells appends cells as a JSON array of their hexadecimal indexes.
-func appendCells(b []byte, cells []h3.Cell) []byte {
-	if cells == nil {
+// appendArray appends open, the items of s written by item with commas
+// between them, and close; a nil s is null.
+func appendArray[T any](b []byte, s []T, open, close string, item func([]byte, T) []byte) []byte {
+	if s == nil {
 		return append(b, "null"...)
 	}
-	b = append(b, '[')
-	for i, c := range cells {
+	b = append(b, open...)
+	for i, x := range s {
 		if i > 0 {
 			b = append(b, ',')
 		}
+		b = item(b, x)
+	}
+	return append(b, close...)
+}
+
+// appendCells appends cells as a JSON array of their hexadecimal indexes.
+func appendCells(b []byte, cells []h3.Cell) []byte {
+	return appendArray(b, cells, "[", "]", func(b []byte, c h3.Cell) []byte {
 		b = append(b, '"')
 		b = strconv.AppendUint(b, uint64(c), 16)
-		b = append(b, '"')
-	}
-	return append(b, ']')
+		return append(b, '"')
+	})
 }
 
 // appendMultiPolygon appends mp as a GeoJSON geometry; a nil mp is null.
 func appendMultiPolygon(b []byte, mp orb.MultiPolygon) []byte {
-	if mp == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, `{"type":"MultiPolygon","coordinates":[`...)
-	for i, poly := range mp {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendPositions3(b, poly)
-	}
-	return append(b, "]}"...)
+	return appendArray(b, mp, `{"type":"MultiPolygon","coordinates":[`, "]}", appendPolygon)
 }
 
-func appendPositions3(b []byte, poly orb.Polygon) []byte {
-	if poly == nil {
-		return append(b, "null"...)
-	}
+func appendPolygon(b []byte, poly orb.Polygon) []byte {
+	return appendArray(b, poly, "[", "]", appendRing)
+}
+
+func appendRing(b []byte, r orb.Ring) []byte { return appendArray(b, r, "[", "]", appendPosition) }
+
+func appendPosition(b []byte, p orb.Point) []byte {
 	b = append(b, '[')
-	for i, r := range poly {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if r == nil {
-			b = append(b, "null"...)
-			continue
-		}
-		b = append(b, '[')
-		for j, p := range r {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '[')
-			b = appendJSONFloat(b, p[0])
-			b = append(b, ',')
-			b = appendJSONFloat(b, p[1])
-			b = append(b, ']')
-		}
-		b = append(b, ']')
-	}
+	b = appendJSONFloat(b, p[0])
+	b = append(b, ',')
+	b = appendJSONFloat(b, p[1])
 	return append(b, ']')
+}
+
+func appendNode(b []byte, n geo.Reached) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, n.ID, 10)
+	b = append(b, `,"dist_m":`...)
+	b = appendMillis(b, n.DistM)
+	return append(b, '}')
 }
 
 // appendMillis appends f rounded to three decimals (node distances to the

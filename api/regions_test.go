@@ -17,11 +17,10 @@ type regionsOut struct {
 }
 
 func TestRegions_ListsTheTwelveCountiesOfJining(t *testing.T) {
-	f := sqliteAPI(t)
 	var out regionsOut
-	f.do(t, http.MethodGet, "/api/v1/regions?level=county", "", nil, http.StatusOK, &out)
-	if len(out.Regions) != 12 {
-		t.Fatalf("%d county-level regions, want 12", len(out.Regions))
+	sqliteAPI(t).do(t, http.MethodGet, "/api/v1/regions?level=county", "", nil, http.StatusOK, &out)
+	if n := len(out.Regions); n != 12 {
+		t.Fatalf("%d county-level regions, want 12", n)
 	}
 	withBoundary := 0
 	for _, r := range out.Regions {
@@ -69,8 +68,9 @@ func TestRegions_GetOneByCode(t *testing.T) {
 
 func TestRegions_BadFiltersNameTheField(t *testing.T) {
 	f := sqliteAPI(t)
-	f.wantError(t, http.MethodGet, "/api/v1/regions?level=province", "", nil, http.StatusBadRequest, "level")
-	f.wantError(t, http.MethodGet, "/api/v1/regions?parent=37", "", nil, http.StatusBadRequest, "parent")
+	for query, field := range map[string]string{"level=province": "level", "parent=37": "parent"} {
+		f.wantError(t, http.MethodGet, "/api/v1/regions?"+query, "", nil, http.StatusBadRequest, field)
+	}
 }
 
 func TestCategories_HoldAtLeastTwelveBasicTypes(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -21,7 +20,6 @@ import (
 	"github.com/paulmach/orb/simplify"
 
 	"github.com/quarterhour/quarterhour"
-	"github.com/quarterhour/quarterhour/app/access"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -98,26 +96,30 @@ var tileLayers = map[string]*tileLayer{
 // tileLayerNames is the layer list for error messages, sorted.
 var tileLayerNames = []string{"communities", "network", "outlets", "regions"}
 
-// parseTile reads z, x and y ("{y}.mvt" has its suffix stripped by the
-// router) and checks them against the zoom's grid.
-func parseTile(r *http.Request) (maptile.Tile, error) {
+// parseTile reads the layer, and z, x and y ("{y}.mvt" has its suffix
+// stripped by the router) checked against the zoom's grid.
+func parseTile(r *http.Request) (*tileLayer, maptile.Tile, error) {
+	l, err := tileLayerParam(r)
+	if err != nil {
+		return nil, maptile.Tile{}, err
+	}
 	var v [3]uint64
 	for i, name := range []string{"z", "x", "y"} {
 		raw := chi.URLParam(r, name)
 		n, err := strconv.ParseUint(raw, 10, 32)
 		if err != nil {
-			return maptile.Tile{}, badRequest(name, "%s %q is not a non-negative integer", name, raw)
+			return nil, maptile.Tile{}, badRequest(name, "%s %q is not a non-negative integer", name, raw)
 		}
 		v[i] = n
 	}
 	if v[0] > MaxTileZoom {
-		return maptile.Tile{}, badRequest("z", "zoom %d is outside 0..%d", v[0], MaxTileZoom)
+		return nil, maptile.Tile{}, badRequest("z", "zoom %d is outside 0..%d", v[0], MaxTileZoom)
 	}
 	t := maptile.New(uint32(v[1]), uint32(v[2]), maptile.Zoom(v[0]))
 	if !t.Valid() {
-		return maptile.Tile{}, badRequest("", "tile %d/%d/%d is outside the zoom %d grid (0..%d)", v[0], v[1], v[2], v[0], (uint64(1)<<v[0])-1)
+		return nil, maptile.Tile{}, badRequest("", "tile %d/%d/%d is outside the zoom %d grid (0..%d)", v[0], v[1], v[2], v[0], (uint64(1)<<v[0])-1)
 	}
-	return t, nil
+	return l, t, nil
 }
 
 func tileLayerParam(r *http.Request) (*tileLayer, error) {
@@ -133,21 +135,12 @@ func tileLayerParam(r *http.Request) (*tileLayer, error) {
 // tile, or 204 No Content when the tile holds nothing (outside the data or
 // the layer's zoom range), which MapLibre treats as an empty tile.
 func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
-	l, err := tileLayerParam(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+	l, t, err := parseTile(r)
+	var data []byte
+	if err == nil {
+		data, err = s.renderTile(r.Context(), l, t)
 	}
-	t, err := parseTile(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	data, err := s.renderTile(r.Context(), l, t)
-	if err != nil {
-		if errors.Is(err, access.ErrNotReady) {
-			err = &Error{Code: quarterhour.EUnavailable, Message: "no walking network is loaded"}
-		}
 		s.writeError(w, r, err)
 		return
 	}
@@ -224,9 +217,9 @@ func marshalGzipped(layers mvt.Layers) ([]byte, error) {
 }
 
 func (s *Server) outletTileFeatures(ctx context.Context, t maptile.Tile, b orb.Bound) ([]*geojson.Feature, error) {
-	os, err := s.store.ListOutlets(ctx, store.OutletFilter{BBox: &b, Limit: tileFetchCap})
+	os, err := s.app.OutletsIn(ctx, b, tileFetchCap)
 	if err != nil {
-		return nil, fmt.Errorf("list outlets: %w", err)
+		return nil, err
 	}
 	cats, err := s.app.CategorySet(ctx)
 	if err != nil {
@@ -260,9 +253,9 @@ func (s *Server) outletTileFeatures(ctx context.Context, t maptile.Tile, b orb.B
 }
 
 func (s *Server) communityTileFeatures(ctx context.Context, _ maptile.Tile, b orb.Bound) ([]*geojson.Feature, error) {
-	cs, err := s.store.ListCommunities(ctx, store.CommunityFilter{BBox: &b})
+	cs, err := s.app.ListCommunities(ctx, store.CommunityFilter{BBox: &b})
 	if err != nil {
-		return nil, fmt.Errorf("list communities: %w", err)
+		return nil, err
 	}
 	fs := make([]*geojson.Feature, 0, min(len(cs), tileFeatureCap))
 	for _, c := range cs {
@@ -281,13 +274,9 @@ func (s *Server) communityTileFeatures(ctx context.Context, _ maptile.Tile, b or
 }
 
 func (s *Server) networkTileFeatures(ctx context.Context, _ maptile.Tile, b orb.Bound) ([]*geojson.Feature, error) {
-	eng, err := s.geoEngine(ctx)
+	es, err := s.app.NetworkEdges(ctx, b, tileFeatureCap)
 	if err != nil {
 		return nil, err
-	}
-	es, _, err := eng.Edges(ctx, b, tileFeatureCap)
-	if err != nil {
-		return nil, fmt.Errorf("network edges: %w", err)
 	}
 	fs := make([]*geojson.Feature, len(es))
 	for i, e := range es {
@@ -357,11 +346,10 @@ type tileJSONLayer struct {
 // MapLibre vector source URL.
 func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) {
 	l, err := tileLayerParam(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+	var extent *orb.Bound
+	if err == nil {
+		extent, err = s.app.Extent(r.Context())
 	}
-	ix, err := s.app.Counties(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -380,11 +368,7 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) {
 		VectorLayers: []tileJSONLayer{{ID: l.name, Description: l.description,
 			MinZoom: l.minZoom, MaxZoom: l.maxZoom, Fields: l.fields}},
 	}
-	if len(ix.Polygons) > 0 {
-		b := ix.Polygons[0].Bound
-		for _, c := range ix.Polygons[1:] {
-			b = b.Union(c.Bound)
-		}
+	if b := extent; b != nil {
 		doc.Bounds = [4]float64{b.Min.Lon(), b.Min.Lat(), b.Max.Lon(), b.Max.Lat()}
 		c := b.Center()
 		doc.Center = &[3]float64{c.Lon(), c.Lat(), float64(max(l.minZoom, 10))}
