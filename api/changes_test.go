@@ -13,6 +13,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"github.com/quarterhour/quarterhour/app/access"
+	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store/postgres"
 )
 
@@ -121,7 +122,7 @@ func engineSees(t *testing.T, eng *access.Index, p orb.Point, id int64, want boo
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		hits, err := eng.OutletsWithin(context.Background(), []orb.Point{p}, access.DefaultBudgetM)
+		hits, err := eng.OutletsWithin(context.Background(), []orb.Point{p}, geo.DefaultWalk.Metres())
 		if err != nil {
 			t.Fatal(err)
 		}

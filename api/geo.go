@@ -3,6 +3,7 @@ package api
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -18,28 +19,21 @@ import (
 	"github.com/quarterhour/quarterhour/geo"
 )
 
-// Limits of the walking profile.
-const (
-	maxMinutes  = 60
-	maxSpeedKmh = 10
-)
-
-// walk is the walking profile of a request.
+// walk is the walking profile of a request: the walk and the budget in
+// metres it makes.
 type walk struct {
-	Minutes  float64 `json:"minutes"`
-	SpeedKmh float64 `json:"speed_kmh"`
-	BudgetM  float64 `json:"budget_m"`
+	geo.Walk
+	BudgetM float64 `json:"budget_m"`
 }
 
-// newWalk checks minutes (in (0, 60]) and speed_kmh (in (0, 10]) and
-// gives the budget they make.
+// newWalk checks minutes and speed_kmh against geo.Walk's limits and gives
+// the budget they make.
 func newWalk(minutes, speedKmh float64) (walk, error) {
-	w := walk{Minutes: minutes, SpeedKmh: speedKmh, BudgetM: access.BudgetM(minutes, speedKmh)}
-	if !(w.Minutes > 0) || w.Minutes > maxMinutes {
-		return w, badRequest("minutes", "minutes must be above 0 and at most %d", maxMinutes)
-	}
-	if !(w.SpeedKmh > 0) || w.SpeedKmh > maxSpeedKmh {
-		return w, badRequest("speed_kmh", "speed_kmh must be above 0 and at most %d", maxSpeedKmh)
+	w := walk{Walk: geo.Walk{Minutes: minutes, SpeedKmh: speedKmh}}
+	w.BudgetM = w.Metres()
+	var we *geo.WalkError
+	if err := w.Validate(); errors.As(err, &we) {
+		return w, badRequest(we.Field, "%s must be above 0 and at most %g", we.Field, we.Max)
 	}
 	return w, nil
 }
@@ -52,9 +46,6 @@ type walked struct {
 }
 
 func (w walk) walked() walked { return walked{Walk: w, BudgetM: w.BudgetM} }
-
-// mPerMin is the walking speed in metres a minute.
-func (w walk) mPerMin() float64 { return w.SpeedKmh * 1000 / 60 }
 
 // lonLat is a point as JSON.
 type lonLat struct {
@@ -153,7 +144,7 @@ func (s *Server) handleNearby(w http.ResponseWriter, r *http.Request) {
 	for i, h := range hits {
 		o := h.Outlet
 		out.Outlets[i] = nearbyOutlet{ID: o.ID, Name: o.Name, Category: o.Category, Lon: o.Point.Lon(), Lat: o.Point.Lat(),
-			WalkM: round1(h.WalkM), WalkMin: round1(h.WalkM / wk.mPerMin()), OpeningHours: o.OpeningHours,
+			WalkM: round1(h.WalkM), WalkMin: round1(h.WalkM / wk.MetresPerMinute()), OpeningHours: o.OpeningHours,
 			AcceptsCash: o.AcceptsCash, AcceptsCard: o.AcceptsCard, Address: o.Address, Brand: o.Brand}
 		if o.OpeningHours != "" {
 			out.Outlets[i].OpenNow = &h.Open
@@ -181,7 +172,7 @@ func (s *Server) handleAccess(w http.ResponseWriter, r *http.Request) {
 	for i, a := range acc {
 		p := accessProps{Cell: a.Cell.String(), Population: a.Population}
 		if !math.IsInf(a.WalkM, 1) {
-			m, d := round1(a.WalkM/wk.mPerMin()), round1(a.WalkM)
+			m, d := round1(a.WalkM/wk.MetresPerMinute()), round1(a.WalkM)
 			p.Minutes, p.WalkM = &m, &d
 		}
 		var ring orb.Ring
@@ -314,7 +305,7 @@ func toCoverageJSON(c access.CommunityCoverage) coverageJSON {
 func (s *Server) handleScenarioCoverage(w http.ResponseWriter, r *http.Request) {
 	var req scenarioRequest
 	err := decodeJSON(r, &req)
-	minutes, speed := float64(access.DefaultMinutes), access.DefaultSpeedKmh
+	minutes, speed := geo.DefaultWalk.Minutes, geo.DefaultWalk.SpeedKmh
 	if req.Minutes != nil {
 		minutes = *req.Minutes
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+	"github.com/quarterhour/quarterhour/geo"
 )
 
 // response returns the body as the struct encoding/json would write.
@@ -95,7 +96,7 @@ func TestIsochroneJSONMatchesEncodingJSON(t *testing.T) {
 		if err != nil {
 			continue // off network
 		}
-		body := &isochroneBody{origin: p, walk: walk{Minutes: budget / 66.7, SpeedKmh: 4, BudgetM: budget}, iso: iso,
+		body := &isochroneBody{origin: p, walk: walk{Walk: geo.Walk{Minutes: budget / 66.7, SpeedKmh: 4}, BudgetM: budget}, iso: iso,
 			computeMS: float64(i) * 0.013, nodes: i%2 == 0}
 		want := httptest.NewRecorder()
 		writeJSON(want, 200, body.response())

@@ -11,7 +11,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/quarterhour/quarterhour/app"
-	"github.com/quarterhour/quarterhour/app/access"
 	"github.com/quarterhour/quarterhour/geo"
 )
 
@@ -139,7 +138,7 @@ func (q *query) origin() orb.Point {
 
 // walk reads minutes (default 15) and speed_kmh (default 4.0).
 func (q *query) walk() walk {
-	w, err := newWalk(q.float("minutes", access.DefaultMinutes), q.float("speed_kmh", access.DefaultSpeedKmh))
+	w, err := newWalk(q.float("minutes", geo.DefaultWalk.Minutes), q.float("speed_kmh", geo.DefaultWalk.SpeedKmh))
 	if err != nil {
 		q.fail(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/app/access"
+	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -28,7 +29,7 @@ func TestWalkingQuestions_CheckTheirInput(t *testing.T) {
 	a, st := demoEngine(t)
 	ctx := context.Background()
 	_, p := demoCentre(t, st)
-	budget := access.DefaultBudgetM
+	budget := geo.DefaultWalk.Metres()
 
 	_, err := a.Isochrone(ctx, p, budget, 12)
 	wantAppError(t, err, quarterhour.EInvalid, "res")
@@ -62,7 +63,7 @@ func TestWalkingQuestions_AnswerAroundADemoCircle(t *testing.T) {
 	a, st := demoEngine(t)
 	ctx := context.Background()
 	c, p := demoCentre(t, st)
-	budget := access.DefaultBudgetM
+	budget := geo.DefaultWalk.Metres()
 
 	all, err := a.Nearby(ctx, p, budget, NearbyFilter{Limit: MaxNearby, Now: time.Now()})
 	if err != nil || len(all) == 0 {

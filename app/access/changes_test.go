@@ -8,12 +8,13 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/geo"
 )
 
 // withinIDs lists the outlets of e within the default walk of portoCentre.
 func withinIDs(t *testing.T, e *Index) map[int64]bool {
 	t.Helper()
-	hits, err := e.OutletsWithin(context.Background(), []orb.Point{portoCentre}, DefaultBudgetM)
+	hits, err := e.OutletsWithin(context.Background(), []orb.Point{portoCentre}, geo.DefaultWalk.Metres())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func TestRefreshOutlets_PlacesAndRemovesAndKeepsOtherCategoriesSurfaces(t *testi
 	}
 	before := e.snap.Load()
 	for _, c := range []string{"pharmacy", "convenience_store"} {
-		if _, err := before.surface(c, DefaultBudgetM); err != nil {
+		if _, err := before.surface(c, geo.DefaultWalk.Metres()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -55,11 +56,11 @@ func TestRefreshOutlets_PlacesAndRemovesAndKeepsOtherCategoriesSurfaces(t *testi
 	if after.netGen != before.netGen || after.comm != before.comm {
 		t.Error("an outlet change rebuilt the networks or community caches")
 	}
-	keep := surfaceKey{"convenience_store", DefaultBudgetM}
+	keep := surfaceKey{"convenience_store", geo.DefaultWalk.Metres()}
 	if after.surfaces[keep] != before.surfaces[keep] {
 		t.Error("the convenience store surface was dropped by a pharmacy change")
 	}
-	if _, ok := after.surfaces[surfaceKey{"pharmacy", DefaultBudgetM}]; ok {
+	if _, ok := after.surfaces[surfaceKey{"pharmacy", geo.DefaultWalk.Metres()}]; ok {
 		t.Error("the pharmacy surface survived a pharmacy change")
 	}
 	if d, ok := mustSurface(t, after, "pharmacy").distance(portoCentre); !ok || d > 100 {
@@ -90,7 +91,7 @@ func TestRefreshOutlets_PlacesAndRemovesAndKeepsOtherCategoriesSurfaces(t *testi
 
 func mustSurface(t *testing.T, s *snapshot, category string) *catSurface {
 	t.Helper()
-	cs, err := s.surface(category, DefaultBudgetM)
+	cs, err := s.surface(category, geo.DefaultWalk.Metres())
 	if err != nil {
 		t.Fatal(err)
 	}

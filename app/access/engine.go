@@ -27,21 +27,6 @@ import (
 	"github.com/quarterhour/quarterhour/store"
 )
 
-// Walking defaults of the jining-2023 and mofcom-2023 schemes (seeds/schemes,
-// walking section): 15 minutes at 4.0 km/h, the 1,000 m of GB 50180-2018.
-const (
-	DefaultMinutes  = 15
-	DefaultSpeedKmh = 4.0
-)
-
-// BudgetM converts a walk of minutes at speedKmh into metres.
-func BudgetM(minutes, speedKmh float64) float64 {
-	return minutes * speedKmh * 1000 / 60
-}
-
-// DefaultBudgetM is the default walking budget, 1,000 m.
-var DefaultBudgetM = BudgetM(DefaultMinutes, DefaultSpeedKmh)
-
 // ErrNotReady is returned by queries before the first successful Reload or
 // when the store holds no walking network.
 var ErrNotReady = errors.New("engine: no walking network loaded")

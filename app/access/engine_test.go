@@ -126,15 +126,6 @@ func TestEngine_NotReadyBeforeReload(t *testing.T) {
 	}
 }
 
-func TestBudgetM_FifteenMinutesAtFourKmhIsOneKilometre(t *testing.T) {
-	if got := BudgetM(DefaultMinutes, DefaultSpeedKmh); math.Abs(got-1000) > 1e-9 {
-		t.Errorf("budget %v, want 1000", got)
-	}
-	if got := BudgetM(10, 5); math.Abs(got-833.333) > 0.001 {
-		t.Errorf("10 min at 5 km/h = %v, want 833.333", got)
-	}
-}
-
 func TestIsochrone_PortoNodesWithinBudgetAndPolygonCoversThem(t *testing.T) {
 	e := portoEngine(t)
 	iso, err := e.Isochrone(context.Background(), []orb.Point{portoCentre}, 1000, 10)
@@ -267,7 +258,7 @@ func TestCoverage_DemoConservesPopulation(t *testing.T) {
 		}
 	}
 	c := circles[0]
-	cov, err := e.CoverageFrom(ctx, c.Centers, DefaultBudgetM, c.CommunityIDs)
+	cov, err := e.CoverageFrom(ctx, c.Centers, geo.DefaultWalk.Metres(), c.CommunityIDs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,12 +274,12 @@ func TestCoverage_DemoConservesPopulation(t *testing.T) {
 		t.Errorf("circle %q covers nobody of its own communities", c.Name)
 	}
 
-	all, err := e.NeedsCoverage(ctx, nil, []string{"convenience_store", "laundry"}, DefaultBudgetM)
+	all, err := e.NeedsCoverage(ctx, nil, []string{"convenience_store", "laundry"}, geo.DefaultWalk.Metres())
 	if err != nil {
 		t.Fatal(err)
 	}
 	check("needs", all)
-	laundry, err := e.NeedsCoverage(ctx, nil, []string{"laundry"}, DefaultBudgetM)
+	laundry, err := e.NeedsCoverage(ctx, nil, []string{"laundry"}, geo.DefaultWalk.Metres())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +288,7 @@ func TestCoverage_DemoConservesPopulation(t *testing.T) {
 			t.Errorf("community %d: %d reach both, but only %d reach a laundry", all[i].CommunityID, all[i].Covered, laundry[i].Covered)
 		}
 	}
-	if _, err := e.NeedsCoverage(ctx, nil, []string{"no_such"}, DefaultBudgetM); !errors.As(err, new(*UnknownCategoryError)) {
+	if _, err := e.NeedsCoverage(ctx, nil, []string{"no_such"}, geo.DefaultWalk.Metres()); !errors.As(err, new(*UnknownCategoryError)) {
 		t.Errorf("unknown category: %v", err)
 	}
 }
@@ -305,7 +296,7 @@ func TestCoverage_DemoConservesPopulation(t *testing.T) {
 // laundryGap finds a community of the demo with residents beyond a laundry.
 func laundryGap(t *testing.T, e *Index) (CommunityCoverage, []geo.CellShare) {
 	t.Helper()
-	cov, err := e.NeedsCoverage(context.Background(), nil, []string{"laundry"}, DefaultBudgetM)
+	cov, err := e.NeedsCoverage(context.Background(), nil, []string{"laundry"}, geo.DefaultWalk.Metres())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +318,7 @@ func TestSimulate_AddingALaundryInAGapRaisesCoverage(t *testing.T) {
 	e, _ := demoEngine(t)
 	ctx := context.Background()
 	gap, cells := laundryGap(t, e)
-	sf, err := e.snap.Load().surface("laundry", DefaultBudgetM)
+	sf, err := e.snap.Load().surface("laundry", geo.DefaultWalk.Metres())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +338,7 @@ func TestSimulate_AddingALaundryInAGapRaisesCoverage(t *testing.T) {
 	if site == (orb.Point{}) {
 		t.Fatalf("community %d has no uncovered cell on the network", gap.CommunityID)
 	}
-	out, err := e.Simulate(ctx, Scenario{Add: []ScenarioSite{{Category: "laundry", Point: site}}}, DefaultBudgetM)
+	out, err := e.Simulate(ctx, Scenario{Add: []ScenarioSite{{Category: "laundry", Point: site}}}, geo.DefaultWalk.Metres())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +358,7 @@ func TestSimulate_AddingALaundryInAGapRaisesCoverage(t *testing.T) {
 		t.Fatalf("community %d not in the scenario result %v", gap.CommunityID, out.CommunityIDs)
 	}
 	// Nothing was stored: today's coverage is unchanged.
-	again, err := e.NeedsCoverage(ctx, []int64{gap.CommunityID}, []string{"laundry"}, DefaultBudgetM)
+	again, err := e.NeedsCoverage(ctx, []int64{gap.CommunityID}, []string{"laundry"}, geo.DefaultWalk.Metres())
 	if err != nil || again[0].Covered != gap.Covered {
 		t.Errorf("coverage after the scenario %+v (%v), want today's %d", again, err, gap.Covered)
 	}
@@ -376,7 +367,7 @@ func TestSimulate_AddingALaundryInAGapRaisesCoverage(t *testing.T) {
 func TestSimulate_RemovingTheLaundriesInReachLowersCoverage(t *testing.T) {
 	e, _ := demoEngine(t)
 	ctx := context.Background()
-	cov, err := e.NeedsCoverage(ctx, nil, []string{"laundry"}, DefaultBudgetM)
+	cov, err := e.NeedsCoverage(ctx, nil, []string{"laundry"}, geo.DefaultWalk.Metres())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +388,7 @@ func TestSimulate_RemovingTheLaundriesInReachLowersCoverage(t *testing.T) {
 				}
 			}
 		}
-		hits, err := e.OutletsWithin(ctx, origins, DefaultBudgetM)
+		hits, err := e.OutletsWithin(ctx, origins, geo.DefaultWalk.Metres())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -410,7 +401,7 @@ func TestSimulate_RemovingTheLaundriesInReachLowersCoverage(t *testing.T) {
 		if len(remove) == 0 {
 			t.Fatalf("community %d is covered for laundry but no laundry is within reach of its cells", c.CommunityID)
 		}
-		out, err := e.Simulate(ctx, Scenario{Remove: remove, CommunityIDs: []int64{c.CommunityID}}, DefaultBudgetM)
+		out, err := e.Simulate(ctx, Scenario{Remove: remove, CommunityIDs: []int64{c.CommunityID}}, geo.DefaultWalk.Metres())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -426,13 +417,13 @@ func TestSimulate_RemovingTheLaundriesInReachLowersCoverage(t *testing.T) {
 func TestSimulate_RejectsUnknownInput(t *testing.T) {
 	e, _ := demoEngine(t)
 	ctx := context.Background()
-	if _, err := e.Simulate(ctx, Scenario{Remove: []int64{1 << 40}}, DefaultBudgetM); !errors.Is(err, quarterhour.ErrNotFound) {
+	if _, err := e.Simulate(ctx, Scenario{Remove: []int64{1 << 40}}, geo.DefaultWalk.Metres()); !errors.Is(err, quarterhour.ErrNotFound) {
 		t.Errorf("unknown outlet: %v", err)
 	}
-	if _, err := e.Simulate(ctx, Scenario{Add: []ScenarioSite{{Category: "nope", Point: orb.Point{116.6, 35.4}}}}, DefaultBudgetM); !errors.As(err, new(*UnknownCategoryError)) {
+	if _, err := e.Simulate(ctx, Scenario{Add: []ScenarioSite{{Category: "nope", Point: orb.Point{116.6, 35.4}}}}, geo.DefaultWalk.Metres()); !errors.As(err, new(*UnknownCategoryError)) {
 		t.Errorf("unknown category: %v", err)
 	}
-	if _, err := e.Simulate(ctx, Scenario{}, DefaultBudgetM); err == nil {
+	if _, err := e.Simulate(ctx, Scenario{}, geo.DefaultWalk.Metres()); err == nil {
 		t.Error("empty scenario accepted")
 	}
 }
@@ -445,7 +436,7 @@ func TestSuggest_RanksByNonIncreasingGain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sug, err := e.Suggest(context.Background(), "laundry", ids, DefaultBudgetM, 3)
+	sug, err := e.Suggest(context.Background(), "laundry", ids, geo.DefaultWalk.Metres(), 3)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -140,7 +140,7 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 	}
 	slices.Sort(s.commOrder)
 	s.stats.Outlets, s.stats.Communities, s.stats.Categories = len(s.outlets), len(s.communities), len(s.categories)
-	s.warmSurfaces(DefaultBudgetM)
+	s.warmSurfaces(geo.DefaultWalk.Metres())
 	return s, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+
+	"github.com/quarterhour/quarterhour/geo"
 )
 
 // TestWarmSurfacesEqualLazyOnes checks that the surfaces a load builds for
@@ -20,11 +22,11 @@ func TestWarmSurfacesEqualLazyOnes(t *testing.T) {
 	s := e.snap.Load()
 	withOutlets := 0
 	for _, c := range s.catOrder {
-		ent, ok := s.surfaces[surfaceKey{c, DefaultBudgetM}]
+		ent, ok := s.surfaces[surfaceKey{c, geo.DefaultWalk.Metres()}]
 		if !ok || ent.s == nil {
 			t.Fatalf("category %s: no surface after load", c)
 		}
-		lazy := s.buildSurface(c, DefaultBudgetM, nil, nil)
+		lazy := s.buildSurface(c, geo.DefaultWalk.Metres(), nil, nil)
 		for _, a := range s.areas {
 			warm, want := ent.s.byArea[a], lazy.byArea[a]
 			for v := range int32(a.g.NodeCount()) {
