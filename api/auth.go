@@ -4,9 +4,8 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"net"
 	"net/http"
-	"strconv"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -112,16 +111,17 @@ type loginResponse struct {
 }
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	if s.limiter != nil {
-		if wait, ok := s.limiter.allow(clientIP(r), time.Now()); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
-			s.writeError(w, r, &Error{Code: quarterhour.ETooManyRequests, Message: "too many login attempts; wait a minute"})
-			return
-		}
+	if s.overLimit(w, r, s.limiter, s.clientIP(r), "too many login attempts; wait a minute") {
+		return
 	}
 	var req loginRequest
 	if err := decodeJSON(r, &req); err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	account := strings.ToLower(strings.TrimSpace(req.Username))
+	if account != "" && s.overLimit(w, r, s.accounts, account, "too many login attempts for this account; wait a few minutes") {
+		s.log.WarnContext(r.Context(), "login throttled for account", "user", account, "client", s.clientIP(r))
 		return
 	}
 	token, sess, u, err := s.app.Login(r.Context(), req.Username, req.Password, s.sessionTTL)
@@ -228,11 +228,37 @@ func (l *rateLimiter) allow(key string, now time.Time) (time.Duration, bool) {
 	return 0, true
 }
 
-// clientIP is the peer address; proxies' headers are not trusted.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+// clientIP is the client's address: the peer, or, when the peer is a
+// trusted proxy, the nearest address in X-Forwarded-For that is not one.
+func (s *Server) clientIP(r *http.Request) string {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
-	return host
+	ip := peer.Addr().Unmap()
+	if !s.trusted(ip) {
+		return ip.String()
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if hop = hop.Unmap(); !s.trusted(hop) {
+			return hop.String()
+		}
+		ip = hop
+	}
+	return ip.String()
+}
+
+// trusted reports whether ip is one of the trusted proxies.
+func (s *Server) trusted(ip netip.Addr) bool {
+	for _, p := range s.proxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -197,5 +198,56 @@ func TestRateLimiter_OpensAgainAfterTheWindow(t *testing.T) {
 	}
 	if _, ok := l.allow("1.2.3.4", t0.Add(61*time.Second)); !ok {
 		t.Error("still limited after the window")
+	}
+}
+
+func TestAuth_LoginIsRateLimitedPerAccountFromAnyAddress(t *testing.T) {
+	f := sqliteAPI(t)
+	a, err := New(Config{Store: f.st, Logger: f.api.log, LoginAttemptsPerMinute: -1, LoginAttemptsPerAccount: 3,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	login := func(from, user string) int {
+		r := httptest.NewRequest(http.MethodPost, "/api/v1/auth/login", strings.NewReader(`{"username":"`+user+`","password":"wrong password"}`))
+		r.RemoteAddr = "127.0.0.1:40000"
+		r.Header.Set("X-Forwarded-For", from)
+		rec := httptest.NewRecorder()
+		a.ServeHTTP(rec, r)
+		return rec.Code
+	}
+	for i, from := range []string{"203.0.113.1", "203.0.113.2", "203.0.113.3"} {
+		if got := login(from, "admin"); got != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d, want 401", i+1, got)
+		}
+	}
+	if got := login("203.0.113.4", "ADMIN"); got != http.StatusTooManyRequests {
+		t.Errorf("a fourth guess at the account from a fourth address: %d, want 429", got)
+	}
+	if got := login("203.0.113.4", "reviewer"); got != http.StatusUnauthorized {
+		t.Errorf("another account from the same address: %d, want 401", got)
+	}
+}
+
+func TestClientIP_HonoursXForwardedForOnlyFromTrustedProxies(t *testing.T) {
+	s := &Server{proxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}}
+	cases := []struct{ peer, xff, want string }{
+		{"198.51.100.7:5000", "203.0.113.9", "198.51.100.7"},     // not a proxy: header ignored
+		{"10.1.2.3:5000", "203.0.113.9", "203.0.113.9"},          // trusted proxy
+		{"10.1.2.3:5000", "1.1.1.1, 203.0.113.9", "203.0.113.9"}, // the nearest untrusted hop, not a spoofed first one
+		{"10.1.2.3:5000", "203.0.113.9, 10.9.9.9", "203.0.113.9"},
+		{"10.1.2.3:5000", "", "10.1.2.3"},
+		{"[::1]:5000", "2001:db8::5", "2001:db8::5"},
+		{"10.1.2.3:5000", "garbage", "10.1.2.3"},
+	}
+	for _, c := range cases {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.RemoteAddr = c.peer
+		if c.xff != "" {
+			r.Header.Set("X-Forwarded-For", c.xff)
+		}
+		if got := s.clientIP(r); got != c.want {
+			t.Errorf("peer %s X-Forwarded-For %q: client %s, want %s", c.peer, c.xff, got, c.want)
+		}
 	}
 }

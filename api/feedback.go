@@ -17,7 +17,7 @@ type feedbackList struct {
 // handleCreateFeedback records a resident's feedback; no login is needed,
 // so posts are limited per client address.
 func (s *Server) handleCreateFeedback(w http.ResponseWriter, r *http.Request) {
-	if s.overLimit(w, r, s.feedbackLimiter, "too much feedback from this address; wait a minute") {
+	if s.overLimit(w, r, s.feedbackLimiter, s.clientIP(r), "too much feedback from this address; wait a minute") {
 		return
 	}
 	var post app.FeedbackPost
@@ -40,13 +40,14 @@ func (s *Server) handleListFeedback(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, r, http.StatusOK, out, err)
 }
 
-// overLimit answers 429, saying when to retry, if l allows the client no
-// more requests for now; msg says what is limited. A nil l allows all.
-func (s *Server) overLimit(w http.ResponseWriter, r *http.Request, l *rateLimiter, msg string) bool {
+// overLimit answers 429, saying when to retry, if l allows key (a client
+// address or an account) no more requests for now; msg says what is
+// limited. A nil l allows all.
+func (s *Server) overLimit(w http.ResponseWriter, r *http.Request, l *rateLimiter, key, msg string) bool {
 	if l == nil {
 		return false
 	}
-	wait, ok := l.allow(clientIP(r), time.Now())
+	wait, ok := l.allow(key, time.Now())
 	if !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
 		s.writeError(w, r, &Error{Code: quarterhour.ETooManyRequests, Message: msg})

@@ -127,6 +127,9 @@ func newFixture(st store.Store, cfg Config) (*fixture, error) {
 	cfg.Store = st
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg.LoginAttemptsPerMinute = -1
+	if cfg.LoginAttemptsPerAccount == 0 {
+		cfg.LoginAttemptsPerAccount = -1
+	}
 	a, err := New(cfg)
 	if err != nil {
 		return nil, err

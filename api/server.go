@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -39,6 +40,14 @@ type Config struct {
 	// LoginAttemptsPerMinute limits logins per client IP; 10 when zero,
 	// unlimited when negative.
 	LoginAttemptsPerMinute int
+	// LoginAttemptsPerAccount limits logins to one account per 15 minutes,
+	// from any address, so a password cannot be guessed from many; 20 when
+	// zero, unlimited when negative.
+	LoginAttemptsPerAccount int
+	// TrustedProxies are the reverse proxies (addresses or CIDR prefixes)
+	// whose X-Forwarded-For names the client; from any other peer the
+	// header is ignored.
+	TrustedProxies []netip.Prefix
 	// FeedbackPerMinute limits anonymous feedback posts per client IP; 5
 	// when zero, unlimited when negative.
 	FeedbackPerMinute int
@@ -61,6 +70,8 @@ type Server struct {
 	sessionTTL time.Duration
 	secure     bool
 	limiter    *rateLimiter
+	accounts   *rateLimiter
+	proxies    []netip.Prefix
 	router     chi.Router
 
 	feedbackLimiter *rateLimiter
@@ -112,6 +123,14 @@ func New(cfg Config) (*Server, error) {
 	if perMinute > 0 {
 		s.limiter = newRateLimiter(perMinute, time.Minute)
 	}
+	perAccount := cfg.LoginAttemptsPerAccount
+	if perAccount == 0 {
+		perAccount = 20
+	}
+	if perAccount > 0 {
+		s.accounts = newRateLimiter(perAccount, 15*time.Minute)
+	}
+	s.proxies = cfg.TrustedProxies
 	feedbackPerMinute := cfg.FeedbackPerMinute
 	if feedbackPerMinute == 0 {
 		feedbackPerMinute = 5

@@ -18,6 +18,8 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/seeds"
+	"github.com/quarterhour/quarterhour/store"
 )
 
 // argon2id parameters (RFC 9106 / OWASP: m=19 MiB, t=2, p=1).
@@ -198,9 +200,21 @@ func CheckUser(u quarterhour.User) error {
 	return nil
 }
 
-// AddUser checks u, checks its district against the stored regions, hashes
-// the password and creates the user.
+// MinPasswordLength is the shortest password a user may have.
+const MinPasswordLength = 12
+
+// AddUser checks u and its password (at least MinPasswordLength
+// characters), checks its district against the stored regions, hashes the
+// password and creates the user.
 func (a *App) AddUser(ctx context.Context, u quarterhour.User, password string) (quarterhour.User, error) {
+	if n := len([]rune(password)); n < MinPasswordLength {
+		return u, quarterhour.Invalid("password", "is %d characters; at least %d are required", n, MinPasswordLength)
+	}
+	return a.createUser(ctx, u, password)
+}
+
+// createUser is AddUser without the password rule.
+func (a *App) createUser(ctx context.Context, u quarterhour.User, password string) (quarterhour.User, error) {
 	if err := CheckUser(u); err != nil {
 		return u, err
 	}
@@ -226,4 +240,43 @@ func (a *App) AddUser(ctx context.Context, u quarterhour.User, password string) 
 		return u, fmt.Errorf("create user %s: %w", u.Username, err)
 	}
 	return u, nil
+}
+
+// DemoPassword is the password of every demo user; demo users exist only on
+// a database seeded with the demo.
+const DemoPassword = "demo"
+
+// DemoUsers are the logins of the demo, one of each role.
+var DemoUsers = []quarterhour.User{
+	{Username: "demo-admin", Role: quarterhour.RoleAdmin},
+	{Username: "demo-reviewer", Role: quarterhour.RoleReviewer},
+	{Username: "demo-rencheng", Role: quarterhour.RoleDistrict, District: "370811"},
+	{Username: "demo-yanzhou", Role: quarterhour.RoleDistrict, District: "370812"},
+}
+
+// EnsureDemoUsers creates the demo users that do not exist yet, but only on
+// a database seeded with the demo (it holds outlets of the demo generator):
+// on a real city's database the well-known demo password must never open
+// it. It reports whether the database is a demo one.
+func (a *App) EnsureDemoUsers(ctx context.Context) (bool, error) {
+	n, err := a.store.CountOutlets(ctx, store.OutletFilter{Source: seeds.DemoSource})
+	if err != nil {
+		return false, fmt.Errorf("check for demo data: %w", err)
+	}
+	if n == 0 {
+		return false, nil
+	}
+	for _, u := range DemoUsers {
+		_, err := a.store.GetUserByName(ctx, u.Username)
+		switch {
+		case err == nil:
+		case errors.Is(err, quarterhour.ErrNotFound):
+			if _, err := a.createUser(ctx, u, DemoPassword); err != nil {
+				return true, fmt.Errorf("demo user %s: %w", u.Username, err)
+			}
+		default:
+			return true, fmt.Errorf("look up demo user %s: %w", u.Username, err)
+		}
+	}
+	return true, nil
 }

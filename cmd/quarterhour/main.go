@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"golang.org/x/term"
 )
 
 // command is one subcommand; adding a subcommand is one entry in commands.
@@ -24,17 +26,21 @@ type command struct {
 
 // env is what a subcommand may use from the process.
 type env struct {
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	log    *slog.Logger
 	getenv func(string) string
+	// terminal prompts on an interactive terminal and reads a line without
+	// echo; nil when standard input is not a terminal.
+	terminal func(prompt string) (string, error)
 }
 
 var commands = []command{
 	{"serve", "run the web server and API", runServe},
 	{"import", "import data: import network FILE [--area NAME] | import osm-outlets FILE | import outlets FILE.csv --crs C --source S", runImport},
 	{"seed", "load reference data (and with --demo the Jining demo) into an empty database", runSeed},
-	{"user", "manage users: user add --username U --role R [--district CODE] [--password P]", runUser},
+	{"user", "manage users: user add --username U --role R [--district CODE] [--password-stdin]", runUser},
 	{"evaluate", "score a circle live: evaluate --circle ID [--scheme jining-2023] [--year 2023] [--format json|table]", runEvaluate},
 	{"version", "print the version", runVersion},
 }
@@ -45,10 +51,19 @@ var errUsage = errors.New("usage")
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	e := &env{
+		stdin:  os.Stdin,
 		stdout: os.Stdout,
 		stderr: os.Stderr,
 		log:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		getenv: os.Getenv,
+	}
+	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
+		e.terminal = func(prompt string) (string, error) {
+			fmt.Fprint(os.Stderr, prompt)
+			b, err := term.ReadPassword(fd)
+			fmt.Fprintln(os.Stderr)
+			return string(b), err
+		}
 	}
 	err := run(ctx, os.Args[1:], e)
 	stop()

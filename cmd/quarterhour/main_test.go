@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/store/open"
 	"github.com/quarterhour/quarterhour/store/sqlite"
 )
@@ -174,7 +175,7 @@ func TestServeDemo_NoDemoUsersOnADatabaseNotSeededAsTheDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if err := demoUsersIfDemo(ctx, st, e.log); err != nil {
+	if err := ensureDemoUsers(ctx, st, e.log); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.GetUserByName(ctx, "demo-admin"); !errors.Is(err, quarterhour.ErrNotFound) {
@@ -192,10 +193,72 @@ func TestServeDemo_NoDemoUsersOnADatabaseNotSeededAsTheDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ds.Close()
-	if err := demoUsersIfDemo(ctx, ds, e.log); err != nil {
+	if err := ensureDemoUsers(ctx, ds, e.log); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ds.GetUserByName(ctx, "demo-admin"); err != nil {
 		t.Fatalf("demo-admin on the demo database: %v", err)
+	}
+}
+
+func TestUserAdd_PasswordNeverOnTheCommandLineAndAtLeast12(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qh.db")
+	vars := map[string]string{"QUARTERHOUR_DB": "sqlite:" + path}
+	e, out, errOut := testEnv(vars)
+	if err := run(context.Background(), []string{"seed"}, e); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	err := run(context.Background(), []string{"user", "add", "--username", "a1", "--role", "admin", "--password", "correct horse battery"}, e)
+	if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), "shell history") {
+		t.Fatalf("--password: err %v, stderr %q; want refused saying why", err, errOut.String())
+	}
+	e.stdin = strings.NewReader("short\n")
+	err = run(context.Background(), []string{"user", "add", "--username", "a2", "--role", "admin", "--password-stdin"}, e)
+	if err == nil || !strings.Contains(err.Error(), "at least 12") {
+		t.Fatalf("a 5-character password: %v, want refused", err)
+	}
+	e.stdin = strings.NewReader("correct horse battery\n")
+	if err := run(context.Background(), []string{"user", "add", "--username", "a3", "--role", "admin", "--password-stdin"}, e); err != nil {
+		t.Fatalf("--password-stdin: %v", err)
+	}
+	if strings.Contains(out.String(), "correct horse") {
+		t.Errorf("the password was echoed: %q", out.String())
+	}
+	vars["QUARTERHOUR_PASSWORD"] = "another long passphrase"
+	e.stdin = nil
+	if err := run(context.Background(), []string{"user", "add", "--username", "a4", "--role", "reviewer"}, e); err != nil {
+		t.Fatalf("QUARTERHOUR_PASSWORD: %v", err)
+	}
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for user, pw := range map[string]string{"a3": "correct horse battery", "a4": "another long passphrase"} {
+		u, err := st.GetUserByName(context.Background(), user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := app.VerifyPassword(u.PasswordHash, pw); !ok {
+			t.Errorf("%s: the stored hash does not match the password given", user)
+		}
+	}
+}
+
+func TestSecureCookie_DefaultsToSecureExceptOnLoopback(t *testing.T) {
+	for _, c := range []struct {
+		mode, addr string
+		want       bool
+	}{
+		{"auto", "127.0.0.1:8080", false}, {"auto", "localhost:8080", false}, {"auto", "[::1]:8080", false},
+		{"auto", "0.0.0.0:8080", true}, {"auto", ":8080", true}, {"auto", "192.0.2.10:443", true},
+		{"always", "127.0.0.1:8080", true}, {"never", "0.0.0.0:80", false},
+	} {
+		if got, err := secureCookie(c.mode, c.addr); err != nil || got != c.want {
+			t.Errorf("secureCookie(%s, %s) = %v, %v; want %v", c.mode, c.addr, got, err, c.want)
+		}
+	}
+	if _, err := secureCookie("sometimes", ":80"); err == nil {
+		t.Error("an unknown mode was accepted")
 	}
 }

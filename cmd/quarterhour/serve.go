@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/quarterhour/quarterhour/api"
@@ -25,12 +26,23 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	db := dbFlag(fs, e)
 	demo := fs.Bool("demo", false, "load the synthetic Jining demo into an empty database and create the demo users")
-	secure := fs.Bool("secure-cookie", false, "mark the session cookie Secure (when served over HTTPS)")
+	cookie := fs.String("cookie-secure", "auto", "mark the session cookie Secure: auto (unless listening on loopback), always, never")
+	proxies := fs.String("trusted-proxy", "", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For is honoured")
 	ceiling := fs.Int64("award-ceiling-yuan", seeds.AwardCeilingYuan, "the city's policy ceiling on one circle's award; schemes promising more are refused")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	log := e.log
+	secure, err := secureCookie(*cookie, *addr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "quarterhour serve: %v\n", err)
+		return errUsage
+	}
+	trusted, err := parsePrefixes(*proxies)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "quarterhour serve: --trusted-proxy: %v\n", err)
+		return errUsage
+	}
 	st, err := open.Open(ctx, *db)
 	if err != nil {
 		return err
@@ -45,7 +57,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	if *demo {
-		if err := demoUsersIfDemo(ctx, st, log); err != nil {
+		if err := ensureDemoUsers(ctx, st, log); err != nil {
 			return err
 		}
 	}
@@ -70,7 +82,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		}()
 		log.Info("following changes made by other servers on this database")
 	}
-	handler, err := api.New(api.Config{Store: st, Logger: log, SecureCookie: *secure, Frontend: frontend.Handler(), App: a})
+	handler, err := api.New(api.Config{Store: st, Logger: log, SecureCookie: secure, TrustedProxies: trusted, Frontend: frontend.Handler(), App: a})
 	if err != nil {
 		return err
 	}
@@ -100,18 +112,46 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	return nil
 }
 
-// demoUsersIfDemo creates the demo users only on a database seeded with the
-// demo (it holds outlets from the demo generator); on a real city's database
-// --demo must not open it to the well-known demo passwords, so it serves
-// without them and says so.
-func demoUsersIfDemo(ctx context.Context, st store.Store, log *slog.Logger) error {
-	n, err := st.CountOutlets(ctx, store.OutletFilter{Source: seeds.DemoSource})
-	if err != nil {
-		return fmt.Errorf("check for demo data: %w", err)
+// secureCookie decides the session cookie's Secure flag: always, never, or
+// auto — Secure unless the server listens on loopback, where a browser on
+// the same machine reaches it over plain HTTP.
+func secureCookie(mode, addr string) (bool, error) {
+	switch mode {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto":
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return true, nil
+		}
+		if host == "localhost" {
+			return false, nil
+		}
+		ip, err := netip.ParseAddr(host)
+		return err != nil || !ip.IsLoopback(), nil
 	}
-	if n == 0 {
-		log.Warn("--demo ignored: this database was not seeded with the demo, so no demo users are created; serving without them")
-		return nil
+	return false, fmt.Errorf("--cookie-secure %q: want auto, always or never", mode)
+}
+
+// parsePrefixes reads comma-separated addresses or CIDR prefixes.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR prefix", f)
+		}
+		out = append(out, netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()))
 	}
-	return ensureDemoUsers(ctx, st, log)
+	return out, nil
 }
