@@ -13,6 +13,8 @@ var (
 	// ErrConflict: the row changed since it was read (stale version), or a
 	// uniqueness rule was broken (for example a second award for a circle).
 	ErrConflict = errors.New("conflict")
+	// ErrUnavailable: the database cannot be reached just now; try again.
+	ErrUnavailable = errors.New("store unavailable")
 )
 
 // Error codes: what went wrong, stable across releases and languages, so a
@@ -63,7 +65,7 @@ func Forbidden(field, format string, args ...any) *Error {
 }
 
 // ErrorCode returns the code of err: that of an *Error in its chain,
-// ENotFound or EConflict for the store sentinels, EInternal otherwise.
+// ENotFound, EConflict or EUnavailable for the store sentinels, EInternal otherwise.
 func ErrorCode(err error) string {
 	var e *Error
 	switch {
@@ -75,6 +77,8 @@ func ErrorCode(err error) string {
 		return ENotFound
 	case errors.Is(err, ErrConflict):
 		return EConflict
+	case errors.Is(err, ErrUnavailable):
+		return EUnavailable
 	}
 	return EInternal
 }

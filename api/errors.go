@@ -67,6 +67,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		apiErr = &Error{Code: quarterhour.ENotFound, Message: "not found"}
 	case errors.Is(err, quarterhour.ErrConflict):
 		apiErr = &Error{Code: quarterhour.EConflict, Field: "version", Message: "the record was changed by someone else; reload it and apply your change again"}
+	case s.storeUnreachable(err):
+		apiErr = errStoreUnavailable
 	default:
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		s.metrics.failures.Inc()
@@ -75,6 +77,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status := httpStatus(apiErr.Code)
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="quarterhour"`)
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfterSeconds)
 	}
 	writeJSON(w, status, errorBody{Error: apiErr.Message, Field: apiErr.Field, Code: apiErr.Code})
 }

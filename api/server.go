@@ -4,7 +4,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -241,30 +240,6 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 		r.Handle("/*", frontend)
 	}
 	return r
-}
-
-// healthResponse is the body of GET /healthz.
-type healthResponse struct {
-	Status        string `json:"status"`
-	Store         string `json:"store"`
-	SchemaVersion int64  `json:"schema_version,omitempty"`
-	Error         string `json:"error,omitempty"`
-}
-
-func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-	defer cancel()
-	resp := healthResponse{Status: "ok", Store: s.store.Kind()}
-	err := s.store.Ping(ctx)
-	if err == nil {
-		resp.SchemaVersion, err = s.store.SchemaVersion(ctx)
-	}
-	if err != nil {
-		s.log.WarnContext(ctx, "health check failed", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, healthResponse{Status: "unavailable", Store: s.store.Kind(), Error: "store unreachable"})
-		return
-	}
-	writeJSON(w, http.StatusOK, resp)
 }
 
 // limitBody caps every request body at MaxBodyBytes.

@@ -37,7 +37,11 @@ var _ store.Store = (*Store)(nil)
 // applies the pending migrations and returns the store. Several processes
 // may open the same database at once: migrations run under an advisory lock.
 func Open(ctx context.Context, url string) (*Store, error) {
-	pool, err := pgxpool.New(ctx, url)
+	cfg, err := poolConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open pool: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open pool: %w", err)
 	}
@@ -133,6 +137,9 @@ func translate(err error) error {
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return quarterhour.ErrNotFound
+	}
+	if _, ok := unreachable(err); ok {
+		return markUnreachable(err)
 	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
