@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -98,6 +100,13 @@ func startServe(t *testing.T, db string, extra ...string) *server {
 	addr := freeAddr(t)
 	ctx, stop := context.WithCancel(context.Background())
 	e, _, _ := testEnv(nil)
+	logs := &lockedBuffer{}
+	e.log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("serve on %s logged:\n%s", addr, logs.String())
+		}
+	})
 	s := &server{base: "http://" + addr, stop: stop, done: make(chan error, 1)}
 	args := append([]string{"serve", "--db", db, "--addr", addr}, extra...)
 	go func() { s.done <- run(ctx, args, e) }()
@@ -136,6 +145,24 @@ func (s *server) shutdown(t *testing.T) error {
 		t.Error("serve did not stop within 30 s")
 		return nil
 	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent use.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // client calls a server's API with a bearer token.
