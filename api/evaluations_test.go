@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/app"
@@ -14,6 +17,10 @@ import (
 	"github.com/quarterhour/quarterhour/seeds"
 	"github.com/quarterhour/quarterhour/store"
 )
+
+// inAwardYear is the clock of the test servers: certifications are recorded
+// in 2023, the award year of jining-2023.
+func inAwardYear() time.Time { return time.Date(2023, 11, 20, 9, 30, 0, 0, time.UTC) }
 
 // realistic is what a well-run district submits: 93% of 400 surveyed
 // satisfied, management system and complaint channel in place, 10 of 10
@@ -426,5 +433,40 @@ func TestEvaluations_ListIsScopedToTheDistrict(t *testing.T) {
 		if e.Status != quarterhour.EvalDraft || e.District != "370811" {
 			t.Errorf("filtered list holds %d %s %s", e.ID, e.District, e.Status)
 		}
+	}
+}
+
+func TestEvaluationWorkflow_AwardRefusedWhenCertifiedAfterTheAwardYear(t *testing.T) {
+	f := sqliteAPI(t)
+	e := createEval(t, f, "rencheng", pickCircle(t, f, "370811", "high_quality", 2), 2023)
+	e = move(t, f, "rencheng", e, "submit", nil, http.StatusOK)
+	e = move(t, f, "reviewer", e, "approve", nil, http.StatusOK)
+
+	// The same data served by a server whose clock reads 2024.
+	late, err := app.New(app.Config{Store: f.st, Access: f.api.app.Access(),
+		Now: func() time.Time { return time.Date(2024, 1, 5, 9, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{App: late, LoginAttemptsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lateFixture := &fixture{srv: httptest.NewServer(srv), api: srv, st: f.st, tokens: f.tokens}
+	defer lateFixture.srv.Close()
+
+	var res scoring.Result
+	lateFixture.do(t, http.MethodGet, fmt.Sprintf("/api/v1/circles/%d/evaluation?year=2023", e.CircleID), "admin", nil, http.StatusOK, &res)
+	if res.Award.Eligible || !strings.Contains(res.Award.ReasonEN, "a certification in 2024 is too late") {
+		t.Errorf("preview in 2024: award %+v, want not eligible for the certification year", res.Award)
+	}
+	refused := lateFixture.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/certify", e.ID), "admin",
+		map[string]any{"version": e.Version, "award_yuan": 300000}, http.StatusBadRequest, "award_yuan")
+	if !strings.Contains(refused.Error, "certified in an award year (2023)") {
+		t.Errorf("refusal %q does not give the reason", refused.Error)
+	}
+	// In 2023 the same award is granted.
+	if got := move(t, f, "admin", e, "certify", map[string]any{"award_yuan": 300000}, http.StatusOK); got.AwardYuan != 300000 {
+		t.Errorf("certified in 2023: %+v", got)
 	}
 }

@@ -126,6 +126,11 @@ func newFixture(st store.Store, cfg Config) (*fixture, error) {
 	cfg.Store = st
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg.LoginAttemptsPerMinute = -1
+	if cfg.App == nil {
+		if cfg.App, err = app.New(app.Config{Store: st, Logger: cfg.Logger, Now: inAwardYear}); err != nil {
+			return nil, err
+		}
+	}
 	a, err := New(cfg)
 	if err != nil {
 		return nil, err

@@ -26,12 +26,14 @@ import (
 // snapshot taken at submission is frozen: approve and certify re-score that
 // snapshot, never live data, so the certificate states what the reviewer saw.
 //
-// Award year: CheckAward is given the evaluation's year, the year whose
-// circle is certified, not the calendar year in which the reviewer records
-// the certification. Certification of a year's results necessarily happens
-// after the work is done, often early the next year, and the plan's
-// "2023年经认定为高品质" names the 2023 round. A 2024 evaluation therefore earns
-// nothing under jining-2023, whenever it is certified.
+// Award year: the evaluation's year, the year whose results are certified,
+// must be an award year; a 2024 evaluation earns nothing under jining-2023.
+// When the scheme's award says must_be_certified_in_year (jining-2023: the
+// plan's "2023年经认定为高品质的" rewards circles certified in 2023), the
+// calendar year in which the certification is recorded must be an award year
+// as well, so a 2023 circle certified in 2024 earns nothing either. The
+// result's award section says so beforehand: it is scored with the current
+// year as the certification year until the evaluation is certified.
 
 // EvaluationStatuses lists every status of an evaluation, in workflow order.
 var EvaluationStatuses = []string{quarterhour.EvalDraft, quarterhour.EvalSubmitted, quarterhour.EvalReturned,
@@ -218,6 +220,10 @@ func (a *App) MoveEvaluation(ctx context.Context, u *quarterhour.User, id int64,
 			return e, err
 		}
 	}
+	if to == quarterhour.EvalCertified {
+		now := a.now().UTC()
+		e.CertifiedAt, e.AwardYuan = &now, mv.AwardYuan
+	}
 	res, err := a.score(ctx, &e, sch, m, sub)
 	if err != nil {
 		return e, err
@@ -226,8 +232,6 @@ func (a *App) MoveEvaluation(ctx context.Context, u *quarterhour.User, id int64,
 		if err := a.checkAward(ctx, sch, e, res, mv.AwardYuan); err != nil {
 			return e, err
 		}
-		now := time.Now().UTC()
-		e.CertifiedAt, e.AwardYuan = &now, mv.AwardYuan
 	}
 	e.Status = to
 	ev := quarterhour.EvaluationEvent{Actor: u.Username, From: from, To: to, Comment: mv.Comment}
@@ -426,8 +430,9 @@ func (a *App) circleAwarded(ctx context.Context, circleID, except int64) (bool, 
 	return false, nil
 }
 
-// checkAward refuses an award the scheme does not allow for e: above the cap,
-// for the wrong tier or year (EInvalid), or a second award for the circle
+// checkAward refuses an award the scheme does not allow for e, certified at
+// e.CertifiedAt: above the cap, for the wrong tier, evaluation year or
+// certification year (EInvalid), or a second award for the circle
 // (EConflict).
 func (a *App) checkAward(ctx context.Context, sch *scoring.Scheme, e quarterhour.Evaluation, res scoring.Result, amount int64) error {
 	if amount == 0 {
@@ -440,7 +445,8 @@ func (a *App) checkAward(ctx context.Context, sch *scoring.Scheme, e quarterhour
 	if err != nil {
 		return err
 	}
-	if err := scoring.CheckAward(*sch.Award, res.Tier, e.Year, amount, awarded); err != nil {
+	claim := scoring.AwardClaim{Tier: res.Tier, Year: e.Year, CertifiedYear: a.certificationYear(e), Amount: amount, AlreadyAwarded: awarded}
+	if err := scoring.CheckAward(*sch.Award, claim); err != nil {
 		code := quarterhour.EInvalid
 		if awarded && sch.Award.OncePerCircle {
 			code = quarterhour.EConflict
@@ -448,6 +454,20 @@ func (a *App) checkAward(ctx context.Context, sch *scoring.Scheme, e quarterhour
 		return quarterhour.Errorf(code, "award_yuan", "%s", err.Error())
 	}
 	return nil
+}
+
+// chinaTime is China Standard Time, which dates certifications: one
+// recorded on 31 December at 20:00 UTC is a certification of 1 January.
+var chinaTime = time.FixedZone("CST", 8*60*60)
+
+// certificationYear is the year, in China, of e's certification: when it
+// was certified, or today for an evaluation not yet certified.
+func (a *App) certificationYear(e quarterhour.Evaluation) int {
+	at := a.now()
+	if e.CertifiedAt != nil {
+		at = *e.CertifiedAt
+	}
+	return at.In(chinaTime).Year()
 }
 
 // schemeAndCircle loads the scheme and circle of e.
@@ -496,7 +516,7 @@ func (a *App) score(ctx context.Context, e *quarterhour.Evaluation, sch *scoring
 	if err != nil {
 		return scoring.Result{}, err
 	}
-	res := scoring.Evaluate(sch, m, sub, scoring.EvalContext{Year: e.Year, CircleAwarded: awarded})
+	res := scoring.Evaluate(sch, m, sub, scoring.EvalContext{Year: e.Year, CircleAwarded: awarded, CertifiedYear: a.certificationYear(*e)})
 	if e.Metrics, err = json.Marshal(m); err != nil {
 		return scoring.Result{}, fmt.Errorf("encode metrics: %w", err)
 	}

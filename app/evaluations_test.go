@@ -24,6 +24,10 @@ var (
 	wfYanzhou  = &quarterhour.User{Username: "yanzhou", Role: quarterhour.RoleDistrict, District: "370812"}
 )
 
+// inAwardYear is the clock of the workflow tests: certifications are
+// recorded in 2023, the award year of jining-2023.
+func inAwardYear() time.Time { return time.Date(2023, 11, 20, 9, 30, 0, 0, time.UTC) }
+
 // workflowFixture is the metrics demo with the shipped schemes loaded and
 // its demo circles rated under jining-2023 with the realistic submission.
 // The workflow tests write only schemes, evaluations, evidence and
@@ -39,6 +43,7 @@ var workflowDemo = sync.OnceValues(func() (*workflowFixture, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.now = inAwardYear
 	shipped, err := seeds.Schemes()
 	if err != nil {
 		return nil, err
@@ -222,6 +227,42 @@ func twiceAwardable(t *testing.T, code string) []byte {
 		t.Fatal(err)
 	}
 	return doc
+}
+
+func TestWorkflow_AwardOnlyWhenCertifiedInTheAwardYear(t *testing.T) {
+	f := workflow(t)
+	ctx := context.Background()
+	// The same data, with the certification recorded on 1 January 2024 in
+	// China (16:30 UTC on New Year's Eve).
+	late, err := New(Config{Store: f.a.raw, Access: f.a.access, Logger: f.a.log,
+		Now: func() time.Time { return time.Date(2023, 12, 31, 16, 30, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := f.draft(t, wfRencheng, f.circle(t, "370811", "high_quality", 2), DefaultScheme, 2023, realisticSubmission())
+	e = f.move(t, wfRencheng, e, "submit", 0)
+	e = f.move(t, wfReviewer, e, "approve", 0)
+
+	res, err := late.Preview(ctx, wfReviewer, e.CircleID, DefaultScheme, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Tier != "high_quality" || res.Award.Eligible || !strings.Contains(res.Award.ReasonEN, "certified in an award year (2023); a certification in 2024 is too late") {
+		t.Errorf("preview in 2024: tier %s, award %+v; want high quality, not eligible, naming the certification year", res.Tier, res.Award)
+	}
+	_, err = late.MoveEvaluation(ctx, wfAdmin, e.ID, "certify", EvaluationMove{Version: e.Version, AwardYuan: 300000})
+	wantErrorCode(t, "award certified in 2024", err, quarterhour.EInvalid, "award_yuan")
+	if err != nil && !strings.Contains(err.Error(), "a certification in 2024 is too late") {
+		t.Errorf("refusal %q does not give the reason", err)
+	}
+	done, err := late.MoveEvaluation(ctx, wfAdmin, e.ID, "certify", EvaluationMove{Version: e.Version})
+	if err != nil || done.Status != quarterhour.EvalCertified || done.AwardYuan != 0 {
+		t.Fatalf("certified without an award in 2024: %+v %v", done, err)
+	}
+	var stored scoring.Result
+	if err := json.Unmarshal(done.Result, &stored); err != nil || stored.Award.Eligible {
+		t.Errorf("certified result's award %+v (%v), want not eligible", stored.Award, err)
+	}
 }
 
 func TestWorkflow_SecondAwardForACircleIsAConflict(t *testing.T) {

@@ -12,6 +12,11 @@ import (
 type EvalContext struct {
 	Year          int  // the evaluation year
 	CircleAwarded bool // the circle already received the scheme's award
+	// CertifiedYear is the calendar year of the certification: the year it
+	// was recorded, or for an evaluation not yet certified the current
+	// year, the earliest it can be. 0 when not known; an award rule's
+	// must_be_certified_in_year is then left to CheckAward.
+	CertifiedYear int
 }
 
 // Result is the outcome of one evaluation, in the JSON shape the API serves
@@ -342,6 +347,11 @@ func award(s *Scheme, tier string, ctx EvalContext) AwardResult {
 		return AwardResult{
 			Reason:   fmt.Sprintf("%d 年不在奖励年度 %s 内", ctx.Year, years(a.Years)),
 			ReasonEN: fmt.Sprintf("%d is not an award year (%s)", ctx.Year, years(a.Years)),
+		}
+	case a.MustBeCertifiedInYear && ctx.CertifiedYear != 0 && !slices.Contains(a.Years, ctx.CertifiedYear):
+		return AwardResult{
+			Reason:   fmt.Sprintf("奖励仅限在 %s 年内认定的生活圈，%d 年认定已逾期", years(a.Years), ctx.CertifiedYear),
+			ReasonEN: fmt.Sprintf("the award is only for circles certified in an award year (%s); a certification in %d is too late", years(a.Years), ctx.CertifiedYear),
 		}
 	case a.OncePerCircle && ctx.CircleAwarded:
 		return AwardResult{Reason: "该生活圈已获奖励，每圈仅奖一次", ReasonEN: "the circle has already been awarded; once per circle"}

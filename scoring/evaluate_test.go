@@ -297,6 +297,8 @@ func TestEvaluate_Award(t *testing.T) {
 		{"high quality in 2023", EvalContext{Year: 2023}, true, "at most ¥300000"},
 		{"high quality in 2024", EvalContext{Year: 2024}, false, "2024 is not an award year (2023)"},
 		{"already awarded", EvalContext{Year: 2023, CircleAwarded: true}, false, "once per circle"},
+		{"certified in 2023", EvalContext{Year: 2023, CertifiedYear: 2023}, true, "at most ¥300000"},
+		{"certified too late", EvalContext{Year: 2023, CertifiedYear: 2024}, false, "certified in an award year (2023); a certification in 2024 is too late"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
