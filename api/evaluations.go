@@ -166,7 +166,7 @@ var evaluationOperations = []operation{
 	{method: "POST", path: "/api/v1/evaluations", summary: "Create a draft evaluation of a circle of the caller's district, scored on live metrics", tag: "evaluation", body: "EvaluationCreate", ok: 201, result: "Evaluation", write: true},
 	{method: "GET", path: "/api/v1/evaluations/{id}", summary: "One evaluation with its metrics snapshot and result", tag: "evaluation", ok: 200, result: "Evaluation", write: true, params: []param{pEvalID}},
 	{method: "PUT", path: "/api/v1/evaluations/{id}", summary: "Change the submitted values of a draft or returned evaluation (rescored); 409 once submitted", tag: "evaluation", body: "EvaluationUpdate", ok: 200, result: "Evaluation", write: true, params: []param{pEvalID}},
-	{method: "POST", path: "/api/v1/evaluations/{id}/{action}", summary: "Move an evaluation: submit (district), return, approve, certify (reviewer; certify sets award_yuan within the cap, once per circle); 409 when not allowed or stale", tag: "evaluation", body: "Transition", ok: 200, result: "Evaluation", write: true, params: []param{
+	{method: "POST", path: "/api/v1/evaluations/{id}/{action}", summary: "Move an evaluation: submit (district), return, approve, certify (reviewer; certify sets award_yuan within the cap, once per circle, and is refused with 403 to whoever created, submitted or approved the evaluation); 409 when not allowed or stale", tag: "evaluation", body: "Transition", ok: 200, result: "Evaluation", write: true, params: []param{
 		pEvalID, {name: "action", in: "path", typ: "string", required: true, desc: "submit | return | approve | certify"},
 	}},
 	{method: "GET", path: "/api/v1/evaluations/{id}/events", summary: "The evaluation's audit trail", tag: "evaluation", ok: 200, result: "EvaluationEvents", write: true, params: []param{pEvalID}},
@@ -198,6 +198,8 @@ func withEvaluationSchemas(s map[string]any) map[string]any {
 		"submitted": submitted, "metrics": free, "result": ref("EvaluationResult"),
 		"total": tNum, "tier": tString, "award_yuan": tInt, "version": tInt, "created_by": tString,
 		"created_at": tTime, "updated_at": tTime, "certified_at": tTime,
+		"approved_by":  map[string]any{"type": "string", "description": "the reviewer who approved it"},
+		"certified_by": map[string]any{"type": "string", "description": "the reviewer who certified it; never whoever created, submitted or approved it"},
 	})
 	maps.Copy(s, map[string]any{
 		"SchemeList":     arr(summary),

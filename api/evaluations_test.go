@@ -183,15 +183,22 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 	}
 	e = move(t, f, "reviewer", e, "approve", map[string]any{"comment": "材料齐全"}, http.StatusOK)
 
-	over := f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/certify", e.ID), "reviewer",
+	// Four eyes: whoever approved does not certify.
+	same := f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/certify", e.ID), "reviewer",
+		map[string]any{"version": e.Version, "award_yuan": 300000}, http.StatusForbidden, "")
+	if !strings.Contains(same.Error, "reviewer approved evaluation") {
+		t.Errorf("four-eyes refusal %q", same.Error)
+	}
+	over := f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/certify", e.ID), "admin",
 		map[string]any{"version": e.Version, "award_yuan": 300001}, http.StatusBadRequest, "award_yuan")
 	t.Logf("award 300001: %s", over.Error)
 	if got := getEval(t, f, "reviewer", e.ID); got.Status != quarterhour.EvalApproved || got.Version != e.Version || got.AwardYuan != 0 {
 		t.Errorf("after refused award: %+v, want unchanged approved v%d", got, e.Version)
 	}
 
-	e = move(t, f, "reviewer", e, "certify", map[string]any{"award_yuan": 300000, "comment": "认定为高品质"}, http.StatusOK)
-	if e.Status != quarterhour.EvalCertified || e.AwardYuan != 300000 || e.CertifiedAt == nil || e.Tier != "high_quality" {
+	e = move(t, f, "admin", e, "certify", map[string]any{"award_yuan": 300000, "comment": "认定为高品质"}, http.StatusOK)
+	if e.Status != quarterhour.EvalCertified || e.AwardYuan != 300000 || e.CertifiedAt == nil || e.Tier != "high_quality" ||
+		e.ApprovedBy != "reviewer" || e.CertifiedBy != "admin" {
 		t.Fatalf("after certify %+v", e)
 	}
 
@@ -203,7 +210,7 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 	var evs []quarterhour.EvaluationEvent
 	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/events", e.ID), "rencheng", nil, http.StatusOK, &evs)
 	want := []struct{ actor, from, to string }{
-		{"rencheng", "", "draft"}, {"rencheng", "draft", "submitted"}, {"reviewer", "submitted", "approved"}, {"reviewer", "approved", "certified"},
+		{"rencheng", "", "draft"}, {"rencheng", "draft", "submitted"}, {"reviewer", "submitted", "approved"}, {"admin", "approved", "certified"},
 	}
 	if len(evs) != len(want) {
 		t.Fatalf("events %+v, want %d", evs, len(want))
@@ -267,7 +274,7 @@ func certifyUnder(t *testing.T, f *fixture, scheme string, circle int64, year in
 		map[string]any{"circle_id": circle, "scheme": scheme, "year": year, "submitted": realistic()}, http.StatusCreated, &e)
 	e = move(t, f, "rencheng", e, "submit", nil, http.StatusOK)
 	e = move(t, f, "reviewer", e, "approve", nil, http.StatusOK)
-	return move(t, f, "reviewer", e, "certify", map[string]any{"award_yuan": award}, want)
+	return move(t, f, "admin", e, "certify", map[string]any{"award_yuan": award}, want)
 }
 
 func TestEvaluationWorkflow_SecondAwardForACircleRefused(t *testing.T) {
@@ -290,7 +297,7 @@ func TestEvaluationWorkflow_SecondAwardForACircleRefused(t *testing.T) {
 		t.Errorf("preview of an awarded circle says eligible: %+v", res.Award)
 	}
 	// Certifying without an award is still allowed.
-	move(t, f, "reviewer", getEval(t, f, "reviewer", second.ID), "certify", nil, http.StatusOK)
+	move(t, f, "admin", getEval(t, f, "reviewer", second.ID), "certify", nil, http.StatusOK)
 }
 
 func TestEvaluationWorkflow_AwardOnlyForHighQualityInAwardYear(t *testing.T) {

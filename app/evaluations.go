@@ -205,6 +205,11 @@ func (a *App) MoveEvaluation(ctx context.Context, u *quarterhour.User, id int64,
 	if !quarterhour.CanTransition(e.Status, to) {
 		return e, quarterhour.Errorf(quarterhour.EConflict, "status", "cannot %s evaluation %d: it is %s, and %s", action, e.ID, e.Status, allowedFrom(to))
 	}
+	if to == quarterhour.EvalCertified {
+		if err := a.fourEyes(ctx, u, e); err != nil {
+			return e, err
+		}
+	}
 	from := e.Status
 	sch, c, err := a.schemeAndCircle(ctx, e)
 	if err != nil {
@@ -234,6 +239,12 @@ func (a *App) MoveEvaluation(ctx context.Context, u *quarterhour.User, id int64,
 		}
 	}
 	e.Status = to
+	switch to {
+	case quarterhour.EvalApproved:
+		e.ApprovedBy = u.Username
+	case quarterhour.EvalCertified:
+		e.CertifiedBy = u.Username
+	}
 	ev := quarterhour.EvaluationEvent{Actor: u.Username, From: from, To: to, Comment: mv.Comment}
 	if err := a.store.UpdateEvaluation(ctx, &e, ev); err != nil {
 		if errors.Is(err, quarterhour.ErrConflict) && mv.AwardYuan > 0 {
@@ -413,6 +424,41 @@ func allowedFrom(to string) string {
 		return "no evaluation may move to " + to
 	}
 	return fmt.Sprintf("only a %s evaluation can become %s", strings.Join(from, " or "), to)
+}
+
+// fourEyes refuses the certification of e by u when u created, submitted or
+// approved it: the certificate fixes the tier and the money, so it needs a
+// second person besides the one who prepared or approved the evaluation.
+func (a *App) fourEyes(ctx context.Context, u *quarterhour.User, e quarterhour.Evaluation) error {
+	approver := e.ApprovedBy
+	submitter := ""
+	evs, err := a.store.ListEvaluationEvents(ctx, e.ID)
+	if err != nil {
+		return fmt.Errorf("list events of evaluation %d: %w", e.ID, err)
+	}
+	for _, ev := range evs {
+		switch ev.To {
+		case quarterhour.EvalSubmitted:
+			submitter = ev.Actor
+		case quarterhour.EvalApproved:
+			if approver == "" {
+				approver = ev.Actor
+			}
+		}
+	}
+	var did string
+	switch u.Username {
+	case approver:
+		did = "approved"
+	case e.CreatedBy:
+		did = "created"
+	case submitter:
+		did = "submitted"
+	default:
+		return nil
+	}
+	return quarterhour.Forbidden("", "%s %s evaluation %d and so may not certify it: another reviewer or admin must (four eyes on the award)",
+		u.Username, did, e.ID)
 }
 
 // circleAwarded reports whether any evaluation of the circle, other than

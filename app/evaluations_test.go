@@ -20,6 +20,7 @@ import (
 var (
 	wfAdmin    = &quarterhour.User{Username: "admin", Role: quarterhour.RoleAdmin}
 	wfReviewer = &quarterhour.User{Username: "reviewer", Role: quarterhour.RoleReviewer}
+	wfSecond   = &quarterhour.User{Username: "reviewer2", Role: quarterhour.RoleReviewer}
 	wfRencheng = &quarterhour.User{Username: "rencheng", Role: quarterhour.RoleDistrict, District: "370811"}
 	wfYanzhou  = &quarterhour.User{Username: "yanzhou", Role: quarterhour.RoleDistrict, District: "370812"}
 )
@@ -180,14 +181,15 @@ func TestWorkflow_DraftSubmittedApprovedCertifiedWithAwardWithinCap(t *testing.T
 		t.Fatalf("after approval %+v", e)
 	}
 
-	_, err := f.a.MoveEvaluation(ctx, wfReviewer, e.ID, "certify", EvaluationMove{Version: e.Version, AwardYuan: 300001})
+	_, err := f.a.MoveEvaluation(ctx, wfAdmin, e.ID, "certify", EvaluationMove{Version: e.Version, AwardYuan: 300001})
 	wantErrorCode(t, "award over the cap", err, quarterhour.EInvalid, "award_yuan")
 	if got, _ := f.a.Evaluation(ctx, wfReviewer, e.ID); got.Status != quarterhour.EvalApproved || got.Version != e.Version {
 		t.Errorf("after a refused award: %+v, want approved v%d", got, e.Version)
 	}
 
-	e = f.move(t, wfReviewer, e, "certify", 300000)
-	if e.Status != quarterhour.EvalCertified || e.AwardYuan != 300000 || e.CertifiedAt == nil {
+	e = f.move(t, wfAdmin, e, "certify", 300000)
+	if e.Status != quarterhour.EvalCertified || e.AwardYuan != 300000 || e.CertifiedAt == nil ||
+		e.ApprovedBy != "reviewer" || e.CertifiedBy != "admin" {
 		t.Fatalf("after certification %+v", e)
 	}
 	evs, err := f.a.EvaluationEvents(ctx, wfRencheng, e.ID)
@@ -198,7 +200,7 @@ func TestWorkflow_DraftSubmittedApprovedCertifiedWithAwardWithinCap(t *testing.T
 	for _, ev := range evs {
 		trail = append(trail, ev.Actor+":"+ev.From+">"+ev.To)
 	}
-	if got, want := strings.Join(trail, " "), "rencheng:>draft rencheng:draft>submitted reviewer:submitted>approved reviewer:approved>certified"; got != want {
+	if got, want := strings.Join(trail, " "), "rencheng:>draft rencheng:draft>submitted reviewer:submitted>approved admin:approved>certified"; got != want {
 		t.Errorf("events %s, want %s", got, want)
 	}
 	after := progressOfDistrict(t, f.a, "370811", 2023)
@@ -211,6 +213,57 @@ func TestWorkflow_DraftSubmittedApprovedCertifiedWithAwardWithinCap(t *testing.T
 	book, err := f.a.EvaluationWorkbook(ctx, wfRencheng, e.ID)
 	if err != nil || !bytes.HasPrefix(book, []byte("PK")) {
 		t.Errorf("evaluation workbook: %d bytes, %v", len(book), err)
+	}
+}
+
+func TestWorkflow_FourEyes_TheApproverOrTheCreatorCannotCertify(t *testing.T) {
+	f := workflow(t)
+	ctx := context.Background()
+	certify := func(u *quarterhour.User, e quarterhour.Evaluation, award int64) error {
+		_, err := f.a.MoveEvaluation(ctx, u, e.ID, "certify", EvaluationMove{Version: e.Version, AwardYuan: award})
+		return err
+	}
+
+	// A reviewer approves; the same reviewer may not certify, even without
+	// money, a second one may.
+	e := f.draft(t, wfYanzhou, f.circle(t, "370812", "basic", 1), DefaultScheme, 2023, realisticSubmission())
+	e = f.move(t, wfYanzhou, e, "submit", 0)
+	e = f.move(t, wfReviewer, e, "approve", 0)
+	if e.ApprovedBy != "reviewer" || e.CertifiedBy != "" {
+		t.Errorf("approved: approved_by %q certified_by %q", e.ApprovedBy, e.CertifiedBy)
+	}
+	err := certify(wfReviewer, e, 0)
+	wantErrorCode(t, "the approver certifies", err, quarterhour.EForbidden, "")
+	if err != nil && !strings.Contains(err.Error(), "reviewer approved evaluation") {
+		t.Errorf("refusal %q does not say why", err)
+	}
+	done, err := f.a.MoveEvaluation(ctx, wfSecond, e.ID, "certify", EvaluationMove{Version: e.Version, Comment: "复核通过"})
+	if err != nil || done.CertifiedBy != "reviewer2" || done.ApprovedBy != "reviewer" {
+		t.Fatalf("a second reviewer certifies: %+v %v", done, err)
+	}
+	evs, err := f.a.EvaluationEvents(ctx, wfYanzhou, e.ID)
+	if err != nil || len(evs) != 4 || evs[2].Actor != "reviewer" || evs[3].Actor != "reviewer2" || evs[3].Comment != "复核通过" {
+		t.Errorf("events %+v %v, want the approval by reviewer and the certification by reviewer2", evs, err)
+	}
+
+	// An admin who created the evaluation, or approved it, may not certify it.
+	e = f.draft(t, wfAdmin, f.circle(t, "370812", "none", 1), DefaultScheme, 2023, realisticSubmission())
+	e = f.move(t, wfYanzhou, e, "submit", 0)
+	e = f.move(t, wfReviewer, e, "approve", 0)
+	err = certify(wfAdmin, e, 0)
+	wantErrorCode(t, "the admin who created it certifies", err, quarterhour.EForbidden, "")
+	if err != nil && !strings.Contains(err.Error(), "admin created evaluation") {
+		t.Errorf("refusal %q does not say why", err)
+	}
+	e = f.draft(t, wfYanzhou, f.circle(t, "370812", "none", 2), DefaultScheme, 2023, realisticSubmission())
+	e = f.move(t, wfYanzhou, e, "submit", 0)
+	e = f.move(t, wfAdmin, e, "approve", 0)
+	wantErrorCode(t, "the admin who approved it certifies", certify(wfAdmin, e, 0), quarterhour.EForbidden, "")
+	if got, _ := f.a.Evaluation(ctx, wfAdmin, e.ID); got.Status != quarterhour.EvalApproved || got.Version != e.Version {
+		t.Errorf("after the refusals: %+v, want still approved at v%d", got, e.Version)
+	}
+	if got := f.move(t, wfReviewer, e, "certify", 0); got.ApprovedBy != "admin" || got.CertifiedBy != "reviewer" {
+		t.Errorf("certified %+v, want approved by admin and certified by reviewer", got)
 	}
 }
 
@@ -282,16 +335,16 @@ func TestWorkflow_SecondAwardForACircleIsAConflict(t *testing.T) {
 		return f.move(t, wfReviewer, e, "approve", 0)
 	}
 
-	f.move(t, wfReviewer, certified(2023), "certify", 250000)
+	f.move(t, wfAdmin, certified(2023), "certify", 250000)
 	second := certified(2024)
-	_, err := f.a.MoveEvaluation(ctx, wfReviewer, second.ID, "certify", EvaluationMove{Version: second.Version, AwardYuan: 100000})
+	_, err := f.a.MoveEvaluation(ctx, wfAdmin, second.ID, "certify", EvaluationMove{Version: second.Version, AwardYuan: 100000})
 	wantErrorCode(t, "second award", err, quarterhour.EConflict, "award_yuan")
 
 	res, err := f.a.Preview(ctx, wfReviewer, circle, code, 2024)
 	if err != nil || res.Award.Eligible {
 		t.Errorf("preview of an awarded circle: award %+v, %v; want not eligible", res.Award, err)
 	}
-	if e := f.move(t, wfReviewer, second, "certify", 0); e.Status != quarterhour.EvalCertified || e.AwardYuan != 0 {
+	if e := f.move(t, wfAdmin, second, "certify", 0); e.Status != quarterhour.EvalCertified || e.AwardYuan != 0 {
 		t.Errorf("certified without an award: %+v", e)
 	}
 }

@@ -13,7 +13,7 @@ import (
 )
 
 const evaluationColumns = `id, circle_id, district, scheme, year, status, submitted, metrics, result,
-	total, tier, award_yuan, version, created_by, created_at, updated_at, certified_at`
+	total, tier, award_yuan, version, created_by, created_at, updated_at, certified_at, approved_by, certified_by`
 
 // evaluationDocs holds the canonical JSON of an evaluation's documents.
 type evaluationDocs struct{ submitted, metrics, result sql.NullString }
@@ -54,9 +54,11 @@ func (s *Store) CreateEvaluation(ctx context.Context, e *quarterhour.Evaluation,
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO evaluations (circle_id, district, scheme, year, status,
 			submitted, metrics, result, total, tier, award_yuan, version, created_by, created_at,
-			updated_at, certified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id`,
+			updated_at, certified_at, approved_by, certified_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
+			RETURNING id`,
 			e.CircleID, e.District, e.Scheme, e.Year, e.Status, docs.submitted, docs.metrics, docs.result,
-			e.Total, e.Tier, e.AwardYuan, e.CreatedBy, fmtTime(t), fmtTime(t), nullTime(e.CertifiedAt)).Scan(&id)
+			e.Total, e.Tier, e.AwardYuan, e.CreatedBy, fmtTime(t), fmtTime(t), nullTime(e.CertifiedAt),
+			e.ApprovedBy, e.CertifiedBy).Scan(&id)
 		if err != nil {
 			return mapErr(err)
 		}
@@ -84,10 +86,11 @@ func (s *Store) UpdateEvaluation(ctx context.Context, e *quarterhour.Evaluation,
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE evaluations SET circle_id = ?, district = ?, scheme = ?,
 			year = ?, status = ?, submitted = ?, metrics = ?, result = ?, total = ?, tier = ?,
-			award_yuan = ?, version = version + 1, updated_at = ?, certified_at = ?
-			WHERE id = ? AND version = ? AND status <> 'certified'`,
+			award_yuan = ?, version = version + 1, updated_at = ?, certified_at = ?, approved_by = ?,
+			certified_by = ? WHERE id = ? AND version = ? AND status <> 'certified'`,
 			e.CircleID, e.District, e.Scheme, e.Year, e.Status, docs.submitted, docs.metrics, docs.result,
-			e.Total, e.Tier, e.AwardYuan, fmtTime(t), nullTime(e.CertifiedAt), e.ID, e.Version)
+			e.Total, e.Tier, e.AwardYuan, fmtTime(t), nullTime(e.CertifiedAt), e.ApprovedBy, e.CertifiedBy,
+			e.ID, e.Version)
 		if err != nil {
 			return mapErr(err)
 		}
@@ -209,7 +212,7 @@ func scanEvaluation(sc scanner) (quarterhour.Evaluation, error) {
 	var certified sql.NullString
 	if err := sc.Scan(&e.ID, &e.CircleID, &e.District, &e.Scheme, &e.Year, &e.Status, &docs.submitted,
 		&docs.metrics, &docs.result, &e.Total, &e.Tier, &e.AwardYuan, &e.Version, &e.CreatedBy,
-		&created, &updated, &certified); err != nil {
+		&created, &updated, &certified, &e.ApprovedBy, &e.CertifiedBy); err != nil {
 		return e, err
 	}
 	docs.apply(&e)
