@@ -164,7 +164,7 @@ var evaluationOperations = []operation{
 		{name: "year", in: "query", typ: "integer"},
 	}},
 	{method: "POST", path: "/api/v1/evaluations", summary: "Create a draft evaluation of a circle of the caller's district, scored on live metrics", tag: "evaluation", body: "EvaluationCreate", ok: 201, result: "Evaluation", write: true},
-	{method: "GET", path: "/api/v1/evaluations/{id}", summary: "One evaluation with its metrics snapshot and result", tag: "evaluation", ok: 200, result: "Evaluation", write: true, params: []param{pEvalID}},
+	{method: "GET", path: "/api/v1/evaluations/{id}", summary: "One evaluation with its metrics snapshot and result; 404 for a district user when it belongs to another district, as for one that does not exist", tag: "evaluation", ok: 200, result: "Evaluation", write: true, params: []param{pEvalID}},
 	{method: "PUT", path: "/api/v1/evaluations/{id}", summary: "Change the submitted values of a draft or returned evaluation (rescored); 409 once submitted", tag: "evaluation", body: "EvaluationUpdate", ok: 200, result: "Evaluation", write: true, params: []param{pEvalID}},
 	{method: "POST", path: "/api/v1/evaluations/{id}/{action}", summary: "Move an evaluation: submit (district), return, approve, certify (reviewer; certify sets award_yuan within the cap, once per circle, and is refused with 403 to whoever created, submitted or approved the evaluation); 409 when not allowed or stale", tag: "evaluation", body: "Transition", ok: 200, result: "Evaluation", write: true, params: []param{
 		pEvalID, {name: "action", in: "path", typ: "string", required: true, desc: "submit | return | approve | certify"},

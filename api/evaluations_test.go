@@ -173,8 +173,14 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 		t.Errorf("award %+v, want eligible with cap 300000", res.Award)
 	}
 
-	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d", e.ID), "yanzhou", nil, http.StatusForbidden, "district")
-	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/submit", e.ID), "yanzhou", map[string]any{"version": 1}, http.StatusForbidden, "district")
+	// Another district's evaluation is answered as one that does not exist.
+	other := f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d", e.ID), "yanzhou", nil, http.StatusNotFound, "")
+	unknown := f.wantError(t, http.MethodGet, "/api/v1/evaluations/987654", "yanzhou", nil, http.StatusNotFound, "")
+	if other.Error != fmt.Sprintf("no evaluation %d", e.ID) || unknown.Error != "no evaluation 987654" {
+		t.Errorf("another district's evaluation: %q, an unknown one: %q; want the same words", other.Error, unknown.Error)
+	}
+	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/submit", e.ID), "yanzhou", map[string]any{"version": 1}, http.StatusNotFound, "")
+	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/events", e.ID), "yanzhou", nil, http.StatusNotFound, "")
 	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/approve", e.ID), "rencheng", map[string]any{"version": 1}, http.StatusForbidden, "")
 
 	e = move(t, f, "rencheng", e, "submit", map[string]any{"comment": "请审核"}, http.StatusOK)

@@ -163,7 +163,7 @@ var pEvidenceID = param{name: "id", in: "path", typ: "integer", required: true, 
 var evidenceOperations = []operation{
 	{method: "POST", path: "/api/v1/evaluations/{id}/evidence", summary: "Attach an evidence file (multipart: file, optional indicator and note; PDF, JPEG or PNG by content, at most 5 MB: 413 when larger, 415 for other types) to a draft or returned evaluation of the caller's district (admin: any); it is referenced in the submitted evidence and the evaluation rescored", tag: "evaluation", bodyMedia: map[string]string{"multipart/form-data": "EvidenceUpload"}, ok: 201, result: "EvidenceUploaded", write: true, params: []param{pEvalID}},
 	{method: "GET", path: "/api/v1/evaluations/{id}/evidence", summary: "The evaluation's evidence files (without their content)", tag: "evaluation", ok: 200, result: "EvidenceList", write: true, params: []param{pEvalID}},
-	{method: "GET", path: "/api/v1/evidence/{id}", summary: "Download an evidence file as an attachment", tag: "evaluation", ok: 200, write: true, params: []param{pEvidenceID}},
+	{method: "GET", path: "/api/v1/evidence/{id}", summary: "Download an evidence file as an attachment; 404 for a district user when it belongs to another district's evaluation", tag: "evaluation", ok: 200, write: true, params: []param{pEvidenceID}},
 }
 
 // withEvidenceSchemas adds the schemas of the evidence routes to s.

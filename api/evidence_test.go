@@ -121,7 +121,7 @@ func TestEvidence_UploadMeetsTheRequirementAndDownloadsAsAttachment(t *testing.T
 	if len(list.Evidence) != 1 || list.Evidence[0].ID != ev.ID {
 		t.Errorf("evidence list %+v, want the one file", list.Evidence)
 	}
-	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/evidence", e.ID), "yanzhou", nil, http.StatusForbidden, "district")
+	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/evidence", e.ID), "yanzhou", nil, http.StatusNotFound, "")
 	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/evidence", e.ID), "", nil, http.StatusUnauthorized, "")
 
 	req, _ := http.NewRequest(http.MethodGet, f.srv.URL+ev.URL, nil)
@@ -140,7 +140,10 @@ func TestEvidence_UploadMeetsTheRequirementAndDownloadsAsAttachment(t *testing.T
 		!strings.HasPrefix(h.Get("Content-Disposition"), "attachment;") || !strings.Contains(h.Get("Content-Disposition"), "filename") {
 		t.Errorf("download headers %v", h)
 	}
-	f.wantError(t, http.MethodGet, ev.URL, "yanzhou", nil, http.StatusForbidden, "district")
+	hidden := f.wantError(t, http.MethodGet, ev.URL, "yanzhou", nil, http.StatusNotFound, "")
+	if hidden.Error != fmt.Sprintf("no evidence file %d", ev.ID) {
+		t.Errorf("another district's file: %q, want it answered as one that does not exist", hidden.Error)
+	}
 	f.wantError(t, http.MethodGet, ev.URL, "", nil, http.StatusUnauthorized, "")
 	f.wantError(t, http.MethodGet, "/api/v1/evidence/999999", "admin", nil, http.StatusNotFound, "")
 
@@ -167,7 +170,7 @@ func TestEvidence_RefusesWrongUsersTypesSizesAndIndicators(t *testing.T) {
 		status int
 	}{
 		{"anonymous", "", "a.pdf", pdfFile, nil, http.StatusUnauthorized},
-		{"another district", "yanzhou", "a.pdf", pdfFile, nil, http.StatusForbidden},
+		{"another district", "yanzhou", "a.pdf", pdfFile, nil, http.StatusNotFound},
 		{"a reviewer", "reviewer", "a.pdf", pdfFile, nil, http.StatusForbidden},
 		{"HTML named .pdf", "rencheng", "a.pdf", []byte("<html><script>alert(1)</script></html>"), nil, http.StatusUnsupportedMediaType},
 		{"a Word file", "rencheng", "a.docx", []byte("PK\x03\x04\x14\x00\x06\x00word/document.xml"), nil, http.StatusUnsupportedMediaType},

@@ -73,7 +73,7 @@ func TestReports_EvaluationWorkbookHasIndicatorsGatesAndEvents(t *testing.T) {
 	if got, want := sheetCell(t, x, sheetEvents, "E3"), "请审核"; got != want {
 		t.Errorf("events E3 = %q, want the submit comment %q", got, want)
 	}
-	f.wantError(t, http.MethodGet, path, "rencheng", nil, http.StatusForbidden, "district")
+	f.wantError(t, http.MethodGet, path, "rencheng", nil, http.StatusNotFound, "")
 	f.wantError(t, http.MethodGet, path, "", nil, http.StatusUnauthorized, "")
 	openWorkbook(t, f, path, "reviewer")
 }

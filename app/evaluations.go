@@ -256,19 +256,30 @@ func (a *App) MoveEvaluation(ctx context.Context, u *quarterhour.User, id int64,
 	return e, nil
 }
 
-// Evaluation returns evaluation id if u may read it.
+// Evaluation returns evaluation id if u may read it. Another district's
+// evaluation is not found for a district user, in the very words of one that
+// does not exist: whether it exists is none of their business.
 func (a *App) Evaluation(ctx context.Context, u *quarterhour.User, id int64) (quarterhour.Evaluation, error) {
 	if u == nil {
 		return quarterhour.Evaluation{}, errLoginRequired
 	}
 	e, err := a.store.GetEvaluation(ctx, id)
+	if errors.Is(err, quarterhour.ErrNotFound) {
+		return quarterhour.Evaluation{}, noEvaluation(id)
+	}
 	if err != nil {
 		return e, fmt.Errorf("get evaluation %d: %w", id, err)
 	}
-	if err := CanRead(u, e.District); err != nil {
-		return quarterhour.Evaluation{}, err
+	if CanRead(u, e.District) != nil {
+		return quarterhour.Evaluation{}, noEvaluation(id)
 	}
 	return e, nil
+}
+
+// noEvaluation answers for an evaluation that does not exist or that the
+// user may not know of.
+func noEvaluation(id int64) error {
+	return quarterhour.Errorf(quarterhour.ENotFound, "", "no evaluation %d", id)
 }
 
 // Evaluations lists the evaluations f selects that u may see: district

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -355,16 +356,26 @@ func TestWorkflow_DistrictUserActingOnAnotherDistrictIsRefused(t *testing.T) {
 	circle := f.circle(t, "370811", "basic", 0)
 	e := f.draft(t, wfRencheng, circle, DefaultScheme, 2023, realisticSubmission())
 
+	// Another district's evaluation is not found, in the words used for one
+	// that does not exist.
 	_, err := f.a.Evaluation(ctx, wfYanzhou, e.ID)
-	wantErrorCode(t, "read", err, quarterhour.EForbidden, "district")
+	wantErrorCode(t, "read", err, quarterhour.ENotFound, "")
+	_, missing := f.a.Evaluation(ctx, wfYanzhou, e.ID+100000)
+	if want := strings.Replace(missing.Error(), fmt.Sprint(e.ID+100000), fmt.Sprint(e.ID), 1); err == nil || err.Error() != want {
+		t.Errorf("another district's evaluation: %v; an unknown one: %v; want the same words", err, missing)
+	}
 	_, err = f.a.UpdateEvaluation(ctx, wfYanzhou, e.ID, EvaluationEdit{Version: e.Version, Submitted: realisticSubmission()})
-	wantErrorCode(t, "edit", err, quarterhour.EForbidden, "district")
+	wantErrorCode(t, "edit", err, quarterhour.ENotFound, "")
 	_, err = f.a.MoveEvaluation(ctx, wfYanzhou, e.ID, "submit", EvaluationMove{Version: e.Version})
-	wantErrorCode(t, "submit", err, quarterhour.EForbidden, "district")
+	wantErrorCode(t, "submit", err, quarterhour.ENotFound, "")
 	_, _, err = f.a.AddEvidence(ctx, wfYanzhou, e.ID, EvidenceUpload{Name: "a.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")})
-	wantErrorCode(t, "attach evidence", err, quarterhour.EForbidden, "district")
+	wantErrorCode(t, "attach evidence", err, quarterhour.ENotFound, "")
 	_, err = f.a.EvaluationEvents(ctx, wfYanzhou, e.ID)
-	wantErrorCode(t, "events", err, quarterhour.EForbidden, "district")
+	wantErrorCode(t, "events", err, quarterhour.ENotFound, "")
+	_, err = f.a.EvidenceFiles(ctx, wfYanzhou, e.ID)
+	wantErrorCode(t, "evidence list", err, quarterhour.ENotFound, "")
+	_, err = f.a.EvaluationWorkbook(ctx, wfYanzhou, e.ID)
+	wantErrorCode(t, "workbook", err, quarterhour.ENotFound, "")
 	_, err = f.a.Preview(ctx, wfYanzhou, circle, "", 0)
 	wantErrorCode(t, "preview", err, quarterhour.EForbidden, "district")
 	_, err = f.a.CreateEvaluation(ctx, wfYanzhou, EvaluationDraft{CircleID: circle, Scheme: DefaultScheme, Year: 2024, Submitted: realisticSubmission()})
@@ -489,7 +500,10 @@ func TestEvidence_AttachedFileMeetsTheIndicatorAndSurvivesAnEdit(t *testing.T) {
 		t.Errorf("download: %d bytes, %v", len(file.Data), err)
 	}
 	_, err = f.a.EvidenceFile(ctx, wfYanzhou, ev.ID)
-	wantErrorCode(t, "another district downloads", err, quarterhour.EForbidden, "district")
+	wantErrorCode(t, "another district downloads", err, quarterhour.ENotFound, "")
+	if err != nil && err.Error() != fmt.Sprintf("no evidence file %d", ev.ID) {
+		t.Errorf("another district's file: %q, want it answered as one that does not exist", err)
+	}
 
 	f.move(t, wfRencheng, edited, "submit", 0)
 	_, _, err = attach(wfRencheng, EvidenceUpload{ContentType: "application/pdf", Data: pdf})

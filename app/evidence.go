@@ -109,19 +109,32 @@ func (a *App) EvidenceFiles(ctx context.Context, u *quarterhour.User, evaluation
 }
 
 // EvidenceFile returns evidence file id with its content if u may read its
-// evaluation.
+// evaluation; a file of another district's evaluation is not found for a
+// district user, as one that does not exist.
 func (a *App) EvidenceFile(ctx context.Context, u *quarterhour.User, id int64) (quarterhour.Evidence, error) {
 	if u == nil {
 		return quarterhour.Evidence{}, errLoginRequired
 	}
 	ev, err := a.store.GetEvidence(ctx, id)
+	if errors.Is(err, quarterhour.ErrNotFound) {
+		return ev, noEvidence(id)
+	}
 	if err != nil {
 		return ev, fmt.Errorf("get evidence %d: %w", id, err)
 	}
 	if _, err := a.Evaluation(ctx, u, ev.EvaluationID); err != nil {
+		if quarterhour.ErrorCode(err) == quarterhour.ENotFound {
+			return quarterhour.Evidence{}, noEvidence(id)
+		}
 		return quarterhour.Evidence{}, fmt.Errorf("evidence %d: %w", id, err)
 	}
 	return ev, nil
+}
+
+// noEvidence answers for an evidence file that does not exist or that the
+// user may not know of.
+func noEvidence(id int64) error {
+	return quarterhour.Errorf(quarterhour.ENotFound, "", "no evidence file %d", id)
 }
 
 // referenceEvidence writes ev into the submitted evidence of evaluation id
