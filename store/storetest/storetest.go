@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Evaluations_OneAwardPerCircle", testOneAward},
 		{"Evaluations_CertifiedAreImmutable", testCertifiedImmutable},
 		{"Evidence_AddListGet", testEvidence},
+		{"Evidence_AttachAndDeleteWithTheEvaluation", testEvidenceAttachAndDelete},
 		{"Targets_Upsert", testTargets},
 		{"Imports_LatestFirst", testImports},
 		{"Feedback_ByCircle", testFeedback},
