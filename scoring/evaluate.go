@@ -17,6 +17,11 @@ type EvalContext struct {
 	// year, the earliest it can be. 0 when not known; an award rule's
 	// must_be_certified_in_year is then left to CheckAward.
 	CertifiedYear int
+	// Files, when not nil, holds the references of the files uploaded to
+	// the evaluation: evidence counts only when its reference is one of
+	// them, and the explanation says why any other earns nothing. nil
+	// counts every reference (a submission scored on its own).
+	Files map[string]bool
 }
 
 // Result is the outcome of one evaluation, in the JSON shape the API serves
@@ -77,7 +82,7 @@ type AwardResult struct {
 // Evaluate scores metrics and submitted values against a validated scheme.
 // It is pure and deterministic: the same inputs give the same Result.
 func Evaluate(s *Scheme, m Metrics, sub Submitted, ctx EvalContext) Result {
-	e := evaluator{s: s, m: m, sub: sub}
+	e := evaluator{s: s, m: m, sub: sub, files: ctx.Files}
 	res := Result{
 		Scheme:        s.Code,
 		SchemeVersion: s.Version,
@@ -118,9 +123,10 @@ func Evaluate(s *Scheme, m Metrics, sub Submitted, ctx EvalContext) Result {
 }
 
 type evaluator struct {
-	s   *Scheme
-	m   Metrics
-	sub Submitted
+	s     *Scheme
+	m     Metrics
+	sub   Submitted
+	files map[string]bool // nil: every reference counts
 }
 
 // input returns the value of a metric or submitted field; a NaN or
@@ -236,13 +242,32 @@ func (e evaluator) checks(ind Indicator, r *IndicatorResult) {
 }
 
 // lacksEvidence zeroes r and says so when ind requires evidence and none is
-// attached.
+// attached: no reference, or only references that name no file of the
+// evaluation.
 func (e evaluator) lacksEvidence(ind Indicator, r *IndicatorResult) bool {
-	if len(ind.Evidence) == 0 || e.sub.hasEvidence(ind.ID) {
+	if len(ind.Evidence) == 0 {
 		return false
 	}
+	var foreign []string
+	for _, ev := range e.sub.Evidence {
+		if ev.Indicator != ind.ID || ev.Ref == "" {
+			continue
+		}
+		if e.files == nil || e.files[ev.Ref] {
+			return false
+		}
+		foreign = append(foreign, strconv.Quote(ev.Ref))
+	}
 	r.Points = 0
-	r.Explanation = "未附佐证材料（需要：" + strings.Join(ind.Evidence, "；") + "）：0 分"
+	needs := strings.Join(ind.Evidence, "；")
+	if len(foreign) > 0 {
+		refs := strings.Join(foreign, ", ")
+		r.Explanation = "佐证 " + refs + " 不是本评价上传的文件，不计（需要：" + needs + "）：0 分"
+		r.ExplanationEN = "evidence " + refs + " is not a file uploaded to this evaluation and counts for nothing (needs: " +
+			strings.Join(ind.Evidence, "; ") + "): 0 points"
+		return true
+	}
+	r.Explanation = "未附佐证材料（需要：" + needs + "）：0 分"
 	r.ExplanationEN = "no evidence attached (needs: " + strings.Join(ind.Evidence, "; ") + "): 0 points"
 	return true
 }

@@ -155,6 +155,32 @@ func TestEvaluate_SubmittedClaimWithoutEvidenceScoresZero(t *testing.T) {
 	}
 }
 
+func TestEvaluate_EvidenceCountsOnlyWhenItNamesAFileOfTheEvaluation(t *testing.T) {
+	sub := excellentSubmitted()
+	sub.Evidence = []Evidence{
+		{Indicator: "E1", Ref: "/api/v1/evidence/7"},
+		{Indicator: "E2", Ref: "/api/v1/evidence/16"}, // another evaluation's file
+		{Indicator: "E3", Ref: "anything"},
+		{Indicator: "E3", Ref: "https://example.org/complaints.pdf"},
+	}
+	res := Evaluate(jining(t), excellentMetrics(), sub, EvalContext{Year: 2023, Files: map[string]bool{"/api/v1/evidence/7": true}})
+	if e1 := indicatorOf(t, res, "E1"); e1.Points != 6 {
+		t.Errorf("E1 with its file = %v, %q; want 6", e1.Points, e1.ExplanationEN)
+	}
+	for id, refs := range map[string]string{"E2": `"/api/v1/evidence/16"`, "E3": `"anything", "https://example.org/complaints.pdf"`} {
+		ir := indicatorOf(t, res, id)
+		if ir.Points != 0 || !strings.Contains(ir.ExplanationEN, "evidence "+refs+" is not a file uploaded to this evaluation") ||
+			!strings.Contains(ir.Explanation, "不是本评价上传的文件") {
+			t.Errorf("%s = %v, %q / %q; want 0 naming %s", id, ir.Points, ir.ExplanationEN, ir.Explanation, refs)
+		}
+	}
+	// No files at all: nothing counts.
+	none := Evaluate(jining(t), excellentMetrics(), sub, EvalContext{Year: 2023, Files: map[string]bool{}})
+	if e1 := indicatorOf(t, none, "E1"); e1.Points != 0 {
+		t.Errorf("E1 without any uploaded file = %v", e1.Points)
+	}
+}
+
 func TestEvaluate_UnavailableInputScoresZero(t *testing.T) {
 	m := excellentMetrics()
 	delete(m.Values, MetricPopulationCoverage)

@@ -78,16 +78,6 @@ func (s Submitted) Value(field string) (float64, bool) {
 	return 0, false
 }
 
-// hasEvidence reports whether any document is attached for an indicator.
-func (s Submitted) hasEvidence(indicator string) bool {
-	for _, e := range s.Evidence {
-		if e.Indicator == indicator && e.Ref != "" {
-			return true
-		}
-	}
-	return false
-}
-
 // FieldError is one invalid submitted value.
 type FieldError struct {
 	Field  string `json:"field"`
