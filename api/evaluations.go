@@ -182,7 +182,12 @@ func withEvaluationSchemas(s map[string]any) map[string]any {
 	submitted := obj(map[string]any{
 		"satisfaction_rate": tNum, "survey_sample_size": tInt, "management_system": tBool, "complaint_channel": tBool,
 		"complaints_received": tInt, "complaints_resolved": tInt,
-		"evidence": arr(obj(map[string]any{"indicator": tString, "ref": tString, "note": tString}, "indicator", "ref")),
+		"evidence": arr(obj(map[string]any{
+			"indicator": map[string]any{"type": "string", "description": "an indicator of the scheme, e.g. E1"},
+			"ref": map[string]any{"type": "string", "pattern": "^/api/v1/evidence/[1-9][0-9]*$",
+				"description": "a file uploaded to this evaluation, as /api/v1/evidence/{file id}; anything else is refused (400, field evidence[i].ref)"},
+			"note": tString,
+		}, "indicator", "ref")),
 	})
 	summary := obj(map[string]any{"code": tString, "version": tInt, "name": tString, "name_en": tString, "years": tInts,
 		"reconstructed": tBool, "notice": tString, "total_points": tNum, "tiers": tStrings})

@@ -24,17 +24,31 @@ func inAwardYear() time.Time { return time.Date(2023, 11, 20, 9, 30, 0, 0, time.
 
 // realistic is what a well-run district submits: 93% of 400 surveyed
 // satisfied, management system and complaint channel in place, 10 of 10
-// complaints resolved, with the evidence attached.
+// complaints resolved. The evidence is not among the values: it is uploaded
+// as files (attachEvidence).
 func realistic() map[string]any {
 	return map[string]any{
 		"satisfaction_rate": 0.93, "survey_sample_size": 400, "management_system": true, "complaint_channel": true,
 		"complaints_received": 10, "complaints_resolved": 10,
-		"evidence": []map[string]string{
-			{"indicator": "E1", "ref": "survey-2023.pdf"},
-			{"indicator": "E2", "ref": "rules-2023.pdf"},
-			{"indicator": "E3", "ref": "complaints-2023.pdf"},
-		},
 	}
+}
+
+// attachEvidence uploads a PDF for each of E1, E2 and E3 to e as user and
+// returns the evaluation rescored with them.
+func attachEvidence(t *testing.T, f *fixture, user string, e quarterhour.Evaluation) quarterhour.Evaluation {
+	t.Helper()
+	for _, ind := range []string{"E1", "E2", "E3"} {
+		status, body := f.upload(t, e.ID, user, ind+".pdf", pdfFile, map[string]string{"indicator": ind})
+		if status != http.StatusCreated {
+			t.Fatalf("upload %s evidence: %d %s", ind, status, body)
+		}
+		var up evidenceUpload
+		if err := json.Unmarshal(body, &up); err != nil {
+			t.Fatal(err)
+		}
+		e = up.Evaluation
+	}
+	return e
 }
 
 // demoTiers maps district -> tier -> circle IDs of the shared fixture, as
@@ -66,11 +80,13 @@ func tierCircles(t *testing.T, f *fixture) map[string]map[string][]int64 {
 		if err != nil {
 			t.Fatalf("load scheme: %v", err)
 		}
+		// Rated as with the evidence attached.
 		var sub scoring.Submitted
 		data, _ := json.Marshal(realistic())
 		if err := json.Unmarshal(data, &sub); err != nil {
 			t.Fatal(err)
 		}
+		sub.Evidence = []scoring.Evidence{{Indicator: "E1", Ref: "survey"}, {Indicator: "E2", Ref: "rules"}, {Indicator: "E3", Ref: "register"}}
 		cs, err := f.st.ListCircles(ctx, store.CircleFilter{})
 		if err != nil {
 			t.Fatal(err)
@@ -107,13 +123,15 @@ func pickCircle(t *testing.T, f *fixture, district, tier string, n int) int64 {
 	return ids[n]
 }
 
+// createEval opens an evaluation of circle as user with the realistic
+// values and uploads its evidence.
 func createEval(t *testing.T, f *fixture, user string, circle int64, year int) quarterhour.Evaluation {
 	t.Helper()
 	var e quarterhour.Evaluation
 	f.do(t, http.MethodPost, "/api/v1/evaluations", user,
 		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": year, "submitted": realistic()},
 		http.StatusCreated, &e)
-	return e
+	return attachEvidence(t, f, user, e)
 }
 
 func move(t *testing.T, f *fixture, user string, e quarterhour.Evaluation, action string, body map[string]any, want int) quarterhour.Evaluation {
@@ -164,8 +182,8 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 	cityBefore := progressCell(t, f, app.CityDistrict, 2023)
 
 	e := createEval(t, f, "rencheng", circle, 2023)
-	if e.ID == 0 || e.Version != 1 || e.Status != quarterhour.EvalDraft || e.Tier != "high_quality" || e.District != "370811" {
-		t.Fatalf("created %+v", e)
+	if e.ID == 0 || e.Version != 4 || e.Status != quarterhour.EvalDraft || e.Tier != "high_quality" || e.District != "370811" {
+		t.Fatalf("created with three files: version %d, status %s, tier %s, district %s", e.Version, e.Status, e.Tier, e.District)
 	}
 	var res scoring.Result
 	decodeRaw(t, e.Result, &res)
@@ -184,7 +202,7 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/approve", e.ID), "rencheng", map[string]any{"version": 1}, http.StatusForbidden, "")
 
 	e = move(t, f, "rencheng", e, "submit", map[string]any{"comment": "请审核"}, http.StatusOK)
-	if e.Status != quarterhour.EvalSubmitted || e.Version != 2 {
+	if e.Status != quarterhour.EvalSubmitted || e.Version != 5 {
 		t.Fatalf("after submit %+v", e)
 	}
 	e = move(t, f, "reviewer", e, "approve", map[string]any{"comment": "材料齐全"}, http.StatusOK)
@@ -216,7 +234,8 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 	var evs []quarterhour.EvaluationEvent
 	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/events", e.ID), "rencheng", nil, http.StatusOK, &evs)
 	want := []struct{ actor, from, to string }{
-		{"rencheng", "", "draft"}, {"rencheng", "draft", "submitted"}, {"reviewer", "submitted", "approved"}, {"admin", "approved", "certified"},
+		{"rencheng", "", "draft"}, {"rencheng", "draft", "draft"}, {"rencheng", "draft", "draft"}, {"rencheng", "draft", "draft"},
+		{"rencheng", "draft", "submitted"}, {"reviewer", "submitted", "approved"}, {"admin", "approved", "certified"},
 	}
 	if len(evs) != len(want) {
 		t.Fatalf("events %+v, want %d", evs, len(want))
@@ -226,8 +245,8 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 			t.Errorf("event %d = %+v, want %+v", i, evs[i], w)
 		}
 	}
-	if evs[3].Comment != "认定为高品质" {
-		t.Errorf("certify comment %q", evs[3].Comment)
+	if evs[6].Comment != "认定为高品质" {
+		t.Errorf("certify comment %q", evs[6].Comment)
 	}
 
 	after := progressCell(t, f, "370811", 2023)
@@ -278,6 +297,7 @@ func certifyUnder(t *testing.T, f *fixture, scheme string, circle int64, year in
 	var e quarterhour.Evaluation
 	f.do(t, http.MethodPost, "/api/v1/evaluations", "rencheng",
 		map[string]any{"circle_id": circle, "scheme": scheme, "year": year, "submitted": realistic()}, http.StatusCreated, &e)
+	e = attachEvidence(t, f, "rencheng", e)
 	e = move(t, f, "rencheng", e, "submit", nil, http.StatusOK)
 	e = move(t, f, "reviewer", e, "approve", nil, http.StatusOK)
 	return move(t, f, "admin", e, "certify", map[string]any{"award_yuan": award}, want)
@@ -317,6 +337,7 @@ func TestEvaluationWorkflow_AwardOnlyForHighQualityInAwardYear(t *testing.T) {
 	var e2 quarterhour.Evaluation
 	f.do(t, http.MethodPost, "/api/v1/evaluations", "yanzhou",
 		map[string]any{"circle_id": hq, "scheme": "jining-2023", "year": 2024, "submitted": realistic()}, http.StatusCreated, &e2)
+	e2 = attachEvidence(t, f, "yanzhou", e2)
 	e2 = move(t, f, "yanzhou", e2, "submit", nil, http.StatusOK)
 	e2 = move(t, f, "admin", e2, "approve", nil, http.StatusOK)
 	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/certify", e2.ID), "reviewer",
@@ -357,8 +378,8 @@ func TestEvaluationWorkflow_RacingApprovalsOneWins(t *testing.T) {
 	}
 	var evs []quarterhour.EvaluationEvent
 	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/events", e.ID), "reviewer", nil, http.StatusOK, &evs)
-	if len(evs) != 3 {
-		t.Errorf("%d events, want created, submitted and one approval", len(evs))
+	if len(evs) != 6 {
+		t.Errorf("%d events, want created, three files attached, submitted and one approval", len(evs))
 	}
 }
 

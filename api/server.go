@@ -200,6 +200,7 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 		r.Post("/evaluations/{id}/evidence", s.handleUploadEvidence)
 		r.Get("/evaluations/{id}/evidence", s.handleListEvidence)
 		r.Get("/evidence/{id}", s.handleDownloadEvidence)
+		r.Delete("/evidence/{id}", s.handleDeleteEvidence)
 		r.Post("/evaluations/{id}/{action}", s.handleTransitionEvaluation)
 		r.Get("/progress", s.handleProgress)
 		r.Get("/reports/progress.xlsx", s.handleProgressReport)

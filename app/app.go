@@ -59,6 +59,11 @@ type App struct {
 	ceiling   int64
 	now       func() time.Time
 
+	// evidenceFiles and evidenceBytes bound one evaluation's evidence
+	// (MaxEvidenceFiles, MaxEvidenceTotalBytes).
+	evidenceFiles int
+	evidenceBytes int64
+
 	countiesMu sync.Mutex
 	counties   *CountyIndex
 }
@@ -72,6 +77,7 @@ func New(cfg Config) (*App, error) {
 	if a.now == nil {
 		a.now = time.Now
 	}
+	a.evidenceFiles, a.evidenceBytes = MaxEvidenceFiles, MaxEvidenceTotalBytes
 	if a.ceiling <= 0 {
 		a.ceiling = seeds.AwardCeilingYuan
 	}

@@ -100,13 +100,16 @@ func (a *App) CreateEvaluation(ctx context.Context, u *quarterhour.User, d Evalu
 	if err := validateSubmitted(d.Submitted); err != nil {
 		return e, err
 	}
+	if err := checkEvidenceRefs(d.Submitted, sch, nil, false); err != nil {
+		return e, err
+	}
 	m, err := a.liveMetrics(ctx, c, sch)
 	if err != nil {
 		return e, err
 	}
 	e = quarterhour.Evaluation{CircleID: c.ID, District: c.District, Scheme: sch.Code, Year: d.Year,
 		Status: quarterhour.EvalDraft, CreatedBy: u.Username}
-	if _, err := a.score(ctx, &e, sch, m, d.Submitted); err != nil {
+	if _, err := a.score(ctx, &e, sch, m, d.Submitted, nil); err != nil {
 		return e, err
 	}
 	ev := quarterhour.EvaluationEvent{Actor: u.Username, To: quarterhour.EvalDraft, Comment: "created"}
@@ -121,8 +124,9 @@ func (a *App) CreateEvaluation(ctx context.Context, u *quarterhour.User, d Evalu
 }
 
 // UpdateEvaluation replaces the submitted values of a draft or returned
-// evaluation of u's district and rescores it on live metrics. Evidence files
-// already uploaded stay referenced.
+// evaluation of u's district and rescores it on live metrics. Evidence must
+// name files uploaded to the evaluation; those uploaded for an indicator stay
+// referenced.
 func (a *App) UpdateEvaluation(ctx context.Context, u *quarterhour.User, id int64, ed EvaluationEdit) (quarterhour.Evaluation, error) {
 	if u == nil {
 		return quarterhour.Evaluation{}, errLoginRequired
@@ -146,19 +150,23 @@ func (a *App) UpdateEvaluation(ctx context.Context, u *quarterhour.User, id int6
 	if err := validateSubmitted(ed.Submitted); err != nil {
 		return e, err
 	}
-	sub, err := a.storedEvidenceRefs(ctx, e, ed.Submitted)
-	if err != nil {
-		return e, err
-	}
 	sch, c, err := a.schemeAndCircle(ctx, e)
 	if err != nil {
 		return e, err
 	}
+	files, err := a.store.ListEvidence(ctx, e.ID)
+	if err != nil {
+		return e, fmt.Errorf("list evidence of evaluation %d: %w", e.ID, err)
+	}
+	if err := checkEvidenceRefs(ed.Submitted, sch, files, true); err != nil {
+		return e, err
+	}
+	sub := withEvidenceRefs(ed.Submitted, files)
 	m, err := a.liveMetrics(ctx, c, sch)
 	if err != nil {
 		return e, err
 	}
-	if _, err := a.score(ctx, &e, sch, m, sub); err != nil {
+	if _, err := a.score(ctx, &e, sch, m, sub, files); err != nil {
 		return e, err
 	}
 	ev := quarterhour.EvaluationEvent{Actor: u.Username, From: e.Status, To: e.Status, Comment: "submitted values changed"}
@@ -229,7 +237,11 @@ func (a *App) MoveEvaluation(ctx context.Context, u *quarterhour.User, id int64,
 		now := a.now().UTC()
 		e.CertifiedAt, e.AwardYuan = &now, mv.AwardYuan
 	}
-	res, err := a.score(ctx, &e, sch, m, sub)
+	files, err := a.store.ListEvidence(ctx, e.ID)
+	if err != nil {
+		return e, fmt.Errorf("list evidence of evaluation %d: %w", e.ID, err)
+	}
+	res, err := a.score(ctx, &e, sch, m, sub, files)
 	if err != nil {
 		return e, err
 	}
@@ -358,8 +370,12 @@ func (a *App) Preview(ctx context.Context, u *quarterhour.User, id int64, code s
 		return scoring.Result{}, fmt.Errorf("evaluations of circle %d: %w", id, err)
 	}
 	e := quarterhour.Evaluation{CircleID: id, Year: year}
+	var files []quarterhour.Evidence
 	if latest, ok := latestEvaluation(es, year); ok {
 		e.Submitted = latest.Submitted
+		if files, err = a.store.ListEvidence(ctx, latest.ID); err != nil {
+			return scoring.Result{}, fmt.Errorf("list evidence of evaluation %d: %w", latest.ID, err)
+		}
 	}
 	sub, _, err := decodeStored(e)
 	if err != nil {
@@ -369,7 +385,7 @@ func (a *App) Preview(ctx context.Context, u *quarterhour.User, id int64, code s
 	if err != nil {
 		return scoring.Result{}, err
 	}
-	return a.score(ctx, &e, sch, m, sub)
+	return a.score(ctx, &e, sch, m, sub, files)
 }
 
 // latestEvaluation picks the evaluation of year, else the most recently
@@ -566,14 +582,34 @@ func circleMetricsError(c quarterhour.Circle, err error) error {
 	return fmt.Errorf("metrics of circle %d: %w", c.ID, err)
 }
 
-// score evaluates m and sub for e's circle and year and writes the snapshot,
+// score evaluates m and sub for e's circle and year, counting evidence only
+// when it names one of files (the evaluation's), and writes the snapshot,
 // result, total and tier into e.
-func (a *App) score(ctx context.Context, e *quarterhour.Evaluation, sch *scoring.Scheme, m scoring.Metrics, sub scoring.Submitted) (scoring.Result, error) {
-	awarded, err := a.circleAwarded(ctx, e.CircleID, e.ID)
+func (a *App) score(ctx context.Context, e *quarterhour.Evaluation, sch *scoring.Scheme, m scoring.Metrics, sub scoring.Submitted, files []quarterhour.Evidence) (scoring.Result, error) {
+	ectx, err := a.scoreContext(ctx, *e, files)
 	if err != nil {
 		return scoring.Result{}, err
 	}
-	res := scoring.Evaluate(sch, m, sub, scoring.EvalContext{Year: e.Year, CircleAwarded: awarded, CertifiedYear: a.certificationYear(*e)})
+	return rescore(e, sch, m, sub, ectx)
+}
+
+// scoreContext gathers what scoring e needs besides metrics and submitted
+// values: its year, whether its circle already holds an award, its
+// certification year and the references of its files.
+func (a *App) scoreContext(ctx context.Context, e quarterhour.Evaluation, files []quarterhour.Evidence) (scoring.EvalContext, error) {
+	awarded, err := a.circleAwarded(ctx, e.CircleID, e.ID)
+	if err != nil {
+		return scoring.EvalContext{}, err
+	}
+	return scoring.EvalContext{Year: e.Year, CircleAwarded: awarded, CertifiedYear: a.certificationYear(e),
+		Files: fileRefs(files)}, nil
+}
+
+// rescore is score with what it gathers given: it reads nothing, so it may
+// run inside a store transaction.
+func rescore(e *quarterhour.Evaluation, sch *scoring.Scheme, m scoring.Metrics, sub scoring.Submitted, ectx scoring.EvalContext) (scoring.Result, error) {
+	res := scoring.Evaluate(sch, m, sub, ectx)
+	var err error
 	if e.Metrics, err = json.Marshal(m); err != nil {
 		return scoring.Result{}, fmt.Errorf("encode metrics: %w", err)
 	}
