@@ -90,6 +90,12 @@ func (s *Server) handleListEvaluationEvents(w http.ResponseWriter, r *http.Reque
 	answerID(s, w, r, s.app.EvaluationEvents)
 }
 
+// handleEvaluationChanges lists what changed in the evaluation's circle
+// after its submission (app.ChangesSinceSubmission).
+func (s *Server) handleEvaluationChanges(w http.ResponseWriter, r *http.Request) {
+	answerID(s, w, r, s.app.ChangesSinceSubmission)
+}
+
 func (s *Server) handleListEvaluations(w http.ResponseWriter, r *http.Request) {
 	f, err := evaluationFilter(r)
 	var es []quarterhour.Evaluation
@@ -170,6 +176,7 @@ var evaluationOperations = []operation{
 		pEvalID, {name: "action", in: "path", typ: "string", required: true, desc: "submit | return | approve | certify"},
 	}},
 	{method: "GET", path: "/api/v1/evaluations/{id}/events", summary: "The evaluation's audit trail", tag: "evaluation", ok: 200, result: "EvaluationEvents", write: true, params: []param{pEvalID}},
+	{method: "GET", path: "/api/v1/evaluations/{id}/changes", summary: "What changed in the evaluation's circle after its latest submission: served communities (changed or not, with what looks implausible in their figures) and outlets near the centres written since, with their walk now; reviewers and admins any, a district its own", tag: "evaluation", ok: 200, result: "EvaluationChanges", write: true, params: []param{pEvalID}},
 	{method: "GET", path: "/api/v1/evaluations/{id}/report.xlsx", summary: "The evaluation as an Excel workbook (indicators, gates, tier, award, events)", tag: "evaluation", ok: 200, write: true, params: []param{pEvalID}},
 	{method: "GET", path: "/api/v1/progress", summary: "Circles built and certified high-quality and awards committed per year and district, against the targets and the yearly award budget", tag: "evaluation", ok: 200, result: "Progress", write: true},
 	{method: "GET", path: "/api/v1/reports/progress.xlsx", summary: "Progress as an Excel workbook: a 全市 sheet and one per district", tag: "evaluation", ok: 200, write: true},
@@ -224,7 +231,17 @@ func withEvaluationSchemas(s map[string]any) map[string]any {
 		"EvaluationUpdate": obj(map[string]any{"version": tInt, "submitted": submitted}, "version", "submitted"),
 		"Transition":       obj(map[string]any{"version": tInt, "comment": tString, "award_yuan": tInt}, "version"),
 		"EvaluationEvents": arr(obj(map[string]any{"id": tInt, "evaluation_id": tInt, "actor": tString, "at": tTime, "from": tString, "to": tString, "comment": tString})),
-		"Progress":         obj(map[string]any{"years": tInts, "city": progressDistrict, "districts": arr(progressDistrict)}),
+		"EvaluationChanges": obj(map[string]any{
+			"evaluation_id": tInt, "circle_id": tInt,
+			"submitted_at": map[string]any{"type": "string", "format": "date-time", "nullable": true, "description": "the latest submission; null when never submitted"},
+			"walk_m":       tNum,
+			"communities": arr(obj(map[string]any{"id": tInt, "name": tString, "updated_at": tTime,
+				"changed":     map[string]any{"type": "boolean", "description": "written after the submission"},
+				"implausible": tStrings})),
+			"outlets": arr(obj(map[string]any{"id": tInt, "name": tString, "category": tString, "status": tString, "updated_at": tTime,
+				"walk_m": map[string]any{"type": "number", "nullable": true, "description": "walk from the nearest centre now; null when not within the budget"}})),
+		}),
+		"Progress": obj(map[string]any{"years": tInts, "city": progressDistrict, "districts": arr(progressDistrict)}),
 	})
 	return s
 }

@@ -504,3 +504,49 @@ func TestEvaluationWorkflow_AwardRefusedWhenCertifiedAfterTheAwardYear(t *testin
 		t.Errorf("certified in 2023: %+v", got)
 	}
 }
+
+func TestEvaluationChanges_ShowTheReviewerWhatChangedAfterSubmission(t *testing.T) {
+	f := sqliteAPI(t)
+	var e quarterhour.Evaluation
+	f.do(t, http.MethodPost, "/api/v1/evaluations", "gaoxin",
+		map[string]any{"circle_id": pickCircle(t, f, "370871", "basic", 1), "scheme": "jining-2023", "year": 2025, "submitted": realistic()},
+		http.StatusCreated, &e)
+	path := fmt.Sprintf("/api/v1/evaluations/%d/changes", e.ID)
+	var changes app.EvaluationChanges
+	f.do(t, http.MethodGet, path, "reviewer", nil, http.StatusOK, &changes)
+	if changes.SubmittedAt != nil || len(changes.Communities) == 0 {
+		t.Fatalf("a draft's changes: %+v", changes)
+	}
+	move(t, f, "gaoxin", e, "submit", nil, http.StatusOK)
+
+	ctx := context.Background()
+	cm, err := f.st.GetCommunity(ctx, changes.Communities[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := cm.Name
+	cm.Name += "（改）"
+	if err := f.st.UpdateCommunity(ctx, &cm); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cm.Name = name
+		if err := f.st.UpdateCommunity(ctx, &cm); err != nil {
+			t.Errorf("restore community %d: %v", cm.ID, err)
+		}
+	})
+	for _, user := range []string{"reviewer", "admin", "gaoxin"} {
+		var got app.EvaluationChanges
+		f.do(t, http.MethodGet, path, user, nil, http.StatusOK, &got)
+		if got.SubmittedAt == nil || got.EvaluationID != e.ID || got.WalkM != 1000 {
+			t.Errorf("as %s: %+v", user, got)
+		}
+		for _, c := range got.Communities {
+			if (c.ID == cm.ID) != c.Changed {
+				t.Errorf("as %s: community %d changed=%v", user, c.ID, c.Changed)
+			}
+		}
+	}
+	f.wantError(t, http.MethodGet, path, "yanzhou", nil, http.StatusNotFound, "")
+	f.wantError(t, http.MethodGet, path, "", nil, http.StatusUnauthorized, "")
+}

@@ -196,6 +196,7 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 		r.Get("/evaluations/{id}", s.handleGetEvaluation)
 		r.Put("/evaluations/{id}", s.handleUpdateEvaluation)
 		r.Get("/evaluations/{id}/events", s.handleListEvaluationEvents)
+		r.Get("/evaluations/{id}/changes", s.handleEvaluationChanges)
 		r.Get("/evaluations/{id}/report.xlsx", s.handleEvaluationReport)
 		r.Post("/evaluations/{id}/evidence", s.handleUploadEvidence)
 		r.Get("/evaluations/{id}/evidence", s.handleListEvidence)

@@ -905,3 +905,100 @@ func TestEvidenceName_KeepsTheBaseWithoutControlCharactersAndTakesTheRealType(t 
 		}
 	}
 }
+
+func TestChangesSinceSubmission_ShowsWhatMovedUnderTheReviewer(t *testing.T) {
+	f := workflow(t)
+	ctx := context.Background()
+	gaoxin := &quarterhour.User{Username: "gaoxin", Role: quarterhour.RoleDistrict, District: "370871"}
+	e := f.draft(t, gaoxin, f.circle(t, "370871", "basic", 0), DefaultScheme, 2025, surveyed())
+
+	before, err := f.a.ChangesSinceSubmission(ctx, wfReviewer, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.SubmittedAt != nil || len(before.Communities) == 0 || len(before.Outlets) != 0 || before.WalkM != 1000 {
+		t.Fatalf("before submission: %+v, want no submission, the communities and no outlets within 1000 m", before)
+	}
+	for _, c := range before.Communities {
+		if c.Changed {
+			t.Errorf("community %d changed before any submission", c.ID)
+		}
+	}
+	e = f.move(t, gaoxin, e, "submit", 0)
+
+	// After the submission a community's figures and two outlets change.
+	c, err := f.a.raw.GetCircle(ctx, e.CircleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm, err := f.a.raw.GetCommunity(ctx, c.CommunityIDs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	original := cm
+	cm.Name += "（改）"
+	cm.BuildingAreaM2 = float64(cm.Population) // 1 m² per resident
+	if err := f.a.raw.UpdateCommunity(ctx, &cm); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		original.Version = cm.Version
+		if err := f.a.raw.UpdateCommunity(ctx, &original); err != nil {
+			t.Errorf("restore community %d: %v", original.ID, err)
+		}
+	})
+	hits, err := f.a.access.OutletsWithin(ctx, c.Centers, 1000)
+	if err != nil || len(hits) < 2 {
+		t.Fatalf("outlets within the walk: %d, %v", len(hits), err)
+	}
+	edited, closed := hits[0].Outlet, hits[1].Outlet
+	edited.Address = "新地址 1 号"
+	if err := f.a.store.UpdateOutlet(ctx, &edited); err != nil {
+		t.Fatal(err)
+	}
+	closed.Status = quarterhour.OutletClosed
+	if err := f.a.store.UpdateOutlet(ctx, &closed); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		closed.Status = quarterhour.OutletOpen
+		if err := f.a.store.UpdateOutlet(ctx, &closed); err != nil {
+			t.Errorf("reopen outlet %d: %v", closed.ID, err)
+		}
+	})
+
+	for _, u := range []*quarterhour.User{wfReviewer, wfAdmin, gaoxin} {
+		got, err := f.a.ChangesSinceSubmission(ctx, u, e.ID)
+		if err != nil {
+			t.Fatalf("as %s: %v", u.Username, err)
+		}
+		if got.SubmittedAt == nil {
+			t.Fatalf("as %s: no submission time", u.Username)
+		}
+		for _, x := range got.Communities {
+			if (x.ID == cm.ID) != x.Changed {
+				t.Errorf("as %s: community %d changed=%v", u.Username, x.ID, x.Changed)
+			}
+			if x.ID == cm.ID && (len(x.Implausible) == 0 || !strings.Contains(x.Implausible[0], "m² each")) {
+				t.Errorf("as %s: community %d with 1 m² per resident: implausible %q", u.Username, x.ID, x.Implausible)
+			}
+		}
+		seen := map[int64]OutletChange{}
+		for _, o := range got.Outlets {
+			seen[o.ID] = o
+		}
+		if o, ok := seen[edited.ID]; !ok || o.WalkM == nil || o.Status != quarterhour.OutletOpen {
+			t.Errorf("as %s: edited outlet %d: %+v (listed %v), want it with its walk", u.Username, edited.ID, o, ok)
+		}
+		if o, ok := seen[closed.ID]; !ok || o.WalkM != nil || o.Status != quarterhour.OutletClosed {
+			t.Errorf("as %s: closed outlet %d: %+v (listed %v), want it closed and out of the walk", u.Username, closed.ID, o, ok)
+		}
+		if len(got.Outlets) != 2 {
+			t.Errorf("as %s: %d outlets changed, want 2: %+v", u.Username, len(got.Outlets), got.Outlets)
+		}
+	}
+	_, err = f.a.ChangesSinceSubmission(ctx, wfYanzhou, e.ID)
+	wantErrorCode(t, "another district", err, quarterhour.ENotFound, "")
+	_, err = f.a.ChangesSinceSubmission(ctx, nil, e.ID)
+	wantErrorCode(t, "anonymous", err, quarterhour.EUnauthenticated, "")
+}
