@@ -137,6 +137,9 @@ func (e evaluator) input(kind, name string) (float64, bool) {
 	var ok bool
 	if kind == sourceSubmitted {
 		v, ok = e.sub.Value(name)
+		if name == FieldComplaintResolutionRate {
+			v, ok = e.complaintResolution(), true
+		}
 	} else {
 		v, ok = e.m.Values[name]
 	}
@@ -144,6 +147,24 @@ func (e evaluator) input(kind, name string) (float64, bool) {
 		return 0, false
 	}
 	return v, true
+}
+
+// complaints returns the complaints received and resolved in the year:
+// those the district submitted plus those residents posted on the platform.
+func (e evaluator) complaints() (received, resolved float64) {
+	received = float64(e.sub.ComplaintsReceived) + e.m.Values[MetricPlatformComplaintsReceived]
+	resolved = float64(e.sub.ComplaintsResolved) + e.m.Values[MetricPlatformComplaintsResolved]
+	return received, resolved
+}
+
+// complaintResolution is the share of the year's complaints resolved, 1
+// when there were none.
+func (e evaluator) complaintResolution() float64 {
+	received, resolved := e.complaints()
+	if received <= 0 {
+		return 1
+	}
+	return resolved / received
 }
 
 // missing returns the category codes explaining a metric's shortfall.
@@ -188,15 +209,17 @@ func (e evaluator) indicator(ind Indicator) IndicatorResult {
 		}
 	}
 	if e.lacksEvidence(ind, &r) {
+		if kind == sourceSubmitted && name == FieldComplaintResolutionRate {
+			e.notePlatformComplaints(&r)
+		}
 		return r
 	}
 
 	r.Points = round2(rulePoints(ind, v))
 	r.Explanation = fmt.Sprintf("%s → %s 分（满分 %s）", shown, num(r.Points), num(ind.Points))
 	r.ExplanationEN = fmt.Sprintf("%s → %s of %s points", shown, num(r.Points), num(ind.Points))
-	if kind == sourceSubmitted && name == FieldComplaintResolutionRate && e.sub.ComplaintsReceived <= 0 {
-		r.Explanation = "未收到投诉：满分 " + num(r.Points)
-		r.ExplanationEN = "no complaints received: full marks (" + num(r.Points) + ")"
+	if kind == sourceSubmitted && name == FieldComplaintResolutionRate {
+		e.explainComplaints(&r)
 	}
 	if miss := e.missing(kind, name); len(miss) > 0 {
 		r.Missing = miss
@@ -205,6 +228,35 @@ func (e evaluator) indicator(ind Indicator) IndicatorResult {
 		r.ExplanationEN += "; missing: " + strings.Join(en, ", ")
 	}
 	return r
+}
+
+// explainComplaints says what the complaint resolution rate of r is made
+// of: the district's figures and the platform's.
+func (e evaluator) explainComplaints(r *IndicatorResult) {
+	received, resolved := e.complaints()
+	if received <= 0 {
+		r.Explanation = "未收到投诉：满分 " + num(r.Points)
+		r.ExplanationEN = "no complaints received: full marks (" + num(r.Points) + ")"
+		return
+	}
+	pr, ps := e.m.Values[MetricPlatformComplaintsReceived], e.m.Values[MetricPlatformComplaintsResolved]
+	if pr <= 0 {
+		return
+	}
+	r.Explanation += fmt.Sprintf("；投诉 %s 件办结 %s 件，含居民在平台提交的投诉 %s 件（办结 %s 件）", num(received), num(resolved), num(pr), num(ps))
+	r.ExplanationEN += fmt.Sprintf("; %s of %s complaints resolved, including %s residents posted on the platform (%s resolved)",
+		num(resolved), num(received), num(pr), num(ps))
+}
+
+// notePlatformComplaints adds to r the complaints residents posted on the
+// platform, when there are any.
+func (e evaluator) notePlatformComplaints(r *IndicatorResult) {
+	pr, ps := e.m.Values[MetricPlatformComplaintsReceived], e.m.Values[MetricPlatformComplaintsResolved]
+	if pr <= 0 {
+		return
+	}
+	r.Explanation += fmt.Sprintf("；居民在平台提交投诉 %s 件（办结 %s 件），计入办结率", num(pr), num(ps))
+	r.ExplanationEN += fmt.Sprintf("; residents posted %s complaints on the platform (%s resolved), which count in the rate", num(pr), num(ps))
 }
 
 // checks scores a checks rule: every condition that holds adds its points.

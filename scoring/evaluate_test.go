@@ -144,6 +144,42 @@ func TestEvaluate_NoComplaintsReceivedEarnsFullMarks(t *testing.T) {
 	}
 }
 
+func TestEvaluate_PlatformComplaintsCountInTheResolutionRate(t *testing.T) {
+	withPlatform := func(received, resolved float64) Metrics {
+		m := excellentMetrics()
+		m.Values[MetricPlatformComplaintsReceived] = received
+		m.Values[MetricPlatformComplaintsResolved] = resolved
+		return m
+	}
+	// The district reports none, but residents posted four, one resolved.
+	e3 := indicatorOf(t, Evaluate(jining(t), withPlatform(4, 1), excellentSubmitted(), EvalContext{Year: 2023}), "E3")
+	if e3.Points != 0 || e3.Value == nil || *e3.Value != 0.25 ||
+		!strings.Contains(e3.ExplanationEN, "1 of 4 complaints resolved, including 4 residents posted on the platform (1 resolved)") ||
+		!strings.Contains(e3.Explanation, "含居民在平台提交的投诉 4 件（办结 1 件）") {
+		t.Errorf("E3 with unresolved platform complaints = %v (%v), %q / %q", e3.Points, e3.Value, e3.ExplanationEN, e3.Explanation)
+	}
+	// Resolved on the platform too: full marks, and the figures shown.
+	sub := excellentSubmitted()
+	sub.ComplaintsReceived, sub.ComplaintsResolved = 10, 10
+	e3 = indicatorOf(t, Evaluate(jining(t), withPlatform(2, 2), sub, EvalContext{Year: 2023}), "E3")
+	if e3.Points != 2 || !strings.Contains(e3.ExplanationEN, "12 of 12 complaints resolved") {
+		t.Errorf("E3 with every complaint resolved = %v, %q", e3.Points, e3.ExplanationEN)
+	}
+	// Without the register the figures are still shown.
+	sub.Evidence = sub.Evidence[:2]
+	e3 = indicatorOf(t, Evaluate(jining(t), withPlatform(2, 1), sub, EvalContext{Year: 2023}), "E3")
+	if e3.Points != 0 || !strings.Contains(e3.ExplanationEN, "no evidence attached") ||
+		!strings.Contains(e3.ExplanationEN, "residents posted 2 complaints on the platform (1 resolved)") {
+		t.Errorf("E3 without its evidence = %v, %q", e3.Points, e3.ExplanationEN)
+	}
+	sub.Evidence = excellentSubmitted().Evidence
+	// Without platform complaints E3 reads as before.
+	e3 = indicatorOf(t, Evaluate(jining(t), excellentMetrics(), sub, EvalContext{Year: 2023}), "E3")
+	if e3.Points != 2 || strings.Contains(e3.ExplanationEN, "platform") {
+		t.Errorf("E3 without platform complaints = %v, %q", e3.Points, e3.ExplanationEN)
+	}
+}
+
 func TestEvaluate_SubmittedClaimWithoutEvidenceScoresZero(t *testing.T) {
 	sub := excellentSubmitted()
 	sub.Evidence = nil
