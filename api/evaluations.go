@@ -188,7 +188,8 @@ func withEvaluationSchemas(s map[string]any) map[string]any {
 	free := map[string]any{"type": "object", "additionalProperties": true}
 	submitted := obj(map[string]any{
 		"satisfaction_rate": tNum, "survey_sample_size": tInt, "management_system": tBool, "complaint_channel": tBool,
-		"complaints_received": tInt, "complaints_resolved": tInt,
+		"complaints_received": map[string]any{"type": "integer", "description": "complaints received in the year through the district's own channels; those residents posted on the platform are counted apart (metrics platform_complaints_received and platform_complaints_resolved) and join these in the complaint resolution rate"},
+		"complaints_resolved": map[string]any{"type": "integer", "description": "of those, resolved"},
 		"evidence": arr(obj(map[string]any{
 			"indicator": map[string]any{"type": "string", "description": "an indicator of the scheme, e.g. E1"},
 			"ref": map[string]any{"type": "string", "pattern": "^/api/v1/evidence/[1-9][0-9]*$",

@@ -550,3 +550,41 @@ func TestEvaluationChanges_ShowTheReviewerWhatChangedAfterSubmission(t *testing.
 	f.wantError(t, http.MethodGet, path, "yanzhou", nil, http.StatusNotFound, "")
 	f.wantError(t, http.MethodGet, path, "", nil, http.StatusUnauthorized, "")
 }
+
+func TestPreview_CountsComplaintsPostedOnThePlatform(t *testing.T) {
+	f := sqliteAPI(t)
+	ctx := context.Background()
+	// Feedback is dated by the store's clock, so the scheme covers this year.
+	year := time.Now().Year()
+	ss, err := seeds.ParsedSchemes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc []byte
+	for _, s := range ss {
+		if s.Code == "jining-2023" {
+			s.Code, s.Years = "jining-api-complaints", nil
+			for y := 2023; y <= year+1; y++ {
+				s.Years = append(s.Years, y)
+			}
+			if doc, err = json.Marshal(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f.do(t, http.MethodPost, "/api/v1/schemes", "admin", doc, http.StatusCreated, nil)
+	circle := pickCircle(t, f, "370811", "none", 0)
+	for _, text := range []string{"药店价格不标", "维修点找不到"} {
+		if _, err := f.api.app.PostFeedback(ctx, app.FeedbackPost{CircleID: circle, Complaint: true, Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var res scoring.Result
+	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/circles/%d/evaluation?scheme=jining-api-complaints&year=%d", circle, time.Now().In(time.FixedZone("CST", 8*3600)).Year()),
+		"rencheng", nil, http.StatusOK, &res)
+	for _, ind := range res.Indicators {
+		if ind.ID == "E3" && (ind.Value == nil || *ind.Value != 0 || !strings.Contains(ind.ExplanationEN, "residents posted 2 complaints on the platform (0 resolved)")) {
+			t.Errorf("E3 = %v, %q; want none of the 2 platform complaints resolved", ind.Value, ind.ExplanationEN)
+		}
+	}
+}

@@ -103,7 +103,7 @@ func (a *App) CreateEvaluation(ctx context.Context, u *quarterhour.User, d Evalu
 	if err := checkEvidenceRefs(d.Submitted, sch, nil, false); err != nil {
 		return e, err
 	}
-	m, err := a.liveMetrics(ctx, c, sch)
+	m, err := a.liveMetrics(ctx, c, sch, d.Year)
 	if err != nil {
 		return e, err
 	}
@@ -162,7 +162,7 @@ func (a *App) UpdateEvaluation(ctx context.Context, u *quarterhour.User, id int6
 		return e, err
 	}
 	sub := withEvidenceRefs(ed.Submitted, files)
-	m, err := a.liveMetrics(ctx, c, sch)
+	m, err := a.liveMetrics(ctx, c, sch, e.Year)
 	if err != nil {
 		return e, err
 	}
@@ -229,7 +229,7 @@ func (a *App) MoveEvaluation(ctx context.Context, u *quarterhour.User, id int64,
 	}
 	if to == quarterhour.EvalSubmitted {
 		// The district submits the circle as it is now.
-		if m, err = a.liveMetrics(ctx, c, sch); err != nil {
+		if m, err = a.liveMetrics(ctx, c, sch, e.Year); err != nil {
 			return e, err
 		}
 	}
@@ -381,7 +381,7 @@ func (a *App) Preview(ctx context.Context, u *quarterhour.User, id int64, code s
 	if err != nil {
 		return scoring.Result{}, err
 	}
-	m, err := a.liveMetrics(ctx, c, sch)
+	m, err := a.liveMetrics(ctx, c, sch, year)
 	if err != nil {
 		return scoring.Result{}, err
 	}
@@ -556,8 +556,9 @@ func (a *App) schemeAndCircle(ctx context.Context, e quarterhour.Evaluation) (*s
 	return sch, c, nil
 }
 
-// liveMetrics computes the circle's metrics now.
-func (a *App) liveMetrics(ctx context.Context, c quarterhour.Circle, sch *scoring.Scheme) (scoring.Metrics, error) {
+// liveMetrics computes the circle's metrics now, with the complaints
+// residents posted about it in year.
+func (a *App) liveMetrics(ctx context.Context, c quarterhour.Circle, sch *scoring.Scheme, year int) (scoring.Metrics, error) {
 	if err := a.access.EnsureLoaded(ctx); err != nil {
 		return scoring.Metrics{}, circleMetricsError(c, err)
 	}
@@ -565,6 +566,12 @@ func (a *App) liveMetrics(ctx context.Context, c quarterhour.Circle, sch *scorin
 	if err != nil {
 		return scoring.Metrics{}, circleMetricsError(c, err)
 	}
+	received, resolved, err := a.circleComplaints(ctx, c.ID, year)
+	if err != nil {
+		return scoring.Metrics{}, err
+	}
+	m.Set(scoring.MetricPlatformComplaintsReceived, float64(received))
+	m.Set(scoring.MetricPlatformComplaintsResolved, float64(resolved))
 	return m, nil
 }
 

@@ -1002,3 +1002,81 @@ func TestChangesSinceSubmission_ShowsWhatMovedUnderTheReviewer(t *testing.T) {
 	_, err = f.a.ChangesSinceSubmission(ctx, nil, e.ID)
 	wantErrorCode(t, "anonymous", err, quarterhour.EUnauthenticated, "")
 }
+
+func TestComplaints_PostedOnThePlatformCountInTheResolutionRate(t *testing.T) {
+	f := workflow(t)
+	ctx := context.Background()
+	// Feedback is dated by the store's clock, so the scheme covers this year.
+	year := time.Now().In(chinaTime).Year()
+	s := *jiningScheme(t)
+	s.Code, s.Years = "jining-app-complaints", nil
+	for y := 2023; y <= year; y++ {
+		s.Years = append(s.Years, y)
+	}
+	doc, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.a.LoadScheme(ctx, wfAdmin, doc); err != nil {
+		t.Fatal(err)
+	}
+	circle := f.circle(t, "370812", "basic", 0)
+	var complaints []quarterhour.Feedback
+	for _, text := range []string{"菜市场缺斤短两", "快递点经常关门", "早餐店卫生差"} {
+		fb, err := f.a.PostFeedback(ctx, FeedbackPost{CircleID: circle, Complaint: true, Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		complaints = append(complaints, fb)
+	}
+	if _, err := f.a.PostFeedback(ctx, FeedbackPost{CircleID: circle, Rating: 5, Text: "很方便"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.a.ResolveFeedback(ctx, wfYanzhou, complaints[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	e3 := func(res scoring.Result) scoring.IndicatorResult {
+		for _, ind := range res.Indicators {
+			if ind.ID == "E3" {
+				return ind
+			}
+		}
+		t.Fatal("no E3")
+		return scoring.IndicatorResult{}
+	}
+
+	// The district sees them in its preview before it has an evaluation...
+	res, err := f.a.Preview(ctx, wfYanzhou, circle, s.Code, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e3(res); got.Value == nil || *got.Value != 1.0/3 || !strings.Contains(got.ExplanationEN, "residents posted 3 complaints on the platform (1 resolved)") {
+		t.Errorf("preview E3 = %v, %q; want 1 of 3 resolved, from the platform", got.Value, got.ExplanationEN)
+	}
+	// ...and in its evaluation, where they join its own figures (10 of 10)
+	// in the metrics snapshot.
+	e := f.evidenced(t, wfYanzhou, circle, s.Code, year)
+	var m scoring.Metrics
+	if err := json.Unmarshal(e.Metrics, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Values[scoring.MetricPlatformComplaintsReceived] != 3 || m.Values[scoring.MetricPlatformComplaintsResolved] != 1 {
+		t.Errorf("metrics snapshot %v, want 3 platform complaints, 1 resolved", m.Values)
+	}
+	var res2 scoring.Result
+	if err := json.Unmarshal(e.Result, &res2); err != nil {
+		t.Fatal(err)
+	}
+	if got := e3(res2); got.Value == nil || *got.Value != 11.0/13 ||
+		!strings.Contains(got.ExplanationEN, "11 of 13 complaints resolved, including 3 residents posted on the platform (1 resolved)") {
+		t.Errorf("evaluation E3 = %v, %q; want 11 of 13", got.Value, got.ExplanationEN)
+	}
+	// Complaints count in the year they were posted.
+	res, err = f.a.Preview(ctx, wfYanzhou, circle, s.Code, year-1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e3(res); strings.Contains(got.ExplanationEN, "platform") {
+		t.Errorf("E3 of %d counts this year's complaints: %q", year-1, got.ExplanationEN)
+	}
+}
