@@ -454,34 +454,29 @@ func allowedFrom(to string) string {
 }
 
 // fourEyes refuses the certification of e by u when u created, submitted or
-// approved it: the certificate fixes the tier and the money, so it needs a
-// second person besides the one who prepared or approved the evaluation.
+// approved it, at any time: the certificate fixes the tier and the money, so
+// it needs a second person besides those who prepared or approved the
+// evaluation.
 func (a *App) fourEyes(ctx context.Context, u *quarterhour.User, e quarterhour.Evaluation) error {
-	approver := e.ApprovedBy
-	submitter := ""
-	evs, err := a.store.ListEvaluationEvents(ctx, e.ID)
-	if err != nil {
-		return fmt.Errorf("list events of evaluation %d: %w", e.ID, err)
-	}
-	for _, ev := range evs {
-		switch ev.To {
-		case quarterhour.EvalSubmitted:
-			submitter = ev.Actor
-		case quarterhour.EvalApproved:
-			if approver == "" {
-				approver = ev.Actor
-			}
-		}
-	}
-	var did string
+	did := ""
 	switch u.Username {
-	case approver:
+	case e.ApprovedBy:
 		did = "approved"
 	case e.CreatedBy:
 		did = "created"
-	case submitter:
-		did = "submitted"
-	default:
+	}
+	if did == "" {
+		evs, err := a.store.ListEvaluationEvents(ctx, e.ID)
+		if err != nil {
+			return fmt.Errorf("list events of evaluation %d: %w", e.ID, err)
+		}
+		for _, ev := range evs {
+			if ev.Actor == u.Username && (ev.To == quarterhour.EvalSubmitted || ev.To == quarterhour.EvalApproved) {
+				did = ev.To
+			}
+		}
+	}
+	if did == "" {
 		return nil
 	}
 	return quarterhour.Forbidden("", "%s %s evaluation %d and so may not certify it: another reviewer or admin must (four eyes on the award)",

@@ -288,6 +288,14 @@ func TestWorkflow_FourEyes_TheApproverOrTheCreatorCannotCertify(t *testing.T) {
 	if err != nil && !strings.Contains(err.Error(), "admin created evaluation") {
 		t.Errorf("refusal %q does not say why", err)
 	}
+	e = f.draft(t, wfYanzhou, f.circle(t, "370812", "high_quality", 1), DefaultScheme, 2023, surveyed())
+	e = f.move(t, wfAdmin, e, "submit", 0)
+	e = f.move(t, wfReviewer, e, "approve", 0)
+	err = certify(wfAdmin, e, 0)
+	wantErrorCode(t, "the admin who submitted it certifies", err, quarterhour.EForbidden, "")
+	if err != nil && !strings.Contains(err.Error(), "admin submitted evaluation") {
+		t.Errorf("refusal %q does not say why", err)
+	}
 	e = f.draft(t, wfYanzhou, f.circle(t, "370812", "none", 2), DefaultScheme, 2023, surveyed())
 	e = f.move(t, wfYanzhou, e, "submit", 0)
 	e = f.move(t, wfAdmin, e, "approve", 0)
