@@ -47,6 +47,10 @@ type Evaluation struct {
 	CreatedAt   time.Time       `json:"created_at"`
 	UpdatedAt   time.Time       `json:"updated_at"`
 	CertifiedAt *time.Time      `json:"certified_at,omitempty"`
+	// ApprovedBy and CertifiedBy name the reviewers who approved and
+	// certified the evaluation, empty until they did; never the same person.
+	ApprovedBy  string `json:"approved_by,omitempty"`
+	CertifiedBy string `json:"certified_by,omitempty"`
 }
 
 // EvaluationEvent is one append-only audit record.

@@ -90,6 +90,12 @@ func (s *Server) handleListEvaluationEvents(w http.ResponseWriter, r *http.Reque
 	answerID(s, w, r, s.app.EvaluationEvents)
 }
 
+// handleEvaluationChanges lists what changed in the evaluation's circle
+// after its submission (app.ChangesSinceSubmission).
+func (s *Server) handleEvaluationChanges(w http.ResponseWriter, r *http.Request) {
+	answerID(s, w, r, s.app.ChangesSinceSubmission)
+}
+
 func (s *Server) handleListEvaluations(w http.ResponseWriter, r *http.Request) {
 	f, err := evaluationFilter(r)
 	var es []quarterhour.Evaluation
@@ -164,12 +170,13 @@ var evaluationOperations = []operation{
 		{name: "year", in: "query", typ: "integer"},
 	}},
 	{method: "POST", path: "/api/v1/evaluations", summary: "Create a draft evaluation of a circle of the caller's district, scored on live metrics", tag: "evaluation", body: "EvaluationCreate", ok: 201, result: "Evaluation", write: true},
-	{method: "GET", path: "/api/v1/evaluations/{id}", summary: "One evaluation with its metrics snapshot and result", tag: "evaluation", ok: 200, result: "Evaluation", write: true, params: []param{pEvalID}},
+	{method: "GET", path: "/api/v1/evaluations/{id}", summary: "One evaluation with its metrics snapshot and result; 404 for a district user when it belongs to another district, as for one that does not exist", tag: "evaluation", ok: 200, result: "Evaluation", write: true, params: []param{pEvalID}},
 	{method: "PUT", path: "/api/v1/evaluations/{id}", summary: "Change the submitted values of a draft or returned evaluation (rescored); 409 once submitted", tag: "evaluation", body: "EvaluationUpdate", ok: 200, result: "Evaluation", write: true, params: []param{pEvalID}},
-	{method: "POST", path: "/api/v1/evaluations/{id}/{action}", summary: "Move an evaluation: submit (district), return, approve, certify (reviewer; certify sets award_yuan within the cap, once per circle); 409 when not allowed or stale", tag: "evaluation", body: "Transition", ok: 200, result: "Evaluation", write: true, params: []param{
+	{method: "POST", path: "/api/v1/evaluations/{id}/{action}", summary: "Move an evaluation: submit (district), return, approve, certify (reviewer; certify sets award_yuan within the cap, once per circle, and is refused with 403 to whoever created, submitted or approved the evaluation); 409 when not allowed or stale", tag: "evaluation", body: "Transition", ok: 200, result: "Evaluation", write: true, params: []param{
 		pEvalID, {name: "action", in: "path", typ: "string", required: true, desc: "submit | return | approve | certify"},
 	}},
 	{method: "GET", path: "/api/v1/evaluations/{id}/events", summary: "The evaluation's audit trail", tag: "evaluation", ok: 200, result: "EvaluationEvents", write: true, params: []param{pEvalID}},
+	{method: "GET", path: "/api/v1/evaluations/{id}/changes", summary: "What changed in the evaluation's circle after its latest submission: served communities (changed or not, with what looks implausible in their figures) and outlets near the centres written since, with their walk now; reviewers and admins any, a district its own", tag: "evaluation", ok: 200, result: "EvaluationChanges", write: true, params: []param{pEvalID}},
 	{method: "GET", path: "/api/v1/evaluations/{id}/report.xlsx", summary: "The evaluation as an Excel workbook (indicators, gates, tier, award, events)", tag: "evaluation", ok: 200, write: true, params: []param{pEvalID}},
 	{method: "GET", path: "/api/v1/progress", summary: "Circles built and certified high-quality and awards committed per year and district, against the targets and the yearly award budget", tag: "evaluation", ok: 200, result: "Progress", write: true},
 	{method: "GET", path: "/api/v1/reports/progress.xlsx", summary: "Progress as an Excel workbook: a 全市 sheet and one per district", tag: "evaluation", ok: 200, write: true},
@@ -181,8 +188,14 @@ func withEvaluationSchemas(s map[string]any) map[string]any {
 	free := map[string]any{"type": "object", "additionalProperties": true}
 	submitted := obj(map[string]any{
 		"satisfaction_rate": tNum, "survey_sample_size": tInt, "management_system": tBool, "complaint_channel": tBool,
-		"complaints_received": tInt, "complaints_resolved": tInt,
-		"evidence": arr(obj(map[string]any{"indicator": tString, "ref": tString, "note": tString}, "indicator", "ref")),
+		"complaints_received": map[string]any{"type": "integer", "description": "complaints received in the year through the district's own channels; those residents posted on the platform are counted apart (metrics platform_complaints_received and platform_complaints_resolved) and join these in the complaint resolution rate"},
+		"complaints_resolved": map[string]any{"type": "integer", "description": "of those, resolved"},
+		"evidence": arr(obj(map[string]any{
+			"indicator": map[string]any{"type": "string", "description": "an indicator of the scheme, e.g. E1"},
+			"ref": map[string]any{"type": "string", "pattern": "^/api/v1/evidence/[1-9][0-9]*$",
+				"description": "a file uploaded to this evaluation, as /api/v1/evidence/{file id}; anything else is refused (400, field evidence[i].ref)"},
+			"note": tString,
+		}, "indicator", "ref")),
 	})
 	summary := obj(map[string]any{"code": tString, "version": tInt, "name": tString, "name_en": tString, "years": tInts,
 		"reconstructed": tBool, "notice": tString, "total_points": tNum, "tiers": tStrings})
@@ -198,6 +211,8 @@ func withEvaluationSchemas(s map[string]any) map[string]any {
 		"submitted": submitted, "metrics": free, "result": ref("EvaluationResult"),
 		"total": tNum, "tier": tString, "award_yuan": tInt, "version": tInt, "created_by": tString,
 		"created_at": tTime, "updated_at": tTime, "certified_at": tTime,
+		"approved_by":  map[string]any{"type": "string", "description": "the reviewer who approved it"},
+		"certified_by": map[string]any{"type": "string", "description": "the reviewer who certified it; never whoever created, submitted or approved it"},
 	})
 	maps.Copy(s, map[string]any{
 		"SchemeList":     arr(summary),
@@ -217,7 +232,17 @@ func withEvaluationSchemas(s map[string]any) map[string]any {
 		"EvaluationUpdate": obj(map[string]any{"version": tInt, "submitted": submitted}, "version", "submitted"),
 		"Transition":       obj(map[string]any{"version": tInt, "comment": tString, "award_yuan": tInt}, "version"),
 		"EvaluationEvents": arr(obj(map[string]any{"id": tInt, "evaluation_id": tInt, "actor": tString, "at": tTime, "from": tString, "to": tString, "comment": tString})),
-		"Progress":         obj(map[string]any{"years": tInts, "city": progressDistrict, "districts": arr(progressDistrict)}),
+		"EvaluationChanges": obj(map[string]any{
+			"evaluation_id": tInt, "circle_id": tInt,
+			"submitted_at": map[string]any{"type": "string", "format": "date-time", "nullable": true, "description": "the latest submission; null when never submitted"},
+			"walk_m":       tNum,
+			"communities": arr(obj(map[string]any{"id": tInt, "name": tString, "updated_at": tTime,
+				"changed":     map[string]any{"type": "boolean", "description": "written after the submission"},
+				"implausible": tStrings})),
+			"outlets": arr(obj(map[string]any{"id": tInt, "name": tString, "category": tString, "status": tString, "updated_at": tTime,
+				"walk_m": map[string]any{"type": "number", "nullable": true, "description": "walk from the nearest centre now; null when not within the budget"}})),
+		}),
+		"Progress": obj(map[string]any{"years": tInts, "city": progressDistrict, "districts": arr(progressDistrict)}),
 	})
 	return s
 }

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/app"
@@ -15,19 +18,37 @@ import (
 	"github.com/quarterhour/quarterhour/store"
 )
 
+// inAwardYear is the clock of the test servers: certifications are recorded
+// in 2023, the award year of jining-2023.
+func inAwardYear() time.Time { return time.Date(2023, 11, 20, 9, 30, 0, 0, time.UTC) }
+
 // realistic is what a well-run district submits: 93% of 400 surveyed
 // satisfied, management system and complaint channel in place, 10 of 10
-// complaints resolved, with the evidence attached.
+// complaints resolved. The evidence is not among the values: it is uploaded
+// as files (attachEvidence).
 func realistic() map[string]any {
 	return map[string]any{
 		"satisfaction_rate": 0.93, "survey_sample_size": 400, "management_system": true, "complaint_channel": true,
 		"complaints_received": 10, "complaints_resolved": 10,
-		"evidence": []map[string]string{
-			{"indicator": "E1", "ref": "survey-2023.pdf"},
-			{"indicator": "E2", "ref": "rules-2023.pdf"},
-			{"indicator": "E3", "ref": "complaints-2023.pdf"},
-		},
 	}
+}
+
+// attachEvidence uploads a PDF for each of E1, E2 and E3 to e as user and
+// returns the evaluation rescored with them.
+func attachEvidence(t *testing.T, f *fixture, user string, e quarterhour.Evaluation) quarterhour.Evaluation {
+	t.Helper()
+	for _, ind := range []string{"E1", "E2", "E3"} {
+		status, body := f.upload(t, e.ID, user, ind+".pdf", pdfFile, map[string]string{"indicator": ind})
+		if status != http.StatusCreated {
+			t.Fatalf("upload %s evidence: %d %s", ind, status, body)
+		}
+		var up evidenceUpload
+		if err := json.Unmarshal(body, &up); err != nil {
+			t.Fatal(err)
+		}
+		e = up.Evaluation
+	}
+	return e
 }
 
 // demoTiers maps district -> tier -> circle IDs of the shared fixture, as
@@ -59,11 +80,13 @@ func tierCircles(t *testing.T, f *fixture) map[string]map[string][]int64 {
 		if err != nil {
 			t.Fatalf("load scheme: %v", err)
 		}
+		// Rated as with the evidence attached.
 		var sub scoring.Submitted
 		data, _ := json.Marshal(realistic())
 		if err := json.Unmarshal(data, &sub); err != nil {
 			t.Fatal(err)
 		}
+		sub.Evidence = []scoring.Evidence{{Indicator: "E1", Ref: "survey"}, {Indicator: "E2", Ref: "rules"}, {Indicator: "E3", Ref: "register"}}
 		cs, err := f.st.ListCircles(ctx, store.CircleFilter{})
 		if err != nil {
 			t.Fatal(err)
@@ -100,13 +123,15 @@ func pickCircle(t *testing.T, f *fixture, district, tier string, n int) int64 {
 	return ids[n]
 }
 
+// createEval opens an evaluation of circle as user with the realistic
+// values and uploads its evidence.
 func createEval(t *testing.T, f *fixture, user string, circle int64, year int) quarterhour.Evaluation {
 	t.Helper()
 	var e quarterhour.Evaluation
 	f.do(t, http.MethodPost, "/api/v1/evaluations", user,
 		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": year, "submitted": realistic()},
 		http.StatusCreated, &e)
-	return e
+	return attachEvidence(t, f, user, e)
 }
 
 func move(t *testing.T, f *fixture, user string, e quarterhour.Evaluation, action string, body map[string]any, want int) quarterhour.Evaluation {
@@ -157,8 +182,8 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 	cityBefore := progressCell(t, f, app.CityDistrict, 2023)
 
 	e := createEval(t, f, "rencheng", circle, 2023)
-	if e.ID == 0 || e.Version != 1 || e.Status != quarterhour.EvalDraft || e.Tier != "high_quality" || e.District != "370811" {
-		t.Fatalf("created %+v", e)
+	if e.ID == 0 || e.Version != 4 || e.Status != quarterhour.EvalDraft || e.Tier != "high_quality" || e.District != "370811" {
+		t.Fatalf("created with three files: version %d, status %s, tier %s, district %s", e.Version, e.Status, e.Tier, e.District)
 	}
 	var res scoring.Result
 	decodeRaw(t, e.Result, &res)
@@ -166,25 +191,38 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 		t.Errorf("award %+v, want eligible with cap 300000", res.Award)
 	}
 
-	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d", e.ID), "yanzhou", nil, http.StatusForbidden, "district")
-	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/submit", e.ID), "yanzhou", map[string]any{"version": 1}, http.StatusForbidden, "district")
+	// Another district's evaluation is answered as one that does not exist.
+	other := f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d", e.ID), "yanzhou", nil, http.StatusNotFound, "")
+	unknown := f.wantError(t, http.MethodGet, "/api/v1/evaluations/987654", "yanzhou", nil, http.StatusNotFound, "")
+	if other.Error != fmt.Sprintf("no evaluation %d", e.ID) || unknown.Error != "no evaluation 987654" {
+		t.Errorf("another district's evaluation: %q, an unknown one: %q; want the same words", other.Error, unknown.Error)
+	}
+	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/submit", e.ID), "yanzhou", map[string]any{"version": 1}, http.StatusNotFound, "")
+	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/events", e.ID), "yanzhou", nil, http.StatusNotFound, "")
 	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/approve", e.ID), "rencheng", map[string]any{"version": 1}, http.StatusForbidden, "")
 
 	e = move(t, f, "rencheng", e, "submit", map[string]any{"comment": "请审核"}, http.StatusOK)
-	if e.Status != quarterhour.EvalSubmitted || e.Version != 2 {
+	if e.Status != quarterhour.EvalSubmitted || e.Version != 5 {
 		t.Fatalf("after submit %+v", e)
 	}
 	e = move(t, f, "reviewer", e, "approve", map[string]any{"comment": "材料齐全"}, http.StatusOK)
 
-	over := f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/certify", e.ID), "reviewer",
+	// Four eyes: whoever approved does not certify.
+	same := f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/certify", e.ID), "reviewer",
+		map[string]any{"version": e.Version, "award_yuan": 300000}, http.StatusForbidden, "")
+	if !strings.Contains(same.Error, "reviewer approved evaluation") {
+		t.Errorf("four-eyes refusal %q", same.Error)
+	}
+	over := f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/certify", e.ID), "admin",
 		map[string]any{"version": e.Version, "award_yuan": 300001}, http.StatusBadRequest, "award_yuan")
 	t.Logf("award 300001: %s", over.Error)
 	if got := getEval(t, f, "reviewer", e.ID); got.Status != quarterhour.EvalApproved || got.Version != e.Version || got.AwardYuan != 0 {
 		t.Errorf("after refused award: %+v, want unchanged approved v%d", got, e.Version)
 	}
 
-	e = move(t, f, "reviewer", e, "certify", map[string]any{"award_yuan": 300000, "comment": "认定为高品质"}, http.StatusOK)
-	if e.Status != quarterhour.EvalCertified || e.AwardYuan != 300000 || e.CertifiedAt == nil || e.Tier != "high_quality" {
+	e = move(t, f, "admin", e, "certify", map[string]any{"award_yuan": 300000, "comment": "认定为高品质"}, http.StatusOK)
+	if e.Status != quarterhour.EvalCertified || e.AwardYuan != 300000 || e.CertifiedAt == nil || e.Tier != "high_quality" ||
+		e.ApprovedBy != "reviewer" || e.CertifiedBy != "admin" {
 		t.Fatalf("after certify %+v", e)
 	}
 
@@ -196,7 +234,8 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 	var evs []quarterhour.EvaluationEvent
 	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/events", e.ID), "rencheng", nil, http.StatusOK, &evs)
 	want := []struct{ actor, from, to string }{
-		{"rencheng", "", "draft"}, {"rencheng", "draft", "submitted"}, {"reviewer", "submitted", "approved"}, {"reviewer", "approved", "certified"},
+		{"rencheng", "", "draft"}, {"rencheng", "draft", "draft"}, {"rencheng", "draft", "draft"}, {"rencheng", "draft", "draft"},
+		{"rencheng", "draft", "submitted"}, {"reviewer", "submitted", "approved"}, {"admin", "approved", "certified"},
 	}
 	if len(evs) != len(want) {
 		t.Fatalf("events %+v, want %d", evs, len(want))
@@ -206,8 +245,8 @@ func TestEvaluationWorkflow_DistrictSubmitsReviewerCertifiesWithAward(t *testing
 			t.Errorf("event %d = %+v, want %+v", i, evs[i], w)
 		}
 	}
-	if evs[3].Comment != "认定为高品质" {
-		t.Errorf("certify comment %q", evs[3].Comment)
+	if evs[6].Comment != "认定为高品质" {
+		t.Errorf("certify comment %q", evs[6].Comment)
 	}
 
 	after := progressCell(t, f, "370811", 2023)
@@ -258,9 +297,10 @@ func certifyUnder(t *testing.T, f *fixture, scheme string, circle int64, year in
 	var e quarterhour.Evaluation
 	f.do(t, http.MethodPost, "/api/v1/evaluations", "rencheng",
 		map[string]any{"circle_id": circle, "scheme": scheme, "year": year, "submitted": realistic()}, http.StatusCreated, &e)
+	e = attachEvidence(t, f, "rencheng", e)
 	e = move(t, f, "rencheng", e, "submit", nil, http.StatusOK)
 	e = move(t, f, "reviewer", e, "approve", nil, http.StatusOK)
-	return move(t, f, "reviewer", e, "certify", map[string]any{"award_yuan": award}, want)
+	return move(t, f, "admin", e, "certify", map[string]any{"award_yuan": award}, want)
 }
 
 func TestEvaluationWorkflow_SecondAwardForACircleRefused(t *testing.T) {
@@ -283,7 +323,7 @@ func TestEvaluationWorkflow_SecondAwardForACircleRefused(t *testing.T) {
 		t.Errorf("preview of an awarded circle says eligible: %+v", res.Award)
 	}
 	// Certifying without an award is still allowed.
-	move(t, f, "reviewer", getEval(t, f, "reviewer", second.ID), "certify", nil, http.StatusOK)
+	move(t, f, "admin", getEval(t, f, "reviewer", second.ID), "certify", nil, http.StatusOK)
 }
 
 func TestEvaluationWorkflow_AwardOnlyForHighQualityInAwardYear(t *testing.T) {
@@ -297,6 +337,7 @@ func TestEvaluationWorkflow_AwardOnlyForHighQualityInAwardYear(t *testing.T) {
 	var e2 quarterhour.Evaluation
 	f.do(t, http.MethodPost, "/api/v1/evaluations", "yanzhou",
 		map[string]any{"circle_id": hq, "scheme": "jining-2023", "year": 2024, "submitted": realistic()}, http.StatusCreated, &e2)
+	e2 = attachEvidence(t, f, "yanzhou", e2)
 	e2 = move(t, f, "yanzhou", e2, "submit", nil, http.StatusOK)
 	e2 = move(t, f, "admin", e2, "approve", nil, http.StatusOK)
 	f.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/certify", e2.ID), "reviewer",
@@ -337,8 +378,8 @@ func TestEvaluationWorkflow_RacingApprovalsOneWins(t *testing.T) {
 	}
 	var evs []quarterhour.EvaluationEvent
 	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/events", e.ID), "reviewer", nil, http.StatusOK, &evs)
-	if len(evs) != 3 {
-		t.Errorf("%d events, want created, submitted and one approval", len(evs))
+	if len(evs) != 6 {
+		t.Errorf("%d events, want created, three files attached, submitted and one approval", len(evs))
 	}
 }
 
@@ -425,6 +466,125 @@ func TestEvaluations_ListIsScopedToTheDistrict(t *testing.T) {
 	for _, e := range drafts {
 		if e.Status != quarterhour.EvalDraft || e.District != "370811" {
 			t.Errorf("filtered list holds %d %s %s", e.ID, e.District, e.Status)
+		}
+	}
+}
+
+func TestEvaluationWorkflow_AwardRefusedWhenCertifiedAfterTheAwardYear(t *testing.T) {
+	f := sqliteAPI(t)
+	e := createEval(t, f, "rencheng", pickCircle(t, f, "370811", "high_quality", 2), 2023)
+	e = move(t, f, "rencheng", e, "submit", nil, http.StatusOK)
+	e = move(t, f, "reviewer", e, "approve", nil, http.StatusOK)
+
+	// The same data served by a server whose clock reads 2024.
+	late, err := app.New(app.Config{Store: f.st, Access: f.api.app.Access(),
+		Now: func() time.Time { return time.Date(2024, 1, 5, 9, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{App: late, LoginAttemptsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lateFixture := &fixture{srv: httptest.NewServer(srv), api: srv, st: f.st, tokens: f.tokens}
+	defer lateFixture.srv.Close()
+
+	var res scoring.Result
+	lateFixture.do(t, http.MethodGet, fmt.Sprintf("/api/v1/circles/%d/evaluation?year=2023", e.CircleID), "admin", nil, http.StatusOK, &res)
+	if res.Award.Eligible || !strings.Contains(res.Award.ReasonEN, "a certification in 2024 is too late") {
+		t.Errorf("preview in 2024: award %+v, want not eligible for the certification year", res.Award)
+	}
+	refused := lateFixture.wantError(t, http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/certify", e.ID), "admin",
+		map[string]any{"version": e.Version, "award_yuan": 300000}, http.StatusBadRequest, "award_yuan")
+	if !strings.Contains(refused.Error, "certified in an award year (2023)") {
+		t.Errorf("refusal %q does not give the reason", refused.Error)
+	}
+	// In 2023 the same award is granted.
+	if got := move(t, f, "admin", e, "certify", map[string]any{"award_yuan": 300000}, http.StatusOK); got.AwardYuan != 300000 {
+		t.Errorf("certified in 2023: %+v", got)
+	}
+}
+
+func TestEvaluationChanges_ShowTheReviewerWhatChangedAfterSubmission(t *testing.T) {
+	f := sqliteAPI(t)
+	var e quarterhour.Evaluation
+	f.do(t, http.MethodPost, "/api/v1/evaluations", "gaoxin",
+		map[string]any{"circle_id": pickCircle(t, f, "370871", "basic", 1), "scheme": "jining-2023", "year": 2025, "submitted": realistic()},
+		http.StatusCreated, &e)
+	path := fmt.Sprintf("/api/v1/evaluations/%d/changes", e.ID)
+	var changes app.EvaluationChanges
+	f.do(t, http.MethodGet, path, "reviewer", nil, http.StatusOK, &changes)
+	if changes.SubmittedAt != nil || len(changes.Communities) == 0 {
+		t.Fatalf("a draft's changes: %+v", changes)
+	}
+	move(t, f, "gaoxin", e, "submit", nil, http.StatusOK)
+
+	ctx := context.Background()
+	cm, err := f.st.GetCommunity(ctx, changes.Communities[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := cm.Name
+	cm.Name += "（改）"
+	if err := f.st.UpdateCommunity(ctx, &cm); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cm.Name = name
+		if err := f.st.UpdateCommunity(ctx, &cm); err != nil {
+			t.Errorf("restore community %d: %v", cm.ID, err)
+		}
+	})
+	for _, user := range []string{"reviewer", "admin", "gaoxin"} {
+		var got app.EvaluationChanges
+		f.do(t, http.MethodGet, path, user, nil, http.StatusOK, &got)
+		if got.SubmittedAt == nil || got.EvaluationID != e.ID || got.WalkM != 1000 {
+			t.Errorf("as %s: %+v", user, got)
+		}
+		for _, c := range got.Communities {
+			if (c.ID == cm.ID) != c.Changed {
+				t.Errorf("as %s: community %d changed=%v", user, c.ID, c.Changed)
+			}
+		}
+	}
+	f.wantError(t, http.MethodGet, path, "yanzhou", nil, http.StatusNotFound, "")
+	f.wantError(t, http.MethodGet, path, "", nil, http.StatusUnauthorized, "")
+}
+
+func TestPreview_CountsComplaintsPostedOnThePlatform(t *testing.T) {
+	f := sqliteAPI(t)
+	ctx := context.Background()
+	// Feedback is dated by the store's clock, so the scheme covers this year.
+	year := time.Now().Year()
+	ss, err := seeds.ParsedSchemes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc []byte
+	for _, s := range ss {
+		if s.Code == "jining-2023" {
+			s.Code, s.Years = "jining-api-complaints", nil
+			for y := 2023; y <= year+1; y++ {
+				s.Years = append(s.Years, y)
+			}
+			if doc, err = json.Marshal(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f.do(t, http.MethodPost, "/api/v1/schemes", "admin", doc, http.StatusCreated, nil)
+	circle := pickCircle(t, f, "370811", "none", 0)
+	for _, text := range []string{"药店价格不标", "维修点找不到"} {
+		if _, err := f.api.app.PostFeedback(ctx, app.FeedbackPost{CircleID: circle, Complaint: true, Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var res scoring.Result
+	f.do(t, http.MethodGet, fmt.Sprintf("/api/v1/circles/%d/evaluation?scheme=jining-api-complaints&year=%d", circle, time.Now().In(time.FixedZone("CST", 8*3600)).Year()),
+		"rencheng", nil, http.StatusOK, &res)
+	for _, ind := range res.Indicators {
+		if ind.ID == "E3" && (ind.Value == nil || *ind.Value != 0 || !strings.Contains(ind.ExplanationEN, "residents posted 2 complaints on the platform (0 resolved)")) {
+			t.Errorf("E3 = %v, %q; want none of the 2 platform complaints resolved", ind.Value, ind.ExplanationEN)
 		}
 	}
 }

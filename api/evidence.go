@@ -142,6 +142,12 @@ func (s *Server) handleDownloadEvidence(w http.ResponseWriter, r *http.Request) 
 	serveID(s, w, r, s.app.EvidenceFile, func(_ int64, ev quarterhour.Evidence) { sendEvidence(w, r, ev) })
 }
 
+// handleDeleteEvidence removes an evidence file and its references
+// (app.DeleteEvidence) and answers with the evaluation rescored.
+func (s *Server) handleDeleteEvidence(w http.ResponseWriter, r *http.Request) {
+	answerID(s, w, r, s.app.DeleteEvidence)
+}
+
 func sendEvidence(w http.ResponseWriter, r *http.Request, ev quarterhour.Evidence) {
 	h := w.Header()
 	h.Set("Content-Type", ev.ContentType)
@@ -161,9 +167,10 @@ var pEvidenceID = param{name: "id", in: "path", typ: "integer", required: true, 
 
 // evidenceOperations documents the evidence routes.
 var evidenceOperations = []operation{
-	{method: "POST", path: "/api/v1/evaluations/{id}/evidence", summary: "Attach an evidence file (multipart: file, optional indicator and note; PDF, JPEG or PNG by content, at most 5 MB: 413 when larger, 415 for other types) to a draft or returned evaluation of the caller's district (admin: any); it is referenced in the submitted evidence and the evaluation rescored", tag: "evaluation", bodyMedia: map[string]string{"multipart/form-data": "EvidenceUpload"}, ok: 201, result: "EvidenceUploaded", write: true, params: []param{pEvalID}},
+	{method: "POST", path: "/api/v1/evaluations/{id}/evidence", summary: "Attach an evidence file (multipart: file, optional indicator and note; PDF, JPEG or PNG by content, at most 5 MB: 413 when larger, 415 for other types) to a draft or returned evaluation of the caller's district (admin: any); at most 20 files (400) and 50 MB (413) per evaluation. The stored name loses control and bidirectional characters and takes the extension of the type the content reads as. With an indicator it is referenced in the submitted evidence and the evaluation rescored, all in one transaction: a failed upload keeps nothing", tag: "evaluation", bodyMedia: map[string]string{"multipart/form-data": "EvidenceUpload"}, ok: 201, result: "EvidenceUploaded", write: true, params: []param{pEvalID}},
 	{method: "GET", path: "/api/v1/evaluations/{id}/evidence", summary: "The evaluation's evidence files (without their content)", tag: "evaluation", ok: 200, result: "EvidenceList", write: true, params: []param{pEvalID}},
-	{method: "GET", path: "/api/v1/evidence/{id}", summary: "Download an evidence file as an attachment", tag: "evaluation", ok: 200, write: true, params: []param{pEvidenceID}},
+	{method: "DELETE", path: "/api/v1/evidence/{id}", summary: "Remove an evidence file from a draft or returned evaluation (409 otherwise) of the caller's district (admin: any; 403 for reviewers), with every reference to it in the submitted evidence; answers with the evaluation rescored", tag: "evaluation", ok: 200, result: "Evaluation", write: true, params: []param{pEvidenceID}},
+	{method: "GET", path: "/api/v1/evidence/{id}", summary: "Download an evidence file as an attachment; 404 for a district user when it belongs to another district's evaluation", tag: "evaluation", ok: 200, write: true, params: []param{pEvidenceID}},
 }
 
 // withEvidenceSchemas adds the schemas of the evidence routes to s.

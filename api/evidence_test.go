@@ -63,26 +63,12 @@ func indicatorPoints(t *testing.T, e quarterhour.Evaluation, id string) float64 
 	return 0
 }
 
-// withoutEvidenceFor is the realistic submission lacking the evidence of
-// indicator id.
-func withoutEvidenceFor(id string) map[string]any {
-	sub := realistic()
-	var kept []map[string]string
-	for _, e := range sub["evidence"].([]map[string]string) {
-		if e["indicator"] != id {
-			kept = append(kept, e)
-		}
-	}
-	sub["evidence"] = kept
-	return sub
-}
-
 func TestEvidence_UploadMeetsTheRequirementAndDownloadsAsAttachment(t *testing.T) {
 	f := sqliteAPI(t)
 	circle := pickCircle(t, f, "370811", "basic", 0)
 	var e quarterhour.Evaluation
 	f.do(t, http.MethodPost, "/api/v1/evaluations", "rencheng",
-		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": 2025, "submitted": withoutEvidenceFor("E2")},
+		map[string]any{"circle_id": circle, "scheme": "jining-2023", "year": 2025, "submitted": realistic()},
 		http.StatusCreated, &e)
 	if p := indicatorPoints(t, e, "E2"); p != 0 {
 		t.Fatalf("E2 scores %v without evidence; the scheme requires it", p)
@@ -111,7 +97,7 @@ func TestEvidence_UploadMeetsTheRequirementAndDownloadsAsAttachment(t *testing.T
 	// Replacing the submitted values keeps the uploaded file referenced.
 	var put quarterhour.Evaluation
 	f.do(t, http.MethodPut, fmt.Sprintf("/api/v1/evaluations/%d", e.ID), "rencheng",
-		map[string]any{"version": up.Evaluation.Version, "submitted": withoutEvidenceFor("E2")}, http.StatusOK, &put)
+		map[string]any{"version": up.Evaluation.Version, "submitted": realistic()}, http.StatusOK, &put)
 	if p := indicatorPoints(t, put, "E2"); p != 2 {
 		t.Errorf("E2 scores %v after a PUT without the reference, want 2", p)
 	}
@@ -121,7 +107,7 @@ func TestEvidence_UploadMeetsTheRequirementAndDownloadsAsAttachment(t *testing.T
 	if len(list.Evidence) != 1 || list.Evidence[0].ID != ev.ID {
 		t.Errorf("evidence list %+v, want the one file", list.Evidence)
 	}
-	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/evidence", e.ID), "yanzhou", nil, http.StatusForbidden, "district")
+	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/evidence", e.ID), "yanzhou", nil, http.StatusNotFound, "")
 	f.wantError(t, http.MethodGet, fmt.Sprintf("/api/v1/evaluations/%d/evidence", e.ID), "", nil, http.StatusUnauthorized, "")
 
 	req, _ := http.NewRequest(http.MethodGet, f.srv.URL+ev.URL, nil)
@@ -140,7 +126,10 @@ func TestEvidence_UploadMeetsTheRequirementAndDownloadsAsAttachment(t *testing.T
 		!strings.HasPrefix(h.Get("Content-Disposition"), "attachment;") || !strings.Contains(h.Get("Content-Disposition"), "filename") {
 		t.Errorf("download headers %v", h)
 	}
-	f.wantError(t, http.MethodGet, ev.URL, "yanzhou", nil, http.StatusForbidden, "district")
+	hidden := f.wantError(t, http.MethodGet, ev.URL, "yanzhou", nil, http.StatusNotFound, "")
+	if hidden.Error != fmt.Sprintf("no evidence file %d", ev.ID) {
+		t.Errorf("another district's file: %q, want it answered as one that does not exist", hidden.Error)
+	}
 	f.wantError(t, http.MethodGet, ev.URL, "", nil, http.StatusUnauthorized, "")
 	f.wantError(t, http.MethodGet, "/api/v1/evidence/999999", "admin", nil, http.StatusNotFound, "")
 
@@ -167,7 +156,7 @@ func TestEvidence_RefusesWrongUsersTypesSizesAndIndicators(t *testing.T) {
 		status int
 	}{
 		{"anonymous", "", "a.pdf", pdfFile, nil, http.StatusUnauthorized},
-		{"another district", "yanzhou", "a.pdf", pdfFile, nil, http.StatusForbidden},
+		{"another district", "yanzhou", "a.pdf", pdfFile, nil, http.StatusNotFound},
 		{"a reviewer", "reviewer", "a.pdf", pdfFile, nil, http.StatusForbidden},
 		{"HTML named .pdf", "rencheng", "a.pdf", []byte("<html><script>alert(1)</script></html>"), nil, http.StatusUnsupportedMediaType},
 		{"a Word file", "rencheng", "a.docx", []byte("PK\x03\x04\x14\x00\x06\x00word/document.xml"), nil, http.StatusUnsupportedMediaType},
@@ -198,5 +187,125 @@ func TestEvidence_RefusesWrongUsersTypesSizesAndIndicators(t *testing.T) {
 	}
 	if up.Evidence.ContentType != "image/png" {
 		t.Errorf("a PNG named .pdf stored as %s", up.Evidence.ContentType)
+	}
+}
+
+// uploaded posts a file as user and decodes the answer, failing the test
+// unless it is 201.
+func (f *fixture) uploaded(t *testing.T, evalID int64, user, name string, data []byte, fields map[string]string) evidenceUpload {
+	t.Helper()
+	status, body := f.upload(t, evalID, user, name, data, fields)
+	if status != http.StatusCreated {
+		t.Fatalf("upload %s: %d %s", name, status, body)
+	}
+	var up evidenceUpload
+	if err := json.Unmarshal(body, &up); err != nil {
+		t.Fatal(err)
+	}
+	return up
+}
+
+func TestEvidence_ReferencesMustBeFilesOfTheEvaluation(t *testing.T) {
+	f := sqliteAPI(t)
+	var mine, theirs quarterhour.Evaluation
+	f.do(t, http.MethodPost, "/api/v1/evaluations", "rencheng",
+		map[string]any{"circle_id": pickCircle(t, f, "370811", "none", 1), "scheme": "jining-2023", "year": 2025, "submitted": realistic()},
+		http.StatusCreated, &mine)
+	f.do(t, http.MethodPost, "/api/v1/evaluations", "yanzhou",
+		map[string]any{"circle_id": pickCircle(t, f, "370812", "none", 1), "scheme": "jining-2023", "year": 2025, "submitted": realistic()},
+		http.StatusCreated, &theirs)
+	foreign := f.uploaded(t, theirs.ID, "yanzhou", "survey.pdf", pdfFile, map[string]string{"indicator": "E1"})
+
+	with := func(ref string) map[string]any {
+		sub := realistic()
+		sub["evidence"] = []map[string]string{{"indicator": "E1", "ref": ref}}
+		return sub
+	}
+	for _, ref := range []string{"anything", "https://example.org/survey.pdf", foreign.Evidence.URL} {
+		e := f.wantError(t, http.MethodPut, fmt.Sprintf("/api/v1/evaluations/%d", mine.ID), "rencheng",
+			map[string]any{"version": mine.Version, "submitted": with(ref)}, http.StatusBadRequest, "evidence[0].ref")
+		if !strings.Contains(e.Error, ref) {
+			t.Errorf("refusal of %q does not name it: %q", ref, e.Error)
+		}
+		f.wantError(t, http.MethodPost, "/api/v1/evaluations", "rencheng",
+			map[string]any{"circle_id": pickCircle(t, f, "370811", "none", 2), "scheme": "jining-2023", "year": 2025, "submitted": with(ref)},
+			http.StatusBadRequest, "evidence[0].ref")
+	}
+	if got := getEval(t, f, "rencheng", mine.ID); got.Version != mine.Version || indicatorPoints(t, got, "E1") != 0 {
+		t.Errorf("after the refused edits: version %d, E1 %v", got.Version, indicatorPoints(t, got, "E1"))
+	}
+
+	// A file of the evaluation, uploaded without an indicator, counts once
+	// referenced.
+	own := f.uploaded(t, mine.ID, "rencheng", "问卷.pdf", pdfFile, nil)
+	var put quarterhour.Evaluation
+	f.do(t, http.MethodPut, fmt.Sprintf("/api/v1/evaluations/%d", mine.ID), "rencheng",
+		map[string]any{"version": own.Evaluation.Version, "submitted": with(own.Evidence.URL)}, http.StatusOK, &put)
+	if p := indicatorPoints(t, put, "E1"); p != 6 {
+		t.Errorf("E1 with its own file referenced scores %v, want 6", p)
+	}
+}
+
+func TestEvidence_DeleteRemovesTheFileAndItsPoints(t *testing.T) {
+	f := sqliteAPI(t)
+	var e quarterhour.Evaluation
+	f.do(t, http.MethodPost, "/api/v1/evaluations", "yanzhou",
+		map[string]any{"circle_id": pickCircle(t, f, "370812", "basic", 1), "scheme": "jining-2023", "year": 2025, "submitted": realistic()},
+		http.StatusCreated, &e)
+	up := f.uploaded(t, e.ID, "yanzhou", "制度.pdf", pdfFile, map[string]string{"indicator": "E2"})
+	if indicatorPoints(t, up.Evaluation, "E2") != 2 {
+		t.Fatalf("E2 with its file scores %v", indicatorPoints(t, up.Evaluation, "E2"))
+	}
+	path := "/api/v1/evidence/" + fmt.Sprint(up.Evidence.ID)
+	f.wantError(t, http.MethodDelete, path, "", nil, http.StatusUnauthorized, "")
+	f.wantError(t, http.MethodDelete, path, "reviewer", nil, http.StatusForbidden, "")
+	f.wantError(t, http.MethodDelete, path, "rencheng", nil, http.StatusNotFound, "")
+
+	var after quarterhour.Evaluation
+	f.do(t, http.MethodDelete, path, "yanzhou", nil, http.StatusOK, &after)
+	if after.Version != up.Evaluation.Version+1 || indicatorPoints(t, after, "E2") != 0 || strings.Contains(string(after.Submitted), path) {
+		t.Errorf("after the delete: version %d, E2 %v, submitted %s", after.Version, indicatorPoints(t, after, "E2"), after.Submitted)
+	}
+	f.wantError(t, http.MethodGet, path, "yanzhou", nil, http.StatusNotFound, "")
+	f.wantError(t, http.MethodDelete, path, "yanzhou", nil, http.StatusNotFound, "")
+
+	second := f.uploaded(t, e.ID, "yanzhou", "制度.pdf", pdfFile, map[string]string{"indicator": "E2"})
+	move(t, f, "yanzhou", second.Evaluation, "submit", nil, http.StatusOK)
+	refused := f.wantError(t, http.MethodDelete, second.Evidence.URL, "yanzhou", nil, http.StatusConflict, "status")
+	if !strings.Contains(refused.Error, "only from a draft or a returned evaluation") {
+		t.Errorf("refusal %q does not say why", refused.Error)
+	}
+}
+
+func TestEvidence_StoredNameIsCleanAndOfTheRealType(t *testing.T) {
+	f := sqliteAPI(t)
+	var e quarterhour.Evaluation
+	f.do(t, http.MethodPost, "/api/v1/evaluations", "gaoxin",
+		map[string]any{"circle_id": pickCircle(t, f, "370871", "none", 1), "scheme": "jining-2023", "year": 2025, "submitted": realistic()},
+		http.StatusCreated, &e)
+	for name, want := range map[string]string{
+		"report.pdf.exe":            "report.png",
+		"photo\u202egnp.exe":        "photognp.png",
+		"\u2066公示栏\u2069\u0085.png": "公示栏.png",
+	} {
+		up := f.uploaded(t, e.ID, "gaoxin", name, pngFile, nil)
+		if up.Evidence.Name != want || up.Evidence.ContentType != "image/png" {
+			t.Errorf("%q stored as %q (%s), want %q", name, up.Evidence.Name, up.Evidence.ContentType, want)
+		}
+	}
+}
+
+func TestEvidence_AtMostTwentyFilesPerEvaluation(t *testing.T) {
+	f := sqliteAPI(t)
+	var e quarterhour.Evaluation
+	f.do(t, http.MethodPost, "/api/v1/evaluations", "gaoxin",
+		map[string]any{"circle_id": pickCircle(t, f, "370871", "none", 2), "scheme": "jining-2023", "year": 2025, "submitted": realistic()},
+		http.StatusCreated, &e)
+	for i := range app.MaxEvidenceFiles {
+		f.uploaded(t, e.ID, "gaoxin", fmt.Sprintf("%d.pdf", i), pdfFile, nil)
+	}
+	if status, body := f.upload(t, e.ID, "gaoxin", "more.pdf", pdfFile, nil); status != http.StatusBadRequest ||
+		!strings.Contains(string(body), `"field":"file"`) || !strings.Contains(string(body), "already holds 20 evidence files") {
+		t.Errorf("a 21st file: %d %s, want 400 naming file", status, body)
 	}
 }

@@ -130,6 +130,11 @@ func newFixture(st store.Store, cfg Config) (*fixture, error) {
 	if cfg.LoginAttemptsPerAccount == 0 {
 		cfg.LoginAttemptsPerAccount = -1
 	}
+	if cfg.App == nil {
+		if cfg.App, err = app.New(app.Config{Store: st, Logger: cfg.Logger, Now: inAwardYear}); err != nil {
+			return nil, err
+		}
+	}
 	a, err := New(cfg)
 	if err != nil {
 		return nil, err

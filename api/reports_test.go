@@ -70,10 +70,11 @@ func TestReports_EvaluationWorkbookHasIndicatorsGatesAndEvents(t *testing.T) {
 	if got := sheetCell(t, x, sheetGates, "C1"); got != "是否满足" {
 		t.Errorf("gates header %q", got)
 	}
-	if got, want := sheetCell(t, x, sheetEvents, "E3"), "请审核"; got != want {
-		t.Errorf("events E3 = %q, want the submit comment %q", got, want)
+	// Rows: created, three files attached, submitted.
+	if got, want := sheetCell(t, x, sheetEvents, "E6"), "请审核"; got != want {
+		t.Errorf("events E6 = %q, want the submit comment %q", got, want)
 	}
-	f.wantError(t, http.MethodGet, path, "rencheng", nil, http.StatusForbidden, "district")
+	f.wantError(t, http.MethodGet, path, "rencheng", nil, http.StatusNotFound, "")
 	f.wantError(t, http.MethodGet, path, "", nil, http.StatusUnauthorized, "")
 	openWorkbook(t, f, path, "reviewer")
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/quarterhour/quarterhour/app/access"
 	"github.com/quarterhour/quarterhour/seeds"
@@ -42,6 +43,9 @@ type Config struct {
 	// a scheme promising more is refused. seeds.AwardCeilingYuan (the Jining
 	// plan's ¥300,000) when zero.
 	AwardCeilingYuan int64
+	// Now is the clock certifications are dated by (and the award's
+	// certification year read from); time.Now when nil.
+	Now func() time.Time
 }
 
 // App runs the use cases. It is safe for concurrent use and holds no state
@@ -53,6 +57,12 @@ type App struct {
 	log       *slog.Logger
 	zoneHosts map[string][]string
 	ceiling   int64
+	now       func() time.Time
+
+	// evidenceFiles and evidenceBytes bound one evaluation's evidence
+	// (MaxEvidenceFiles, MaxEvidenceTotalBytes).
+	evidenceFiles int
+	evidenceBytes int64
 
 	countiesMu sync.Mutex
 	counties   *CountyIndex
@@ -63,7 +73,11 @@ func New(cfg Config) (*App, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("app: Config.Store is required")
 	}
-	a := &App{raw: cfg.Store, log: cfg.Logger, access: cfg.Access, zoneHosts: cfg.ZoneHosts, ceiling: cfg.AwardCeilingYuan}
+	a := &App{raw: cfg.Store, log: cfg.Logger, access: cfg.Access, zoneHosts: cfg.ZoneHosts, ceiling: cfg.AwardCeilingYuan, now: cfg.Now}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	a.evidenceFiles, a.evidenceBytes = MaxEvidenceFiles, MaxEvidenceTotalBytes
 	if a.ceiling <= 0 {
 		a.ceiling = seeds.AwardCeilingYuan
 	}

@@ -26,12 +26,14 @@ import (
 // snapshot taken at submission is frozen: approve and certify re-score that
 // snapshot, never live data, so the certificate states what the reviewer saw.
 //
-// Award year: CheckAward is given the evaluation's year, the year whose
-// circle is certified, not the calendar year in which the reviewer records
-// the certification. Certification of a year's results necessarily happens
-// after the work is done, often early the next year, and the plan's
-// "2023年经认定为高品质" names the 2023 round. A 2024 evaluation therefore earns
-// nothing under jining-2023, whenever it is certified.
+// Award year: the evaluation's year, the year whose results are certified,
+// must be an award year; a 2024 evaluation earns nothing under jining-2023.
+// When the scheme's award says must_be_certified_in_year (jining-2023: the
+// plan's "2023年经认定为高品质的" rewards circles certified in 2023), the
+// calendar year in which the certification is recorded must be an award year
+// as well, so a 2023 circle certified in 2024 earns nothing either. The
+// result's award section says so beforehand: it is scored with the current
+// year as the certification year until the evaluation is certified.
 
 // EvaluationStatuses lists every status of an evaluation, in workflow order.
 var EvaluationStatuses = []string{quarterhour.EvalDraft, quarterhour.EvalSubmitted, quarterhour.EvalReturned,
@@ -98,13 +100,16 @@ func (a *App) CreateEvaluation(ctx context.Context, u *quarterhour.User, d Evalu
 	if err := validateSubmitted(d.Submitted); err != nil {
 		return e, err
 	}
-	m, err := a.liveMetrics(ctx, c, sch)
+	if err := checkEvidenceRefs(d.Submitted, sch, nil, false); err != nil {
+		return e, err
+	}
+	m, err := a.liveMetrics(ctx, c, sch, d.Year)
 	if err != nil {
 		return e, err
 	}
 	e = quarterhour.Evaluation{CircleID: c.ID, District: c.District, Scheme: sch.Code, Year: d.Year,
 		Status: quarterhour.EvalDraft, CreatedBy: u.Username}
-	if _, err := a.score(ctx, &e, sch, m, d.Submitted); err != nil {
+	if _, err := a.score(ctx, &e, sch, m, d.Submitted, nil); err != nil {
 		return e, err
 	}
 	ev := quarterhour.EvaluationEvent{Actor: u.Username, To: quarterhour.EvalDraft, Comment: "created"}
@@ -119,8 +124,9 @@ func (a *App) CreateEvaluation(ctx context.Context, u *quarterhour.User, d Evalu
 }
 
 // UpdateEvaluation replaces the submitted values of a draft or returned
-// evaluation of u's district and rescores it on live metrics. Evidence files
-// already uploaded stay referenced.
+// evaluation of u's district and rescores it on live metrics. Evidence must
+// name files uploaded to the evaluation; those uploaded for an indicator stay
+// referenced.
 func (a *App) UpdateEvaluation(ctx context.Context, u *quarterhour.User, id int64, ed EvaluationEdit) (quarterhour.Evaluation, error) {
 	if u == nil {
 		return quarterhour.Evaluation{}, errLoginRequired
@@ -144,19 +150,23 @@ func (a *App) UpdateEvaluation(ctx context.Context, u *quarterhour.User, id int6
 	if err := validateSubmitted(ed.Submitted); err != nil {
 		return e, err
 	}
-	sub, err := a.storedEvidenceRefs(ctx, e, ed.Submitted)
-	if err != nil {
-		return e, err
-	}
 	sch, c, err := a.schemeAndCircle(ctx, e)
 	if err != nil {
 		return e, err
 	}
-	m, err := a.liveMetrics(ctx, c, sch)
+	files, err := a.store.ListEvidence(ctx, e.ID)
+	if err != nil {
+		return e, fmt.Errorf("list evidence of evaluation %d: %w", e.ID, err)
+	}
+	if err := checkEvidenceRefs(ed.Submitted, sch, files, true); err != nil {
+		return e, err
+	}
+	sub := withEvidenceRefs(ed.Submitted, files)
+	m, err := a.liveMetrics(ctx, c, sch, e.Year)
 	if err != nil {
 		return e, err
 	}
-	if _, err := a.score(ctx, &e, sch, m, sub); err != nil {
+	if _, err := a.score(ctx, &e, sch, m, sub, files); err != nil {
 		return e, err
 	}
 	ev := quarterhour.EvaluationEvent{Actor: u.Username, From: e.Status, To: e.Status, Comment: "submitted values changed"}
@@ -203,6 +213,11 @@ func (a *App) MoveEvaluation(ctx context.Context, u *quarterhour.User, id int64,
 	if !quarterhour.CanTransition(e.Status, to) {
 		return e, quarterhour.Errorf(quarterhour.EConflict, "status", "cannot %s evaluation %d: it is %s, and %s", action, e.ID, e.Status, allowedFrom(to))
 	}
+	if to == quarterhour.EvalCertified {
+		if err := a.fourEyes(ctx, u, e); err != nil {
+			return e, err
+		}
+	}
 	from := e.Status
 	sch, c, err := a.schemeAndCircle(ctx, e)
 	if err != nil {
@@ -214,11 +229,19 @@ func (a *App) MoveEvaluation(ctx context.Context, u *quarterhour.User, id int64,
 	}
 	if to == quarterhour.EvalSubmitted {
 		// The district submits the circle as it is now.
-		if m, err = a.liveMetrics(ctx, c, sch); err != nil {
+		if m, err = a.liveMetrics(ctx, c, sch, e.Year); err != nil {
 			return e, err
 		}
 	}
-	res, err := a.score(ctx, &e, sch, m, sub)
+	if to == quarterhour.EvalCertified {
+		now := a.now().UTC()
+		e.CertifiedAt, e.AwardYuan = &now, mv.AwardYuan
+	}
+	files, err := a.store.ListEvidence(ctx, e.ID)
+	if err != nil {
+		return e, fmt.Errorf("list evidence of evaluation %d: %w", e.ID, err)
+	}
+	res, err := a.score(ctx, &e, sch, m, sub, files)
 	if err != nil {
 		return e, err
 	}
@@ -226,10 +249,14 @@ func (a *App) MoveEvaluation(ctx context.Context, u *quarterhour.User, id int64,
 		if err := a.checkAward(ctx, sch, e, res, mv.AwardYuan); err != nil {
 			return e, err
 		}
-		now := time.Now().UTC()
-		e.CertifiedAt, e.AwardYuan = &now, mv.AwardYuan
 	}
 	e.Status = to
+	switch to {
+	case quarterhour.EvalApproved:
+		e.ApprovedBy = u.Username
+	case quarterhour.EvalCertified:
+		e.CertifiedBy = u.Username
+	}
 	ev := quarterhour.EvaluationEvent{Actor: u.Username, From: from, To: to, Comment: mv.Comment}
 	if err := a.store.UpdateEvaluation(ctx, &e, ev); err != nil {
 		if errors.Is(err, quarterhour.ErrConflict) && mv.AwardYuan > 0 {
@@ -241,19 +268,30 @@ func (a *App) MoveEvaluation(ctx context.Context, u *quarterhour.User, id int64,
 	return e, nil
 }
 
-// Evaluation returns evaluation id if u may read it.
+// Evaluation returns evaluation id if u may read it. Another district's
+// evaluation is not found for a district user, in the very words of one that
+// does not exist: whether it exists is none of their business.
 func (a *App) Evaluation(ctx context.Context, u *quarterhour.User, id int64) (quarterhour.Evaluation, error) {
 	if u == nil {
 		return quarterhour.Evaluation{}, errLoginRequired
 	}
 	e, err := a.store.GetEvaluation(ctx, id)
+	if errors.Is(err, quarterhour.ErrNotFound) {
+		return quarterhour.Evaluation{}, noEvaluation(id)
+	}
 	if err != nil {
 		return e, fmt.Errorf("get evaluation %d: %w", id, err)
 	}
-	if err := CanRead(u, e.District); err != nil {
-		return quarterhour.Evaluation{}, err
+	if CanRead(u, e.District) != nil {
+		return quarterhour.Evaluation{}, noEvaluation(id)
 	}
 	return e, nil
+}
+
+// noEvaluation answers for an evaluation that does not exist or that the
+// user may not know of.
+func noEvaluation(id int64) error {
+	return quarterhour.Errorf(quarterhour.ENotFound, "", "no evaluation %d", id)
 }
 
 // Evaluations lists the evaluations f selects that u may see: district
@@ -332,18 +370,22 @@ func (a *App) Preview(ctx context.Context, u *quarterhour.User, id int64, code s
 		return scoring.Result{}, fmt.Errorf("evaluations of circle %d: %w", id, err)
 	}
 	e := quarterhour.Evaluation{CircleID: id, Year: year}
+	var files []quarterhour.Evidence
 	if latest, ok := latestEvaluation(es, year); ok {
 		e.Submitted = latest.Submitted
+		if files, err = a.store.ListEvidence(ctx, latest.ID); err != nil {
+			return scoring.Result{}, fmt.Errorf("list evidence of evaluation %d: %w", latest.ID, err)
+		}
 	}
 	sub, _, err := decodeStored(e)
 	if err != nil {
 		return scoring.Result{}, err
 	}
-	m, err := a.liveMetrics(ctx, c, sch)
+	m, err := a.liveMetrics(ctx, c, sch, year)
 	if err != nil {
 		return scoring.Result{}, err
 	}
-	return a.score(ctx, &e, sch, m, sub)
+	return a.score(ctx, &e, sch, m, sub, files)
 }
 
 // latestEvaluation picks the evaluation of year, else the most recently
@@ -411,6 +453,36 @@ func allowedFrom(to string) string {
 	return fmt.Sprintf("only a %s evaluation can become %s", strings.Join(from, " or "), to)
 }
 
+// fourEyes refuses the certification of e by u when u created, submitted or
+// approved it, at any time: the certificate fixes the tier and the money, so
+// it needs a second person besides those who prepared or approved the
+// evaluation.
+func (a *App) fourEyes(ctx context.Context, u *quarterhour.User, e quarterhour.Evaluation) error {
+	did := ""
+	switch u.Username {
+	case e.ApprovedBy:
+		did = "approved"
+	case e.CreatedBy:
+		did = "created"
+	}
+	if did == "" {
+		evs, err := a.store.ListEvaluationEvents(ctx, e.ID)
+		if err != nil {
+			return fmt.Errorf("list events of evaluation %d: %w", e.ID, err)
+		}
+		for _, ev := range evs {
+			if ev.Actor == u.Username && (ev.To == quarterhour.EvalSubmitted || ev.To == quarterhour.EvalApproved) {
+				did = ev.To
+			}
+		}
+	}
+	if did == "" {
+		return nil
+	}
+	return quarterhour.Forbidden("", "%s %s evaluation %d and so may not certify it: another reviewer or admin must (four eyes on the award)",
+		u.Username, did, e.ID)
+}
+
 // circleAwarded reports whether any evaluation of the circle, other than
 // except, holds an award.
 func (a *App) circleAwarded(ctx context.Context, circleID, except int64) (bool, error) {
@@ -426,8 +498,9 @@ func (a *App) circleAwarded(ctx context.Context, circleID, except int64) (bool, 
 	return false, nil
 }
 
-// checkAward refuses an award the scheme does not allow for e: above the cap,
-// for the wrong tier or year (EInvalid), or a second award for the circle
+// checkAward refuses an award the scheme does not allow for e, certified at
+// e.CertifiedAt: above the cap, for the wrong tier, evaluation year or
+// certification year (EInvalid), or a second award for the circle
 // (EConflict).
 func (a *App) checkAward(ctx context.Context, sch *scoring.Scheme, e quarterhour.Evaluation, res scoring.Result, amount int64) error {
 	if amount == 0 {
@@ -440,7 +513,8 @@ func (a *App) checkAward(ctx context.Context, sch *scoring.Scheme, e quarterhour
 	if err != nil {
 		return err
 	}
-	if err := scoring.CheckAward(*sch.Award, res.Tier, e.Year, amount, awarded); err != nil {
+	claim := scoring.AwardClaim{Tier: res.Tier, Year: e.Year, CertifiedYear: a.certificationYear(e), Amount: amount, AlreadyAwarded: awarded}
+	if err := scoring.CheckAward(*sch.Award, claim); err != nil {
 		code := quarterhour.EInvalid
 		if awarded && sch.Award.OncePerCircle {
 			code = quarterhour.EConflict
@@ -448,6 +522,20 @@ func (a *App) checkAward(ctx context.Context, sch *scoring.Scheme, e quarterhour
 		return quarterhour.Errorf(code, "award_yuan", "%s", err.Error())
 	}
 	return nil
+}
+
+// chinaTime is China Standard Time, which dates certifications: one
+// recorded on 31 December at 20:00 UTC is a certification of 1 January.
+var chinaTime = time.FixedZone("CST", 8*60*60)
+
+// certificationYear is the year, in China, of e's certification: when it
+// was certified, or today for an evaluation not yet certified.
+func (a *App) certificationYear(e quarterhour.Evaluation) int {
+	at := a.now()
+	if e.CertifiedAt != nil {
+		at = *e.CertifiedAt
+	}
+	return at.In(chinaTime).Year()
 }
 
 // schemeAndCircle loads the scheme and circle of e.
@@ -463,8 +551,9 @@ func (a *App) schemeAndCircle(ctx context.Context, e quarterhour.Evaluation) (*s
 	return sch, c, nil
 }
 
-// liveMetrics computes the circle's metrics now.
-func (a *App) liveMetrics(ctx context.Context, c quarterhour.Circle, sch *scoring.Scheme) (scoring.Metrics, error) {
+// liveMetrics computes the circle's metrics now, with the complaints
+// residents posted about it in year.
+func (a *App) liveMetrics(ctx context.Context, c quarterhour.Circle, sch *scoring.Scheme, year int) (scoring.Metrics, error) {
 	if err := a.access.EnsureLoaded(ctx); err != nil {
 		return scoring.Metrics{}, circleMetricsError(c, err)
 	}
@@ -472,6 +561,12 @@ func (a *App) liveMetrics(ctx context.Context, c quarterhour.Circle, sch *scorin
 	if err != nil {
 		return scoring.Metrics{}, circleMetricsError(c, err)
 	}
+	received, resolved, err := a.circleComplaints(ctx, c.ID, year)
+	if err != nil {
+		return scoring.Metrics{}, err
+	}
+	m.Set(scoring.MetricPlatformComplaintsReceived, float64(received))
+	m.Set(scoring.MetricPlatformComplaintsResolved, float64(resolved))
 	return m, nil
 }
 
@@ -489,14 +584,34 @@ func circleMetricsError(c quarterhour.Circle, err error) error {
 	return fmt.Errorf("metrics of circle %d: %w", c.ID, err)
 }
 
-// score evaluates m and sub for e's circle and year and writes the snapshot,
+// score evaluates m and sub for e's circle and year, counting evidence only
+// when it names one of files (the evaluation's), and writes the snapshot,
 // result, total and tier into e.
-func (a *App) score(ctx context.Context, e *quarterhour.Evaluation, sch *scoring.Scheme, m scoring.Metrics, sub scoring.Submitted) (scoring.Result, error) {
-	awarded, err := a.circleAwarded(ctx, e.CircleID, e.ID)
+func (a *App) score(ctx context.Context, e *quarterhour.Evaluation, sch *scoring.Scheme, m scoring.Metrics, sub scoring.Submitted, files []quarterhour.Evidence) (scoring.Result, error) {
+	ectx, err := a.scoreContext(ctx, *e, files)
 	if err != nil {
 		return scoring.Result{}, err
 	}
-	res := scoring.Evaluate(sch, m, sub, scoring.EvalContext{Year: e.Year, CircleAwarded: awarded})
+	return rescore(e, sch, m, sub, ectx)
+}
+
+// scoreContext gathers what scoring e needs besides metrics and submitted
+// values: its year, whether its circle already holds an award, its
+// certification year and the references of its files.
+func (a *App) scoreContext(ctx context.Context, e quarterhour.Evaluation, files []quarterhour.Evidence) (scoring.EvalContext, error) {
+	awarded, err := a.circleAwarded(ctx, e.CircleID, e.ID)
+	if err != nil {
+		return scoring.EvalContext{}, err
+	}
+	return scoring.EvalContext{Year: e.Year, CircleAwarded: awarded, CertifiedYear: a.certificationYear(e),
+		Files: fileRefs(files)}, nil
+}
+
+// rescore is score with what it gathers given: it reads nothing, so it may
+// run inside a store transaction.
+func rescore(e *quarterhour.Evaluation, sch *scoring.Scheme, m scoring.Metrics, sub scoring.Submitted, ectx scoring.EvalContext) (scoring.Result, error) {
+	res := scoring.Evaluate(sch, m, sub, ectx)
+	var err error
 	if e.Metrics, err = json.Marshal(m); err != nil {
 		return scoring.Result{}, fmt.Errorf("encode metrics: %w", err)
 	}

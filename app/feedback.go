@@ -183,3 +183,24 @@ func (a *App) feedbackOwnedBy(ctx context.Context, district string) func(quarter
 		return cd == district || od == district, nil
 	}
 }
+
+// circleComplaints counts the complaints residents posted about circle id
+// in year (in China) and how many of them are resolved. They are part of the
+// circle's metrics: the complaint resolution rate counts them with the
+// complaints the district received through its own channels.
+func (a *App) circleComplaints(ctx context.Context, id int64, year int) (received, resolved int, err error) {
+	all, err := a.store.ListFeedback(ctx, id)
+	if err != nil {
+		return 0, 0, fmt.Errorf("feedback on circle %d: %w", id, err)
+	}
+	for _, fb := range all {
+		if !fb.Complaint || fb.CircleID != id || fb.CreatedAt.In(chinaTime).Year() != year {
+			continue
+		}
+		received++
+		if fb.Status == quarterhour.FeedbackResolved {
+			resolved++
+		}
+	}
+	return received, resolved, nil
+}

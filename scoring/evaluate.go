@@ -12,6 +12,16 @@ import (
 type EvalContext struct {
 	Year          int  // the evaluation year
 	CircleAwarded bool // the circle already received the scheme's award
+	// CertifiedYear is the calendar year of the certification: the year it
+	// was recorded, or for an evaluation not yet certified the current
+	// year, the earliest it can be. 0 when not known; an award rule's
+	// must_be_certified_in_year is then left to CheckAward.
+	CertifiedYear int
+	// Files, when not nil, holds the references of the files uploaded to
+	// the evaluation: evidence counts only when its reference is one of
+	// them, and the explanation says why any other earns nothing. nil
+	// counts every reference (a submission scored on its own).
+	Files map[string]bool
 }
 
 // Result is the outcome of one evaluation, in the JSON shape the API serves
@@ -72,7 +82,7 @@ type AwardResult struct {
 // Evaluate scores metrics and submitted values against a validated scheme.
 // It is pure and deterministic: the same inputs give the same Result.
 func Evaluate(s *Scheme, m Metrics, sub Submitted, ctx EvalContext) Result {
-	e := evaluator{s: s, m: m, sub: sub}
+	e := evaluator{s: s, m: m, sub: sub, files: ctx.Files}
 	res := Result{
 		Scheme:        s.Code,
 		SchemeVersion: s.Version,
@@ -113,9 +123,10 @@ func Evaluate(s *Scheme, m Metrics, sub Submitted, ctx EvalContext) Result {
 }
 
 type evaluator struct {
-	s   *Scheme
-	m   Metrics
-	sub Submitted
+	s     *Scheme
+	m     Metrics
+	sub   Submitted
+	files map[string]bool // nil: every reference counts
 }
 
 // input returns the value of a metric or submitted field; a NaN or
@@ -126,6 +137,9 @@ func (e evaluator) input(kind, name string) (float64, bool) {
 	var ok bool
 	if kind == sourceSubmitted {
 		v, ok = e.sub.Value(name)
+		if name == FieldComplaintResolutionRate {
+			v, ok = e.complaintResolution(), true
+		}
 	} else {
 		v, ok = e.m.Values[name]
 	}
@@ -133,6 +147,24 @@ func (e evaluator) input(kind, name string) (float64, bool) {
 		return 0, false
 	}
 	return v, true
+}
+
+// complaints returns the complaints received and resolved in the year:
+// those the district submitted plus those residents posted on the platform.
+func (e evaluator) complaints() (received, resolved float64) {
+	received = float64(e.sub.ComplaintsReceived) + e.m.Values[MetricPlatformComplaintsReceived]
+	resolved = float64(e.sub.ComplaintsResolved) + e.m.Values[MetricPlatformComplaintsResolved]
+	return received, resolved
+}
+
+// complaintResolution is the share of the year's complaints resolved, 1
+// when there were none.
+func (e evaluator) complaintResolution() float64 {
+	received, resolved := e.complaints()
+	if received <= 0 {
+		return 1
+	}
+	return resolved / received
 }
 
 // missing returns the category codes explaining a metric's shortfall.
@@ -177,15 +209,17 @@ func (e evaluator) indicator(ind Indicator) IndicatorResult {
 		}
 	}
 	if e.lacksEvidence(ind, &r) {
+		if kind == sourceSubmitted && name == FieldComplaintResolutionRate {
+			e.notePlatformComplaints(&r)
+		}
 		return r
 	}
 
 	r.Points = round2(rulePoints(ind, v))
 	r.Explanation = fmt.Sprintf("%s → %s 分（满分 %s）", shown, num(r.Points), num(ind.Points))
 	r.ExplanationEN = fmt.Sprintf("%s → %s of %s points", shown, num(r.Points), num(ind.Points))
-	if kind == sourceSubmitted && name == FieldComplaintResolutionRate && e.sub.ComplaintsReceived <= 0 {
-		r.Explanation = "未收到投诉：满分 " + num(r.Points)
-		r.ExplanationEN = "no complaints received: full marks (" + num(r.Points) + ")"
+	if kind == sourceSubmitted && name == FieldComplaintResolutionRate {
+		e.explainComplaints(&r)
 	}
 	if miss := e.missing(kind, name); len(miss) > 0 {
 		r.Missing = miss
@@ -194,6 +228,35 @@ func (e evaluator) indicator(ind Indicator) IndicatorResult {
 		r.ExplanationEN += "; missing: " + strings.Join(en, ", ")
 	}
 	return r
+}
+
+// explainComplaints says what the complaint resolution rate of r is made
+// of: the district's figures and the platform's.
+func (e evaluator) explainComplaints(r *IndicatorResult) {
+	received, resolved := e.complaints()
+	if received <= 0 {
+		r.Explanation = "未收到投诉：满分 " + num(r.Points)
+		r.ExplanationEN = "no complaints received: full marks (" + num(r.Points) + ")"
+		return
+	}
+	pr, ps := e.m.Values[MetricPlatformComplaintsReceived], e.m.Values[MetricPlatformComplaintsResolved]
+	if pr <= 0 {
+		return
+	}
+	r.Explanation += fmt.Sprintf("；投诉 %s 件办结 %s 件，含居民在平台提交的投诉 %s 件（办结 %s 件）", num(received), num(resolved), num(pr), num(ps))
+	r.ExplanationEN += fmt.Sprintf("; %s of %s complaints resolved, including %s residents posted on the platform (%s resolved)",
+		num(resolved), num(received), num(pr), num(ps))
+}
+
+// notePlatformComplaints adds to r the complaints residents posted on the
+// platform, when there are any.
+func (e evaluator) notePlatformComplaints(r *IndicatorResult) {
+	pr, ps := e.m.Values[MetricPlatformComplaintsReceived], e.m.Values[MetricPlatformComplaintsResolved]
+	if pr <= 0 {
+		return
+	}
+	r.Explanation += fmt.Sprintf("；居民在平台提交投诉 %s 件（办结 %s 件），计入办结率", num(pr), num(ps))
+	r.ExplanationEN += fmt.Sprintf("; residents posted %s complaints on the platform (%s resolved), which count in the rate", num(pr), num(ps))
 }
 
 // checks scores a checks rule: every condition that holds adds its points.
@@ -231,13 +294,32 @@ func (e evaluator) checks(ind Indicator, r *IndicatorResult) {
 }
 
 // lacksEvidence zeroes r and says so when ind requires evidence and none is
-// attached.
+// attached: no reference, or only references that name no file of the
+// evaluation.
 func (e evaluator) lacksEvidence(ind Indicator, r *IndicatorResult) bool {
-	if len(ind.Evidence) == 0 || e.sub.hasEvidence(ind.ID) {
+	if len(ind.Evidence) == 0 {
 		return false
 	}
+	var foreign []string
+	for _, ev := range e.sub.Evidence {
+		if ev.Indicator != ind.ID || ev.Ref == "" {
+			continue
+		}
+		if e.files == nil || e.files[ev.Ref] {
+			return false
+		}
+		foreign = append(foreign, strconv.Quote(ev.Ref))
+	}
 	r.Points = 0
-	r.Explanation = "未附佐证材料（需要：" + strings.Join(ind.Evidence, "；") + "）：0 分"
+	needs := strings.Join(ind.Evidence, "；")
+	if len(foreign) > 0 {
+		refs := strings.Join(foreign, ", ")
+		r.Explanation = "佐证 " + refs + " 不是本评价上传的文件，不计（需要：" + needs + "）：0 分"
+		r.ExplanationEN = "evidence " + refs + " is not a file uploaded to this evaluation and counts for nothing (needs: " +
+			strings.Join(ind.Evidence, "; ") + "): 0 points"
+		return true
+	}
+	r.Explanation = "未附佐证材料（需要：" + needs + "）：0 分"
 	r.ExplanationEN = "no evidence attached (needs: " + strings.Join(ind.Evidence, "; ") + "): 0 points"
 	return true
 }
@@ -342,6 +424,11 @@ func award(s *Scheme, tier string, ctx EvalContext) AwardResult {
 		return AwardResult{
 			Reason:   fmt.Sprintf("%d 年不在奖励年度 %s 内", ctx.Year, years(a.Years)),
 			ReasonEN: fmt.Sprintf("%d is not an award year (%s)", ctx.Year, years(a.Years)),
+		}
+	case a.MustBeCertifiedInYear && ctx.CertifiedYear != 0 && !slices.Contains(a.Years, ctx.CertifiedYear):
+		return AwardResult{
+			Reason:   fmt.Sprintf("奖励仅限在 %s 年内认定的生活圈，%d 年认定已逾期", years(a.Years), ctx.CertifiedYear),
+			ReasonEN: fmt.Sprintf("the award is only for circles certified in an award year (%s); a certification in %d is too late", years(a.Years), ctx.CertifiedYear),
 		}
 	case a.OncePerCircle && ctx.CircleAwarded:
 		return AwardResult{Reason: "该生活圈已获奖励，每圈仅奖一次", ReasonEN: "the circle has already been awarded; once per circle"}

@@ -144,6 +144,42 @@ func TestEvaluate_NoComplaintsReceivedEarnsFullMarks(t *testing.T) {
 	}
 }
 
+func TestEvaluate_PlatformComplaintsCountInTheResolutionRate(t *testing.T) {
+	withPlatform := func(received, resolved float64) Metrics {
+		m := excellentMetrics()
+		m.Values[MetricPlatformComplaintsReceived] = received
+		m.Values[MetricPlatformComplaintsResolved] = resolved
+		return m
+	}
+	// The district reports none, but residents posted four, one resolved.
+	e3 := indicatorOf(t, Evaluate(jining(t), withPlatform(4, 1), excellentSubmitted(), EvalContext{Year: 2023}), "E3")
+	if e3.Points != 0 || e3.Value == nil || *e3.Value != 0.25 ||
+		!strings.Contains(e3.ExplanationEN, "1 of 4 complaints resolved, including 4 residents posted on the platform (1 resolved)") ||
+		!strings.Contains(e3.Explanation, "含居民在平台提交的投诉 4 件（办结 1 件）") {
+		t.Errorf("E3 with unresolved platform complaints = %v (%v), %q / %q", e3.Points, e3.Value, e3.ExplanationEN, e3.Explanation)
+	}
+	// Resolved on the platform too: full marks, and the figures shown.
+	sub := excellentSubmitted()
+	sub.ComplaintsReceived, sub.ComplaintsResolved = 10, 10
+	e3 = indicatorOf(t, Evaluate(jining(t), withPlatform(2, 2), sub, EvalContext{Year: 2023}), "E3")
+	if e3.Points != 2 || !strings.Contains(e3.ExplanationEN, "12 of 12 complaints resolved") {
+		t.Errorf("E3 with every complaint resolved = %v, %q", e3.Points, e3.ExplanationEN)
+	}
+	// Without the register the figures are still shown.
+	sub.Evidence = sub.Evidence[:2]
+	e3 = indicatorOf(t, Evaluate(jining(t), withPlatform(2, 1), sub, EvalContext{Year: 2023}), "E3")
+	if e3.Points != 0 || !strings.Contains(e3.ExplanationEN, "no evidence attached") ||
+		!strings.Contains(e3.ExplanationEN, "residents posted 2 complaints on the platform (1 resolved)") {
+		t.Errorf("E3 without its evidence = %v, %q", e3.Points, e3.ExplanationEN)
+	}
+	sub.Evidence = excellentSubmitted().Evidence
+	// Without platform complaints E3 reads as before.
+	e3 = indicatorOf(t, Evaluate(jining(t), excellentMetrics(), sub, EvalContext{Year: 2023}), "E3")
+	if e3.Points != 2 || strings.Contains(e3.ExplanationEN, "platform") {
+		t.Errorf("E3 without platform complaints = %v, %q", e3.Points, e3.ExplanationEN)
+	}
+}
+
 func TestEvaluate_SubmittedClaimWithoutEvidenceScoresZero(t *testing.T) {
 	sub := excellentSubmitted()
 	sub.Evidence = nil
@@ -152,6 +188,32 @@ func TestEvaluate_SubmittedClaimWithoutEvidenceScoresZero(t *testing.T) {
 		if ir := indicatorOf(t, res, id); ir.Points != 0 || !strings.Contains(ir.ExplanationEN, "no evidence attached") {
 			t.Errorf("%s = %v, %q", id, ir.Points, ir.ExplanationEN)
 		}
+	}
+}
+
+func TestEvaluate_EvidenceCountsOnlyWhenItNamesAFileOfTheEvaluation(t *testing.T) {
+	sub := excellentSubmitted()
+	sub.Evidence = []Evidence{
+		{Indicator: "E1", Ref: "/api/v1/evidence/7"},
+		{Indicator: "E2", Ref: "/api/v1/evidence/16"}, // another evaluation's file
+		{Indicator: "E3", Ref: "anything"},
+		{Indicator: "E3", Ref: "https://example.org/complaints.pdf"},
+	}
+	res := Evaluate(jining(t), excellentMetrics(), sub, EvalContext{Year: 2023, Files: map[string]bool{"/api/v1/evidence/7": true}})
+	if e1 := indicatorOf(t, res, "E1"); e1.Points != 6 {
+		t.Errorf("E1 with its file = %v, %q; want 6", e1.Points, e1.ExplanationEN)
+	}
+	for id, refs := range map[string]string{"E2": `"/api/v1/evidence/16"`, "E3": `"anything", "https://example.org/complaints.pdf"`} {
+		ir := indicatorOf(t, res, id)
+		if ir.Points != 0 || !strings.Contains(ir.ExplanationEN, "evidence "+refs+" is not a file uploaded to this evaluation") ||
+			!strings.Contains(ir.Explanation, "不是本评价上传的文件") {
+			t.Errorf("%s = %v, %q / %q; want 0 naming %s", id, ir.Points, ir.ExplanationEN, ir.Explanation, refs)
+		}
+	}
+	// No files at all: nothing counts.
+	none := Evaluate(jining(t), excellentMetrics(), sub, EvalContext{Year: 2023, Files: map[string]bool{}})
+	if e1 := indicatorOf(t, none, "E1"); e1.Points != 0 {
+		t.Errorf("E1 without any uploaded file = %v", e1.Points)
 	}
 }
 
@@ -297,6 +359,8 @@ func TestEvaluate_Award(t *testing.T) {
 		{"high quality in 2023", EvalContext{Year: 2023}, true, "at most ¥300000"},
 		{"high quality in 2024", EvalContext{Year: 2024}, false, "2024 is not an award year (2023)"},
 		{"already awarded", EvalContext{Year: 2023, CircleAwarded: true}, false, "once per circle"},
+		{"certified in 2023", EvalContext{Year: 2023, CertifiedYear: 2023}, true, "at most ¥300000"},
+		{"certified too late", EvalContext{Year: 2023, CertifiedYear: 2024}, false, "certified in an award year (2023); a certification in 2024 is too late"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

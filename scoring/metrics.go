@@ -69,6 +69,19 @@ const (
 	MetricLowMarginPer1000 = "low_margin_per_1000"
 )
 
+// Complaints residents posted about the circle on the platform (the feedback
+// table) in the evaluation year. They are computed, not submitted: the
+// complaint resolution rate (E3 in jining-2023) counts them together with the
+// complaints the district received through its own channels
+// (FieldComplaintsReceived, FieldComplaintsResolved). Not in MetricNames:
+// they reach schemes only through that rate.
+const (
+	// MetricPlatformComplaintsReceived counts the complaints posted.
+	MetricPlatformComplaintsReceived = "platform_complaints_received"
+	// MetricPlatformComplaintsResolved counts those marked resolved.
+	MetricPlatformComplaintsResolved = "platform_complaints_resolved"
+)
+
 // MetricNames lists every numeric metric a scheme may refer to.
 var MetricNames = []string{
 	MetricBasicTypesShare, MetricBasicTypesPresent,

@@ -65,8 +65,8 @@ func TestShippedSchemes_JiningFollowsThePlan(t *testing.T) {
 	s := shipped(t)["jining-2023"]
 	a := s.Award
 	if a == nil || a.Tier != "high_quality" || a.CapYuan != 300000 || !a.OncePerCircle ||
-		len(a.Years) != 1 || a.Years[0] != 2023 {
-		t.Errorf("award %+v, want high_quality, 2023, ¥300,000, once per circle (plan §五(二))", a)
+		len(a.Years) != 1 || a.Years[0] != 2023 || !a.MustBeCertifiedInYear {
+		t.Errorf("award %+v, want high_quality, certified in 2023, ¥300,000, once per circle (plan §五(二))", a)
 	}
 	if len(s.BasicTypes) != 12 || len(s.QualityTypes) != 7 || s.TotalPoints != 100 {
 		t.Errorf("basic %d, quality %d, total %v; want the plan's 12 and 7, 100 points",

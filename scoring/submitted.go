@@ -13,12 +13,16 @@ const (
 	FieldManagementSystem = "management_system"
 	// FieldComplaintChannel is 1 when a complaint and feedback channel is in place.
 	FieldComplaintChannel = "complaint_channel"
-	// FieldComplaintsReceived counts consumer complaints received in the year.
+	// FieldComplaintsReceived counts consumer complaints received in the
+	// year through the district's own channels (hotline, in person, letters);
+	// complaints residents post on the platform are counted apart
+	// (MetricPlatformComplaintsReceived).
 	FieldComplaintsReceived = "complaints_received"
 	// FieldComplaintsResolved counts those complaints resolved.
 	FieldComplaintsResolved = "complaints_resolved"
 	// FieldComplaintResolutionRate is derived: resolved / received, and 1
-	// when none were received (nothing is left unresolved).
+	// when none were received (nothing is left unresolved). When scoring,
+	// the platform's complaints count too (see Evaluate).
 	FieldComplaintResolutionRate = "complaint_resolution_rate"
 )
 
@@ -76,16 +80,6 @@ func (s Submitted) Value(field string) (float64, bool) {
 		return float64(s.ComplaintsResolved) / float64(s.ComplaintsReceived), true
 	}
 	return 0, false
-}
-
-// hasEvidence reports whether any document is attached for an indicator.
-func (s Submitted) hasEvidence(indicator string) bool {
-	for _, e := range s.Evidence {
-		if e.Indicator == indicator && e.Ref != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // FieldError is one invalid submitted value.

@@ -74,6 +74,11 @@ type Bundle struct {
 	Circles []quarterhour.Circle
 }
 
+// EvidenceReference is called by AttachEvidence, inside its transaction,
+// with the ID of the file being stored; it returns the evaluation as it is
+// to be written with the file referenced, and the event recording it.
+type EvidenceReference func(id int64) (*quarterhour.Evaluation, quarterhour.EvaluationEvent, error)
+
 // Store is the persistence contract; both back ends pass store/storetest.
 //
 // Update methods take the row with the version the caller read; they return
@@ -159,6 +164,19 @@ type Store interface {
 	ListEvidence(ctx context.Context, evaluationID int64) ([]quarterhour.Evidence, error)
 	// GetEvidence returns one evidence file with its Data.
 	GetEvidence(ctx context.Context, id int64) (quarterhour.Evidence, error)
+	// AttachEvidence stores ev and, in the same transaction, calls reference
+	// with its new ID and writes the evaluation and event reference returns
+	// as UpdateEvaluation does: the file is kept only with the reference to
+	// it. The evaluation must be ev's and still at its Version, else
+	// ErrConflict; reference must not use the store. Any error leaves
+	// neither the file nor the change. It sets ev's ID and CreatedAt and
+	// bumps the evaluation's Version.
+	AttachEvidence(ctx context.Context, ev *quarterhour.Evidence, reference EvidenceReference) error
+	// DeleteEvidence removes evidence file id of evaluation e and, in the
+	// same transaction, writes e as UpdateEvaluation does and appends ev. A
+	// file that is not e's gives ErrNotFound, a stale e ErrConflict; either
+	// leaves everything as it was.
+	DeleteEvidence(ctx context.Context, id int64, e *quarterhour.Evaluation, ev quarterhour.EvaluationEvent) error
 
 	UpsertTargets(ctx context.Context, ts []quarterhour.Target) error
 	ListTargets(ctx context.Context) ([]quarterhour.Target, error)

@@ -13,13 +13,15 @@ import (
 )
 
 const evaluationCols = `id, circle_id, district, scheme, year, status, submitted::text, metrics::text,
-	result::text, total, tier, award_yuan, version, created_by, created_at, updated_at, certified_at`
+	result::text, total, tier, award_yuan, version, created_by, created_at, updated_at, certified_at,
+	approved_by, certified_by`
 
 func scanEvaluation(row pgx.CollectableRow) (quarterhour.Evaluation, error) {
 	var e quarterhour.Evaluation
 	var submitted, metrics, result *string
 	err := row.Scan(&e.ID, &e.CircleID, &e.District, &e.Scheme, &e.Year, &e.Status, &submitted, &metrics,
-		&result, &e.Total, &e.Tier, &e.AwardYuan, &e.Version, &e.CreatedBy, &e.CreatedAt, &e.UpdatedAt, &e.CertifiedAt)
+		&result, &e.Total, &e.Tier, &e.AwardYuan, &e.Version, &e.CreatedBy, &e.CreatedAt, &e.UpdatedAt, &e.CertifiedAt,
+		&e.ApprovedBy, &e.CertifiedBy)
 	if err != nil {
 		return e, err
 	}
@@ -47,11 +49,11 @@ func (s *Store) CreateEvaluation(ctx context.Context, e *quarterhour.Evaluation,
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO evaluations (circle_id, district, scheme, year, status,
 				submitted, metrics, result, total, tier, award_yuan, version, created_by,
-				created_at, updated_at, certified_at)
-			VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10, $11, 1, $12, $13, $13, $14)
+				created_at, updated_at, certified_at, approved_by, certified_by)
+			VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10, $11, 1, $12, $13, $13, $14, $15, $16)
 			RETURNING id`,
 			e.CircleID, e.District, e.Scheme, e.Year, e.Status, jsonArg(e.Submitted), jsonArg(e.Metrics),
-			jsonArg(e.Result), e.Total, e.Tier, e.AwardYuan, e.CreatedBy, at, certified).Scan(&id)
+			jsonArg(e.Result), e.Total, e.Tier, e.AwardYuan, e.CreatedBy, at, certified, e.ApprovedBy, e.CertifiedBy).Scan(&id)
 		if err != nil {
 			return translate(err)
 		}
@@ -70,29 +72,38 @@ func (s *Store) CreateEvaluation(ctx context.Context, e *quarterhour.Evaluation,
 // evaluation is final: updating it returns ErrConflict.
 func (s *Store) UpdateEvaluation(ctx context.Context, e *quarterhour.Evaluation, ev quarterhour.EvaluationEvent) error {
 	at := now()
-	certified := truncatedPtr(e.CertifiedAt)
 	var version int
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `UPDATE evaluations SET district = $3, scheme = $4, year = $5, status = $6,
-				submitted = $7::jsonb, metrics = $8::jsonb, result = $9::jsonb, total = $10, tier = $11,
-				award_yuan = $12, certified_at = $13, version = version + 1, updated_at = $14
-			WHERE id = $1 AND version = $2 AND status <> 'certified'
-			RETURNING version`,
-			e.ID, e.Version, e.District, e.Scheme, e.Year, e.Status, jsonArg(e.Submitted), jsonArg(e.Metrics),
-			jsonArg(e.Result), e.Total, e.Tier, e.AwardYuan, certified, at).Scan(&version)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return versionMiss(ctx, tx, `SELECT EXISTS (SELECT 1 FROM evaluations WHERE id = $1)`, e.ID)
-		}
-		if err != nil {
-			return translate(err)
-		}
-		return appendEvent(ctx, tx, e.ID, ev, at)
+		var err error
+		version, err = updateEvaluation(ctx, tx, e, ev, at)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: update evaluation %d: %w", e.ID, err)
 	}
-	e.Version, e.UpdatedAt, e.CertifiedAt = version, at, certified
+	e.Version, e.UpdatedAt, e.CertifiedAt = version, at, truncatedPtr(e.CertifiedAt)
 	return nil
+}
+
+// updateEvaluation writes e in tx if its stored version is still e.Version
+// and it is not certified, appends ev at at, and returns the new version.
+func updateEvaluation(ctx context.Context, tx pgx.Tx, e *quarterhour.Evaluation, ev quarterhour.EvaluationEvent, at time.Time) (int, error) {
+	var version int
+	err := tx.QueryRow(ctx, `UPDATE evaluations SET district = $3, scheme = $4, year = $5, status = $6,
+			submitted = $7::jsonb, metrics = $8::jsonb, result = $9::jsonb, total = $10, tier = $11,
+			award_yuan = $12, certified_at = $13, version = version + 1, updated_at = $14,
+			approved_by = $15, certified_by = $16
+		WHERE id = $1 AND version = $2 AND status <> 'certified'
+		RETURNING version`,
+		e.ID, e.Version, e.District, e.Scheme, e.Year, e.Status, jsonArg(e.Submitted), jsonArg(e.Metrics),
+		jsonArg(e.Result), e.Total, e.Tier, e.AwardYuan, truncatedPtr(e.CertifiedAt), at, e.ApprovedBy, e.CertifiedBy).Scan(&version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, versionMiss(ctx, tx, `SELECT EXISTS (SELECT 1 FROM evaluations WHERE id = $1)`, e.ID)
+	}
+	if err != nil {
+		return 0, translate(err)
+	}
+	return version, appendEvent(ctx, tx, e.ID, ev, at)
 }
 
 // appendEvent records ev for the evaluation; a zero ev.At becomes at.

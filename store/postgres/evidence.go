@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/store"
 )
 
 // AddEvidence stores ev and sets its ID and CreatedAt; an unknown evaluation
@@ -20,6 +21,61 @@ func (s *Store) AddEvidence(ctx context.Context, ev *quarterhour.Evidence) error
 		return fmt.Errorf("postgres: add evidence to evaluation %d: %w", ev.EvaluationID, translate(err))
 	}
 	ev.CreatedAt = at
+	return nil
+}
+
+// AttachEvidence stores ev and writes the evaluation reference returns for
+// it in one transaction.
+func (s *Store) AttachEvidence(ctx context.Context, ev *quarterhour.Evidence, reference store.EvidenceReference) error {
+	at := now()
+	var e *quarterhour.Evaluation
+	var id int64
+	var version int
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO evidence (evaluation_id, indicator, name, content_type, size,
+			sha256, note, data, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			ev.EvaluationID, ev.Indicator, ev.Name, ev.ContentType, ev.Size, ev.SHA256, ev.Note, ev.Data,
+			ev.UploadedBy, at).Scan(&id)
+		if err != nil {
+			return translate(err)
+		}
+		var event quarterhour.EvaluationEvent
+		if e, event, err = reference(id); err != nil {
+			return err
+		}
+		if e == nil || e.ID != ev.EvaluationID {
+			return fmt.Errorf("evidence of evaluation %d referenced by another evaluation", ev.EvaluationID)
+		}
+		version, err = updateEvaluation(ctx, tx, e, event, at)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: attach evidence to evaluation %d: %w", ev.EvaluationID, err)
+	}
+	ev.ID, ev.CreatedAt = id, at
+	e.Version, e.UpdatedAt, e.CertifiedAt = version, at, truncatedPtr(e.CertifiedAt)
+	return nil
+}
+
+// DeleteEvidence removes file id of e and writes e in one transaction.
+func (s *Store) DeleteEvidence(ctx context.Context, id int64, e *quarterhour.Evaluation, ev quarterhour.EvaluationEvent) error {
+	at := now()
+	var version int
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM evidence WHERE id = $1 AND evaluation_id = $2`, id, e.ID)
+		if err != nil {
+			return translate(err)
+		}
+		if tag.RowsAffected() == 0 {
+			return quarterhour.ErrNotFound
+		}
+		version, err = updateEvaluation(ctx, tx, e, ev, at)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: delete evidence %d of evaluation %d: %w", id, e.ID, err)
+	}
+	e.Version, e.UpdatedAt, e.CertifiedAt = version, at, truncatedPtr(e.CertifiedAt)
 	return nil
 }
 

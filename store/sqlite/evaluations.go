@@ -13,7 +13,7 @@ import (
 )
 
 const evaluationColumns = `id, circle_id, district, scheme, year, status, submitted, metrics, result,
-	total, tier, award_yuan, version, created_by, created_at, updated_at, certified_at`
+	total, tier, award_yuan, version, created_by, created_at, updated_at, certified_at, approved_by, certified_by`
 
 // evaluationDocs holds the canonical JSON of an evaluation's documents.
 type evaluationDocs struct{ submitted, metrics, result sql.NullString }
@@ -54,9 +54,11 @@ func (s *Store) CreateEvaluation(ctx context.Context, e *quarterhour.Evaluation,
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO evaluations (circle_id, district, scheme, year, status,
 			submitted, metrics, result, total, tier, award_yuan, version, created_by, created_at,
-			updated_at, certified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id`,
+			updated_at, certified_at, approved_by, certified_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
+			RETURNING id`,
 			e.CircleID, e.District, e.Scheme, e.Year, e.Status, docs.submitted, docs.metrics, docs.result,
-			e.Total, e.Tier, e.AwardYuan, e.CreatedBy, fmtTime(t), fmtTime(t), nullTime(e.CertifiedAt)).Scan(&id)
+			e.Total, e.Tier, e.AwardYuan, e.CreatedBy, fmtTime(t), fmtTime(t), nullTime(e.CertifiedAt),
+			e.ApprovedBy, e.CertifiedBy).Scan(&id)
 		if err != nil {
 			return mapErr(err)
 		}
@@ -81,31 +83,41 @@ func (s *Store) UpdateEvaluation(ctx context.Context, e *quarterhour.Evaluation,
 		return fmt.Errorf("sqlite: update evaluation %d: %w", e.ID, err)
 	}
 	t := now()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE evaluations SET circle_id = ?, district = ?, scheme = ?,
-			year = ?, status = ?, submitted = ?, metrics = ?, result = ?, total = ?, tier = ?,
-			award_yuan = ?, version = version + 1, updated_at = ?, certified_at = ?
-			WHERE id = ? AND version = ? AND status <> 'certified'`,
-			e.CircleID, e.District, e.Scheme, e.Year, e.Status, docs.submitted, docs.metrics, docs.result,
-			e.Total, e.Tier, e.AwardYuan, fmtTime(t), nullTime(e.CertifiedAt), e.ID, e.Version)
-		if err != nil {
-			return mapErr(err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return versionMiss(ctx, tx, "evaluations", e.ID)
-		}
-		ev.EvaluationID = e.ID
-		return insertEvent(ctx, tx, &ev, t)
-	})
+	err = s.inTx(ctx, func(tx *sql.Tx) error { return updateEvaluation(ctx, tx, e, docs, ev, t) })
 	if err != nil {
 		return fmt.Errorf("sqlite: update evaluation %d: %w", e.ID, err)
 	}
+	updated(e, docs, t)
+	return nil
+}
+
+// updateEvaluation writes e, encoded as docs, in tx if its stored version is
+// still e.Version and it is not certified, and appends ev at t.
+func updateEvaluation(ctx context.Context, tx *sql.Tx, e *quarterhour.Evaluation, docs evaluationDocs, ev quarterhour.EvaluationEvent, t time.Time) error {
+	res, err := tx.ExecContext(ctx, `UPDATE evaluations SET circle_id = ?, district = ?, scheme = ?,
+		year = ?, status = ?, submitted = ?, metrics = ?, result = ?, total = ?, tier = ?,
+		award_yuan = ?, version = version + 1, updated_at = ?, certified_at = ?, approved_by = ?,
+		certified_by = ? WHERE id = ? AND version = ? AND status <> 'certified'`,
+		e.CircleID, e.District, e.Scheme, e.Year, e.Status, docs.submitted, docs.metrics, docs.result,
+		e.Total, e.Tier, e.AwardYuan, fmtTime(t), nullTime(e.CertifiedAt), e.ApprovedBy, e.CertifiedBy,
+		e.ID, e.Version)
+	if err != nil {
+		return mapErr(err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return versionMiss(ctx, tx, "evaluations", e.ID)
+	}
+	ev.EvaluationID = e.ID
+	return insertEvent(ctx, tx, &ev, t)
+}
+
+// updated records on e a write at t of docs.
+func updated(e *quarterhour.Evaluation, docs evaluationDocs, t time.Time) {
 	e.Version++
 	e.UpdatedAt = t
 	docs.apply(e)
-	return nil
 }
 
 func insertEvent(ctx context.Context, q querier, ev *quarterhour.EvaluationEvent, t time.Time) error {
@@ -209,7 +221,7 @@ func scanEvaluation(sc scanner) (quarterhour.Evaluation, error) {
 	var certified sql.NullString
 	if err := sc.Scan(&e.ID, &e.CircleID, &e.District, &e.Scheme, &e.Year, &e.Status, &docs.submitted,
 		&docs.metrics, &docs.result, &e.Total, &e.Tier, &e.AwardYuan, &e.Version, &e.CreatedBy,
-		&created, &updated, &certified); err != nil {
+		&created, &updated, &certified, &e.ApprovedBy, &e.CertifiedBy); err != nil {
 		return e, err
 	}
 	docs.apply(&e)

@@ -12,7 +12,9 @@
 //     then writes nothing of its batch; UpsertCommunities likewise;
 //   - one evaluation per circle, scheme and year, one award per circle, and a
 //     certified evaluation can no longer be updated (all quarterhour.ErrConflict);
-//   - feedback ratings lie in 0..5 (0 = none).
+//   - feedback ratings lie in 0..5 (0 = none);
+//   - an evidence file is attached or deleted together with the write of its
+//     evaluation: when either fails, neither happens.
 package storetest
 
 import (
@@ -58,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Evaluations_OneAwardPerCircle", testOneAward},
 		{"Evaluations_CertifiedAreImmutable", testCertifiedImmutable},
 		{"Evidence_AddListGet", testEvidence},
+		{"Evidence_AttachAndDeleteWithTheEvaluation", testEvidenceAttachAndDelete},
 		{"Targets_Upsert", testTargets},
 		{"Imports_LatestFirst", testImports},
 		{"Feedback_ByCircle", testFeedback},

@@ -285,14 +285,25 @@ func testCertifiedImmutable(t *testing.T, s store.Store) {
 	circle, _ := evalFixture(t, s)
 	e := draft(circle, 2023)
 	must(t, s.CreateEvaluation(ctx(t), &e, quarterhour.EvaluationEvent{Actor: "a", To: quarterhour.EvalDraft}), "create")
-	at := time.Date(2023, 12, 20, 9, 30, 0, 123456000, time.UTC)
-	e.Status, e.CertifiedAt, e.AwardYuan = quarterhour.EvalCertified, &at, 300000
+	e.Status, e.ApprovedBy = quarterhour.EvalApproved, "reviewer"
 	must(t, s.UpdateEvaluation(ctx(t), &e, quarterhour.EvaluationEvent{Actor: "reviewer", From: quarterhour.EvalDraft,
+		To: quarterhour.EvalApproved}), "approve")
+	at := time.Date(2023, 12, 20, 9, 30, 0, 123456000, time.UTC)
+	e.Status, e.CertifiedAt, e.AwardYuan, e.CertifiedBy = quarterhour.EvalCertified, &at, 300000, "admin"
+	must(t, s.UpdateEvaluation(ctx(t), &e, quarterhour.EvaluationEvent{Actor: "admin", From: quarterhour.EvalApproved,
 		To: quarterhour.EvalCertified}), "certify")
 	got, err := s.GetEvaluation(ctx(t), e.ID)
 	must(t, err, "get")
 	if got.CertifiedAt == nil || !got.CertifiedAt.Equal(at) {
 		t.Errorf("CertifiedAt = %v, want %v", got.CertifiedAt, at)
+	}
+	if got.ApprovedBy != "reviewer" || got.CertifiedBy != "admin" {
+		t.Errorf("approved by %q, certified by %q; want reviewer and admin", got.ApprovedBy, got.CertifiedBy)
+	}
+	list, err := s.ListEvaluations(ctx(t), store.EvaluationFilter{CircleID: circle})
+	must(t, err, "list")
+	if len(list) != 1 || list[0].ApprovedBy != "reviewer" || list[0].CertifiedBy != "admin" {
+		t.Errorf("listed %+v, want approved by reviewer and certified by admin", list)
 	}
 	e.AwardYuan = 1
 	wantErr(t, s.UpdateEvaluation(ctx(t), &e, quarterhour.EvaluationEvent{Actor: "reviewer", From: quarterhour.EvalCertified,
