@@ -33,12 +33,12 @@ func Settle(fromFile CRS, where string, declared CRS, extent orb.Bound, hasExten
 	case !declared.IsZero():
 		return declared, nil
 	}
-	msg := "the file declares no coordinate reference system and none was given; it is never guessed: " +
-		"declare it (wgs84 for GPS and OSM, gcj02 for Amap and Tencent, bd09 for Baidu, cgcs2000, or an EPSG code such as EPSG:4548)"
+	msg := "it is never guessed: declare it (wgs84 for GPS and OSM, gcj02 for Amap and Tencent, bd09 for Baidu, " +
+		"cgcs2000, or an EPSG code such as EPSG:4548)"
 	if hasExtent {
 		if h := Hint(extent); h != "" {
 			msg += "; " + h
 		}
 	}
-	return CRS{}, fmt.Errorf("%w: %s", ErrNoCRS, msg)
+	return CRS{}, fmt.Errorf("%w by the file or by the user; %s", ErrNoCRS, msg)
 }
