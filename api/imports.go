@@ -12,7 +12,7 @@ import (
 
 	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/app"
-	"github.com/quarterhour/quarterhour/geo"
+	"github.com/quarterhour/quarterhour/geo/proj"
 )
 
 // importsResponse is the body of GET /api/v1/imports.
@@ -52,7 +52,7 @@ func (s *Server) importRegister(w http.ResponseWriter, r *http.Request, what str
 		s.writeError(w, r, err)
 		return
 	}
-	s.log.InfoContext(ctx, what, "user", u.Username, "file", req.File, "source", req.Source, "crs", req.CRS,
+	s.log.InfoContext(ctx, what, "user", u.Username, "file", req.File, "source", req.Source, "crs", rep.CRS,
 		"dry_run", req.DryRun, "ok", rep.RowsOK, "rejected", rep.RowsRejected, "import_id", rep.ImportID)
 	writeJSON(w, http.StatusOK, rep)
 }
@@ -64,7 +64,7 @@ func readRegisterImport(r *http.Request, defaultName string, media ...string) (a
 	req := app.RegisterImport{Source: strings.TrimSpace(q.Get("source")), File: q.Get("file")}
 	var err error
 	if v := q.Get("crs"); v != "" {
-		if req.CRS, err = geo.ParseCRS(v); err != nil {
+		if req.CRS, err = proj.Parse(v); err != nil {
 			return req, nil, badRequest("crs", "%v", err)
 		}
 	}

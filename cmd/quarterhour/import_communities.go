@@ -9,7 +9,7 @@ import (
 
 	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/app/ingest"
-	"github.com/quarterhour/quarterhour/geo"
+	"github.com/quarterhour/quarterhour/geo/proj"
 	"github.com/quarterhour/quarterhour/geo/osmcommunity"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
 	"github.com/quarterhour/quarterhour/store/open"
@@ -35,7 +35,7 @@ func runImportCommunities(ctx context.Context, args []string, e *env) error {
 		fs.Usage()
 		return errUsage
 	}
-	crs, err := geo.ParseCRS(*crsName)
+	crs, err := proj.Parse(*crsName)
 	if err != nil {
 		return fmt.Errorf("import communities: --crs: %w", err)
 	}
@@ -49,7 +49,7 @@ func runImportCommunities(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "communities from %s (%s, source %s): %d features ok, %d rejected\n", file, crs, *source, rep.RowsOK, rep.RowsRejected)
+	fmt.Fprintf(e.stdout, "communities from %s (%s, source %s): %d features ok, %d rejected\n", file, rep.CRS, *source, rep.RowsOK, rep.RowsRejected)
 	printImportOutcome(e, rep)
 	return nil
 }

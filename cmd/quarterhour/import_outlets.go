@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/quarterhour/quarterhour/app"
-	"github.com/quarterhour/quarterhour/geo"
+	"github.com/quarterhour/quarterhour/geo/proj"
 )
 
 // runImportOutlets imports an outlet register CSV through the same checks
@@ -27,7 +27,7 @@ func runImportOutlets(ctx context.Context, args []string, e *env) error {
 		fs.Usage()
 		return errUsage
 	}
-	crs, err := geo.ParseCRS(*crsName)
+	crs, err := proj.Parse(*crsName)
 	if err != nil {
 		return fmt.Errorf("import outlets: --crs: %w", err)
 	}
@@ -41,12 +41,12 @@ func runImportOutlets(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	printImportReport(e, file, crs, *source, rep)
+	printImportReport(e, file, *source, rep)
 	return nil
 }
 
 // printImportReport prints the counts, then the outcome.
-func printImportReport(e *env, file string, crs geo.CRS, source string, rep *app.ImportReport) {
-	fmt.Fprintf(e.stdout, "outlets from %s (%s, source %s): %d rows ok, %d rejected\n", file, crs, source, rep.RowsOK, rep.RowsRejected)
+func printImportReport(e *env, file string, source string, rep *app.ImportReport) {
+	fmt.Fprintf(e.stdout, "outlets from %s (%s, source %s): %d rows ok, %d rejected\n", file, rep.CRS, source, rep.RowsOK, rep.RowsRejected)
 	printImportOutcome(e, rep)
 }
