@@ -3,6 +3,7 @@ package app
 import (
 	"io"
 
+	"github.com/quarterhour/quarterhour/app/ingest"
 	"github.com/quarterhour/quarterhour/geo/proj"
 	"github.com/quarterhour/quarterhour/geo/vector"
 )
@@ -18,7 +19,7 @@ type vectorRegister struct {
 func readGeoJSONRegister(data []byte, _ readOptions) (registerReader, []string, error) {
 	l, err := vector.ReadGeoJSON(data)
 	if err != nil {
-		return nil, nil, fileError(err)
+		return nil, nil, ingest.FileError(err)
 	}
 	return &vectorRegister{l: l}, nil, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/quarterhour/quarterhour/app/ingest"
 	"github.com/quarterhour/quarterhour/geo/vector"
 )
 
@@ -13,7 +14,7 @@ import (
 func readShapefileRegister(data []byte, opt readOptions) (registerReader, []string, error) {
 	l, err := vector.ReadShapefile(data, vector.Options{CRS: opt.crs, Encoding: opt.encoding})
 	if err != nil {
-		return nil, nil, fileError(err)
+		return nil, nil, ingest.FileError(err)
 	}
 	var warnings []string
 	if strings.HasSuffix(l.Encoding, "(detected)") || strings.HasSuffix(l.Encoding, "(language driver)") {

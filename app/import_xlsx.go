@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/quarterhour/quarterhour/app/ingest"
 	"github.com/quarterhour/quarterhour/geo/proj"
 	"github.com/quarterhour/quarterhour/geo/table"
 )
@@ -19,7 +20,7 @@ type xlsxRegister struct {
 func readXLSXRegister(data []byte, opt readOptions) (registerReader, []string, error) {
 	t, err := table.ReadXLSX(data, table.Options{Sheet: opt.sheet})
 	if err != nil {
-		return nil, nil, fileError(err)
+		return nil, nil, ingest.FileError(err)
 	}
 	var warnings []string
 	if len(t.Merged) > 0 {
