@@ -8,7 +8,8 @@
 // through it; lines that cross without a shared vertex, such as a bridge
 // over a road, stay unconnected, as they do in OpenStreetMap. Lines are cut
 // into edges at nodes, edge lengths are haversine lengths along the line,
-// and only the largest connected component is kept unless asked otherwise.
+// and only the largest connected component (most nodes, then longest) is
+// kept unless asked otherwise.
 // Which lines are walkable is set by Rules.
 package linenet
 
@@ -64,8 +65,8 @@ type Edge struct {
 	// WayID is the OSM way ID when the lines carry one in an osm_id
 	// column, else 0.
 	WayID int64
-	// Class is the value of the line's class column: highway for the OSM
-	// rules, else the first column a rule names.
+	// Class is the value of the line's road class column: the first column
+	// a rule names, else highway, fclass, 道路等级, 等级 ... when there is one.
 	Class string
 }
 
@@ -193,7 +194,7 @@ func Build(lines []Line, opt Options) (*Network, Summary, error) {
 		}
 	}
 	sum.Rules = rules.String()
-	class := strings.ToLower(rules.classColumn())
+	class := rules.classColumn(have)
 
 	point := map[key]orb.Point{} // the first coordinates seen on each grid point
 	var runs []*run
@@ -302,8 +303,8 @@ func Build(lines []Line, opt Options) (*Network, Summary, error) {
 	return assemble(pieces, point, opt.KeepAllComponents, &sum), sum, nil
 }
 
-// assemble keeps the largest component (or all) and numbers nodes and
-// edges.
+// assemble keeps the largest component (or all), the one with the most
+// nodes and, of equals, the longest, and numbers nodes and edges.
 func assemble(pieces []piece, point map[key]orb.Point, keepAll bool, sum *Summary) *Network {
 	index := map[key]int{}
 	var keys []key
@@ -336,9 +337,20 @@ func assemble(pieces []piece, point map[key]orb.Point, keepAll bool, sum *Summar
 	for i := range keys {
 		size[find(i)]++
 	}
+	// Of components with as many nodes, the longest is the largest.
+	lengths := make([]float64, len(pieces))
+	length := map[int]float64{}
+	for i, p := range pieces {
+		geom := make(orb.LineString, len(p.keys))
+		for j, k := range p.keys {
+			geom[j] = point[k]
+		}
+		lengths[i] = geo.LineLengthM(geom)
+		length[find(index[p.keys[0]])] += lengths[i]
+	}
 	largest, best := -1, 0
 	for root, n := range size {
-		if n > best || n == best && less(keys[root], keys[largest]) {
+		if largest < 0 || n > best || n == best && (length[root] > length[largest] || length[root] == length[largest] && less(keys[root], keys[largest])) {
 			largest, best = root, n
 		}
 	}
@@ -363,12 +375,12 @@ func assemble(pieces []piece, point map[key]orb.Point, keepAll bool, sum *Summar
 		id[k] = int64(i + 1)
 		net.Nodes[i] = Node{ID: int64(i + 1), Point: point[k]}
 	}
-	for _, p := range pieces {
+	for i, p := range pieces {
 		geom := make(orb.LineString, len(p.keys))
-		for i, k := range p.keys {
-			geom[i] = point[k]
+		for j, k := range p.keys {
+			geom[j] = point[k]
 		}
-		length := geo.LineLengthM(geom)
+		length := lengths[i]
 		if !keep(index[p.keys[0]]) {
 			sum.DroppedEdges++
 			sum.DroppedLengthKm += length / 1000

@@ -285,3 +285,18 @@ func TestNetwork_GeoGraph(t *testing.T) {
 		t.Errorf("graph: %d nodes, %d edges", g.NodeCount(), g.EdgeCount())
 	}
 }
+
+func TestBuild_GeofabrikFclassAndClassColumns(t *testing.T) {
+	lines := []Line{
+		line(1, map[string]any{"FCLASS": "footway", "osm_id": "7"}, pt(0, 0), pt(1, 0)),
+		line(2, map[string]any{"FCLASS": "motorway", "osm_id": "8"}, pt(1, 0), pt(2, 0)),
+	}
+	net, sum := build(t, lines, Options{})
+	if sum.Rules != "osm (the file has a fclass column)" || sum.Walkable != 1 || net.Edges[0].Class != "footway" || net.Edges[0].WayID != 7 {
+		t.Errorf("fclass: %+v, edges %+v", sum, net.Edges)
+	}
+	net, _ = build(t, []Line{line(1, map[string]any{"道路等级": "支路", "名称": "幸福巷"}, pt(0, 0), pt(1, 0))}, Options{})
+	if net.Edges[0].Class != "支路" {
+		t.Errorf("class %q, want the 道路等级 value", net.Edges[0].Class)
+	}
+}

@@ -25,7 +25,8 @@ import (
 // but motorways and trunk roads, and `道路等级!=高速公路,快速路` does the
 // same with a Chinese road-class column. The osm rule reads the highway,
 // foot, access, sidewalk and area columns, and the tags that GDAL's OSM
-// driver packs into an other_tags column.
+// driver packs into an other_tags column; Geofabrik's OSM Shapefiles name
+// the highway column fclass, which is read as highway when there is none.
 type Rules struct {
 	osm   bool
 	all   bool
@@ -86,15 +87,21 @@ func ParseRules(s string) (Rules, error) {
 }
 
 // DefaultRules are the rules for lines with these columns: the OSM highway
-// rules when there is a highway column, else every line is walkable.
+// rules when there is a highway (or fclass) column, else every line is
+// walkable.
 func DefaultRules(columns []string) Rules {
 	for _, c := range columns {
-		if strings.EqualFold(strings.TrimSpace(c), "highway") {
-			return Rules{osm: true, text: "osm (the file has a highway column)"}
+		switch c = strings.ToLower(strings.TrimSpace(c)); c {
+		case "highway", "fclass":
+			return Rules{osm: true, text: "osm (the file has a " + c + " column)"}
 		}
 	}
 	return Rules{all: true, text: "all (the file has no highway column)"}
 }
+
+// classColumns are columns that name a line's road class, in order of
+// preference, for labelling edges when no rule names a column.
+var classColumns = []string{"highway", "fclass", "道路等级", "等级", "道路类型", "road_class", "roadclass", "class", "kind"}
 
 // IsZero reports whether r holds no rule.
 func (r Rules) IsZero() bool { return r.text == "" }
@@ -111,14 +118,17 @@ func (r Rules) columns() []string {
 	return out
 }
 
-// classColumn is the column whose value labels an edge: highway for the
-// OSM rules, else the first column a rule names.
-func (r Rules) classColumn() string {
-	if r.osm {
-		return "highway"
+// classColumn is the column whose value labels an edge, of the columns
+// have (lower-case): the first column a rule names, else the first of
+// classColumns there is.
+func (r Rules) classColumn(have map[string]bool) string {
+	if len(r.conds) > 0 && !r.osm {
+		return strings.ToLower(r.conds[0].column)
 	}
-	if len(r.conds) > 0 {
-		return r.conds[0].column
+	for _, c := range classColumns {
+		if have[c] {
+			return c
+		}
 	}
 	return ""
 }
@@ -168,6 +178,9 @@ func osmTags(props map[string]string) osm.Tags {
 		if _, ok := props[k]; !ok {
 			tags = append(tags, osm.Tag{Key: k, Value: v})
 		}
+	}
+	if props["highway"] == "" && props["fclass"] != "" {
+		tags = append(tags, osm.Tag{Key: "highway", Value: props["fclass"]})
 	}
 	sort.Slice(tags, func(i, j int) bool { return tags[i].Key < tags[j].Key })
 	return tags
