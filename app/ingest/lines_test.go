@@ -323,8 +323,8 @@ func TestImportLines_ShapefileRoadsInEPSG4548(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Three roads drawn across each other without shared vertices: each
-	// stays its own component, and the largest (建设路, the longest of
-	// equals by node order) is kept.
+	// stays its own component, and the largest, 建设路 (of components
+	// with two nodes each, the longest), is kept.
 	res, err := ImportLines(ctx, st, bytes.NewReader(data), "jining-roads", "roads.zip", LinesOptions{Format: vector.Shapefile})
 	if err != nil {
 		t.Fatal(err)
@@ -332,6 +332,9 @@ func TestImportLines_ShapefileRoadsInEPSG4548(t *testing.T) {
 	s := res.Summary
 	if res.CRS.Code() != "EPSG:4548" || res.CRSFrom != "roads.prj" || s.Walkable != 3 || s.Components != 4 || s.Edges != 1 || s.DroppedEdges != 3 {
 		t.Errorf("CRS %s from %s, summary %+v", res.CRS, res.CRSFrom, s)
+	}
+	if _, n := storedGraph(t, st, "jining-roads"); n.Edges[0].Highway != "主干路" || math.Abs(n.Edges[0].LengthM-1100) > 5 {
+		t.Errorf("kept edge %+v: want 建设路, a 主干路 of about 1,100 m", n.Edges[0])
 	}
 	rules, err := linenet.ParseRules("等级!=主干路,快速路")
 	if err != nil {
