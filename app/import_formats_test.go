@@ -615,3 +615,34 @@ func TestDetectRegisterFormat(t *testing.T) {
 		wantCode(t, err, quarterhour.EUnsupportedMedia, "format")
 	}
 }
+
+func TestPostgres_ShapefileCommunitiesAndAmapXLSX(t *testing.T) {
+	f := postgresRegisterApp(t)
+	ctx := context.Background()
+	rep := f.importCommunities(t, importAdmin, app.RegisterImport{Source: "register", File: "communities.zip"}, readTestFile(t, shpCommunities))
+	if rep.Inserted != 3 || rep.CRS != "EPSG:4548" {
+		t.Fatalf("communities: %+v", rep)
+	}
+	all, err := f.st.ListCommunities(ctx, store.CommunityFilter{District: "370811"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range all {
+		if c.Source == "register" && c.OriginalCRS == "EPSG:4548" {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d communities stored with original CRS EPSG:4548, want 3", n)
+	}
+	rows, _ := anchorRows(t)
+	req := app.RegisterImport{File: "poi.xlsx", Source: "amap", CRS: mustCRS(t, "gcj02")}
+	if rep := f.importOutlets(t, importAdmin, req, amapWorkbook(t, rows, true)); rep.Inserted != 6 {
+		t.Fatalf("outlets: %+v", rep)
+	}
+	imps, err := f.st.ListImports(ctx, 2)
+	if err != nil || len(imps) != 2 || imps[0].Kind != "outlets-xlsx" || imps[1].Kind != "communities-shapefile" || imps[1].CRS != "EPSG:4548" {
+		t.Errorf("recorded imports %+v (%v)", imps, err)
+	}
+}
