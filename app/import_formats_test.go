@@ -287,6 +287,12 @@ func TestImportOutlets_ProjectedCoordinatesInEveryFormat(t *testing.T) {
 	}
 }
 
+func TestImportOutlets_OneSwappedRowIsARowRejection(t *testing.T) {
+	f := registerFixture(t)
+	rep := f.importOutlets(t, importAdmin, csvImport(geo.GCJ02, "csv", true), []byte(shortHeader+"SWAP-1,颠倒便利店,便利店,35.415117,116.587116\n"))
+	wantRejection(t, rep, 2, "lat", "swapped")
+}
+
 func TestImportOutlets_ShapefilePoints(t *testing.T) {
 	f := registerFixture(t)
 	// Two points in EPSG:4490 (.prj) with a typecode, and a null shape.

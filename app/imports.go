@@ -321,7 +321,8 @@ type mappedRecord struct {
 // settleRegisterCRS decides the CRS of a register's coordinates from what
 // the file declares and what the user declared (proj.Settle), and refuses
 // the file when not one of its coordinates fits that CRS: metres declared
-// as degrees, or degrees as a projection. It returns where the CRS came
+// as degrees, or degrees as a projection. Degrees with longitude and
+// latitude swapped are left to the rows, whose rejections say so. It returns where the CRS came
 // from: the file's declaration, or "declared".
 func settleRegisterCRS(rd registerReader, declared proj.CRS, recs []mappedRecord) (proj.CRS, string, error) {
 	fromFile, where := rd.fileCRS()
@@ -348,6 +349,10 @@ func settleRegisterCRS(rd registerReader, declared proj.CRS, recs []mappedRecord
 	}
 	for _, p := range pts {
 		if _, err := crs.ToWGS84(p); err == nil {
+			return crs, from, nil
+		}
+		if _, err := crs.ToWGS84(orb.Point{p[1], p[0]}); err == nil && !crs.IsProjected() {
+			// Swapped longitude and latitude: each row says so.
 			return crs, from, nil
 		}
 	}
