@@ -13,6 +13,7 @@ import (
 
 	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
+	"github.com/quarterhour/quarterhour/geo/proj"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -36,9 +37,9 @@ var communityFieldNames = fieldNames{
 	"name": fieldName, "名称": fieldName, "社区名称": fieldName, "小区名称": fieldName,
 	"population": fieldPopulation, "人口": fieldPopulation, "常住人口": fieldPopulation,
 	"households": fieldHouseholds, "户数": fieldHouseholds,
-	"building_area_m2": fieldBuilding, "建筑面积": fieldBuilding, "building_area": fieldBuilding,
+	"building_area_m2": fieldBuilding, "建筑面积": fieldBuilding, "building_area": fieldBuilding, "building_a": fieldBuilding,
 	"is_new": fieldIsNew, "新建": fieldIsNew, "是否新建": fieldIsNew,
-	"region_code": fieldRegion, "区划代码": fieldRegion,
+	"region_code": fieldRegion, "区划代码": fieldRegion, "region_cod": fieldRegion,
 	"district": fieldDistrict, "区县": fieldDistrict, "区县代码": fieldDistrict,
 	"ref": fieldRef, "编号": fieldRef, "id": fieldRef,
 }
@@ -49,9 +50,10 @@ func CommunityRegisterFields() []string { return communityFieldNames.aliases("")
 
 var communityRegister = registerKind[quarterhour.Community]{
 	plural: "communities", singular: "community",
-	sources: CommunitySources,
-	formats: []RegisterFormat{FormatGeoJSON},
-	names:   communityFieldNames,
+	sources:      CommunitySources,
+	formats:      []RegisterFormat{FormatGeoJSON, FormatShapefile},
+	formatAdvice: "communities need their boundary polygons: send GeoJSON or a zipped Shapefile",
+	names:        communityFieldNames,
 	stored: func(ctx context.Context, st store.Store, source string) ([]quarterhour.Community, error) {
 		all, err := st.ListCommunities(ctx, store.CommunityFilter{})
 		var out []quarterhour.Community
@@ -70,9 +72,9 @@ var communityRegister = registerKind[quarterhour.Community]{
 }
 
 // ImportCommunities imports a community register (社区 register: Polygon or
-// MultiPolygon features) for u (nil: anonymous, refused): every polygon is
-// converted from req.CRS to WGS-84 and checked as a community created by
-// hand is (a known region, a valid polygon inside its district,
+// MultiPolygon features of GeoJSON or a zipped Shapefile) for u (nil:
+// anonymous, refused): every polygon is converted from the file's CRS to
+// WGS-84 and checked as a community created by hand is (a known region, a valid polygon inside its district,
 // non-negative figures), and the good ones are upserted by (req.Source,
 // ref) in one transaction that also records the batch. Features are
 // rejected one by one with their 1-based index as the row; a file that
@@ -110,12 +112,20 @@ func (m communityMapper) value(ctx context.Context, rec registerRecord, f fields
 	default:
 		return reject("geometry", "want a Polygon or MultiPolygon geometry, got %s", g.GeoJSONType())
 	}
-	if err := geo.ValidateMultiPolygon(raw); err != nil {
-		return reject("geometry", "%v", err)
+	if !m.req.CRS.IsProjected() {
+		// Degrees are checked as given, so a swapped pair is named.
+		if err := geo.ValidateMultiPolygon(raw); err != nil {
+			return reject("geometry", "%v", err)
+		}
 	}
 	poly, err := multiPolygonToWGS84(raw, m.req.CRS)
 	if err != nil {
-		return reject("crs", "%v", err)
+		return reject("geometry", "%v", err)
+	}
+	if m.req.CRS.IsProjected() {
+		if err := geo.ValidateMultiPolygon(poly); err != nil {
+			return reject("geometry", "%v", err)
+		}
 	}
 	ref := f.text(fieldRef)
 	given := ref != ""
@@ -130,7 +140,7 @@ func (m communityMapper) value(ctx context.Context, rec registerRecord, f fields
 	c := old
 	c.ID, c.Version = 0, 0
 	c.Name, c.Polygon = name, poly
-	c.Source, c.SourceRef, c.OriginalCRS = m.req.Source, ref, string(m.req.CRS)
+	c.Source, c.SourceRef, c.OriginalCRS = m.req.Source, ref, crsRecord(m.req.CRS)
 	c.Synthetic = false
 	for field, dst := range map[string]*int{fieldPopulation: &c.Population, fieldHouseholds: &c.Households} {
 		v, ok := f[field]
@@ -197,14 +207,14 @@ func (m communityMapper) value(ctx context.Context, rec registerRecord, f fields
 }
 
 // multiPolygonToWGS84 converts every vertex of mp from crs to WGS-84.
-func multiPolygonToWGS84(mp orb.MultiPolygon, crs geo.CRS) (orb.MultiPolygon, error) {
+func multiPolygonToWGS84(mp orb.MultiPolygon, crs proj.CRS) (orb.MultiPolygon, error) {
 	out := make(orb.MultiPolygon, len(mp))
 	for i, p := range mp {
 		out[i] = make(orb.Polygon, len(p))
 		for j, r := range p {
 			out[i][j] = make(orb.Ring, len(r))
 			for k, pt := range r {
-				w, err := geo.Transform(pt, crs, geo.WGS84)
+				w, err := crs.ToWGS84(pt)
 				if err != nil {
 					return nil, err
 				}

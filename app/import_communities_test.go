@@ -76,7 +76,7 @@ func TestImportCommunities_RegisterInGCJ02(t *testing.T) {
 		registerFeature(t, orb.Point{p[0] + 0.04, p[1]}, geo.GCJ02, map[string]any{"名称": "重复", "编号": "JN-RC-001"}),
 		registerFeature(t, orb.Point{p[0] + 0.05, p[1]}, geo.GCJ02, map[string]any{"名称": "别区", "区县": "370812", "编号": "JN-RC-007"}),
 	)
-	req := app.RegisterImport{CRS: geo.GCJ02, Source: "register", File: "register.geojson"}
+	req := app.RegisterImport{CRS: crsOf(geo.GCJ02), Source: "register", File: "register.geojson"}
 	dryReq := req
 	dryReq.DryRun = true
 
@@ -138,7 +138,7 @@ func TestImportCommunities_RegisterInGCJ02(t *testing.T) {
 func TestImportCommunities_RequestErrors(t *testing.T) {
 	f := registerFixture(t)
 	body := featureCollection(registerFeature(t, insideCounty(t, f.st, "370811"), geo.GCJ02, map[string]any{"名称": "请求社区"}))
-	req := app.RegisterImport{CRS: geo.GCJ02, Source: "register", DryRun: true}
+	req := app.RegisterImport{CRS: crsOf(geo.GCJ02), Source: "register", DryRun: true}
 	for _, tt := range []struct {
 		name        string
 		user        *quarterhour.User
@@ -149,8 +149,10 @@ func TestImportCommunities_RequestErrors(t *testing.T) {
 		{"anonymous", nil, req, body, quarterhour.EUnauthenticated, ""},
 		{"reviewer", importReviewer, req, body, quarterhour.EForbidden, ""},
 		{"no crs", importAdmin, app.RegisterImport{Source: "register"}, body, quarterhour.EInvalid, "crs"},
-		{"unknown source", importAdmin, app.RegisterImport{CRS: geo.GCJ02, Source: "weibo"}, body, quarterhour.EInvalid, "source"},
-		{"not GeoJSON", importAdmin, req, []byte("名称,经度,纬度\n"), quarterhour.EInvalid, "file"},
+		{"unknown source", importAdmin, app.RegisterImport{CRS: crsOf(geo.GCJ02), Source: "weibo"}, body, quarterhour.EInvalid, "source"},
+		{"a CSV", importAdmin, req, []byte("名称,经度,纬度\n"), quarterhour.EUnsupportedMedia, "format"},
+		{"an XLSX", importAdmin, app.RegisterImport{CRS: crsOf(geo.GCJ02), Source: "register", Format: app.FormatXLSX}, body, quarterhour.EUnsupportedMedia, "format"},
+		{"not GeoJSON", importAdmin, app.RegisterImport{CRS: crsOf(geo.GCJ02), Source: "register", File: "x.geojson"}, []byte("名称,经度,纬度\n"), quarterhour.EInvalid, "file"},
 		{"a Feature", importAdmin, req, []byte(`{"type":"Feature"}`), quarterhour.EInvalid, "file"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,7 +173,7 @@ func TestImportCommunities_FeatureGeometryFaults(t *testing.T) {
 	none := map[string]any{"type": "Feature", "properties": map[string]any{"名称": "无"}, "geometry": nil}
 	broken := map[string]any{"type": "Feature", "properties": map[string]any{"名称": "坏"},
 		"geometry": map[string]any{"type": "Polygon", "coordinates": "x"}}
-	rep := f.importCommunities(t, importAdmin, app.RegisterImport{CRS: geo.WGS84, Source: "register", DryRun: true},
+	rep := f.importCommunities(t, importAdmin, app.RegisterImport{CRS: crsOf(geo.WGS84), Source: "register", DryRun: true},
 		featureCollection(point, none, broken))
 	wantRejection(t, rep, 1, "geometry", "Point")
 	wantRejection(t, rep, 2, "geometry", "required")

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/geo/proj"
 )
 
 // csvRegister reads a CSV register with a header row, UTF-8 with or without
@@ -22,7 +23,7 @@ type csvRegister struct {
 	rows   rowCounter
 }
 
-func readCSVRegister(data []byte) (registerReader, []string, error) {
+func readCSVRegister(data []byte, _ readOptions) (registerReader, []string, error) {
 	text, gbk, err := decodeRegister(data)
 	if err != nil {
 		return nil, nil, err
@@ -47,7 +48,9 @@ func readCSVRegister(data []byte) (registerReader, []string, error) {
 	return r, warnings, nil
 }
 
-func (r *csvRegister) columns() []string { return r.header }
+func (r *csvRegister) columns() []string           { return r.header }
+func (r *csvRegister) geometries() bool            { return false }
+func (r *csvRegister) fileCRS() (proj.CRS, string) { return proj.CRS{}, "" }
 
 // next skips blank rows; a row with more cells than the header is a fault.
 func (r *csvRegister) next() (registerRecord, error) {

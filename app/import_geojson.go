@@ -1,60 +1,40 @@
 package app
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"io"
 
-	"github.com/paulmach/orb/geojson"
-
-	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app/ingest"
+	"github.com/quarterhour/quarterhour/geo/proj"
+	"github.com/quarterhour/quarterhour/geo/vector"
 )
 
-// geoJSONRegister reads a register that is a GeoJSON FeatureCollection:
-// each feature is a record, its properties the fields.
-type geoJSONRegister struct {
-	features []geoJSONFeature
-	i        int
+// vectorRegister reads a register that is a layer of features, a GeoJSON
+// FeatureCollection or a zipped Shapefile: each feature is a record, its
+// attributes the fields.
+type vectorRegister struct {
+	l *vector.Layer
+	i int
 }
 
-type geoJSONFeature struct {
-	Geometry   json.RawMessage `json:"geometry"`
-	Properties map[string]any  `json:"properties"`
+func readGeoJSONRegister(data []byte, _ readOptions) (registerReader, []string, error) {
+	l, err := vector.ReadGeoJSON(data)
+	if err != nil {
+		return nil, nil, ingest.FileError(err)
+	}
+	return &vectorRegister{l: l}, nil, nil
 }
 
-func readGeoJSONRegister(data []byte) (registerReader, []string, error) {
-	var fc struct {
-		Type     string           `json:"type"`
-		Features []geoJSONFeature `json:"features"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
-	dec.UseNumber()
-	if err := dec.Decode(&fc); err != nil {
-		return nil, nil, quarterhour.Invalid("file", "not GeoJSON: %v", err)
-	}
-	if fc.Type != "FeatureCollection" {
-		return nil, nil, quarterhour.Invalid("file", "want a GeoJSON FeatureCollection, got type %q", fc.Type)
-	}
-	return &geoJSONRegister{features: fc.Features}, nil, nil
-}
+// columns are a Shapefile's attribute names; GeoJSON features each name
+// their own.
+func (r *vectorRegister) columns() []string           { return r.l.Fields }
+func (r *vectorRegister) geometries() bool            { return true }
+func (r *vectorRegister) fileCRS() (proj.CRS, string) { return r.l.CRS, r.l.CRSFrom }
 
-func (r *geoJSONRegister) columns() []string { return nil }
-
-func (r *geoJSONRegister) next() (registerRecord, error) {
-	if r.i >= len(r.features) {
+func (r *vectorRegister) next() (registerRecord, error) {
+	if r.i >= len(r.l.Features) {
 		return registerRecord{}, io.EOF
 	}
-	f := r.features[r.i]
+	f := r.l.Features[r.i]
 	r.i++
-	rec := registerRecord{row: r.i, fields: f.Properties}
-	if len(f.Geometry) > 0 && string(f.Geometry) != "null" {
-		g, err := geojson.UnmarshalGeometry(f.Geometry)
-		if err != nil {
-			rec.badGeometry = fmt.Sprintf("bad GeoJSON geometry: %v", err)
-		} else {
-			rec.geometry = g.Geometry()
-		}
-	}
-	return rec, nil
+	return registerRecord{row: f.Row, fields: f.Props, geometry: f.Geometry, badGeometry: f.BadGeometry, features: true}, nil
 }

@@ -367,7 +367,7 @@ func BenchmarkImportOutlets_DryRun(b *testing.B) {
 		body.WriteString(gcjRow(fmt.Sprintf("BENCH-%d", i), fmt.Sprintf("网点%d", i), "便利店", p))
 	}
 	data := []byte(body.String())
-	req := app.RegisterImport{CRS: geo.GCJ02, Source: "csv", File: "bench.csv", DryRun: true}
+	req := app.RegisterImport{CRS: crsOf(geo.GCJ02), Source: "csv", File: "bench.csv", DryRun: true}
 	b.ResetTimer()
 	for b.Loop() {
 		rep, err := f.a.ImportOutlets(context.Background(), importAdmin, bytes.NewReader(data), req)
@@ -440,12 +440,12 @@ func TestImportOutlets_RequestErrors(t *testing.T) {
 	}{
 		{"anonymous", nil, csvImport(geo.GCJ02, "csv", true), good, quarterhour.EUnauthenticated, ""},
 		{"reviewer", importReviewer, csvImport(geo.GCJ02, "csv", true), good, quarterhour.EForbidden, ""},
-		{"another district", importRencheng, app.RegisterImport{CRS: geo.GCJ02, Source: "csv", District: "370812"}, good, quarterhour.EForbidden, "district"},
+		{"another district", importRencheng, app.RegisterImport{CRS: crsOf(geo.GCJ02), Source: "csv", District: "370812"}, good, quarterhour.EForbidden, "district"},
 		{"no crs", importAdmin, csvImport("", "csv", true), good, quarterhour.EInvalid, "crs"},
-		{"unknown crs", importAdmin, csvImport("utm", "csv", true), good, quarterhour.EInvalid, "crs"},
 		{"no source", importAdmin, csvImport(geo.GCJ02, "", true), good, quarterhour.EInvalid, "source"},
 		{"unknown source", importAdmin, csvImport(geo.GCJ02, "weibo", true), good, quarterhour.EInvalid, "source"},
-		{"other format", importAdmin, app.RegisterImport{CRS: geo.GCJ02, Source: "csv", Format: app.FormatGeoJSON}, good, quarterhour.EUnsupportedMedia, "format"},
+		{"format not the content's", importAdmin, app.RegisterImport{CRS: crsOf(geo.GCJ02), Source: "csv", Format: app.FormatShapefile}, good, quarterhour.EUnsupportedMedia, "format"},
+		{"old Excel", importAdmin, csvImport(geo.GCJ02, "csv", true), []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), quarterhour.EUnsupportedMedia, "format"},
 		{"empty file", importAdmin, csvImport(geo.GCJ02, "csv", true), nil, quarterhour.EInvalid, "file"},
 		{"not text", importAdmin, csvImport(geo.GCJ02, "csv", true), []byte{0xff, 0xfe, 0x00, 0x81}, quarterhour.EInvalid, "file"},
 		{"no lon column", importAdmin, csvImport(geo.GCJ02, "csv", true), []byte("名称,类别,纬度\n店,便利店,35.4\n"), quarterhour.EInvalid, "file"},

@@ -17,6 +17,8 @@ import (
 
 	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
+	"github.com/quarterhour/quarterhour/geo/proj"
+	"github.com/quarterhour/quarterhour/geo/vector"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -31,20 +33,26 @@ type RegisterFormat string
 
 // Register formats.
 const (
-	FormatCSV     RegisterFormat = "csv"
-	FormatGeoJSON RegisterFormat = "geojson"
+	FormatCSV       RegisterFormat = "csv"
+	FormatXLSX      RegisterFormat = "xlsx"
+	FormatGeoJSON   RegisterFormat = "geojson"
+	FormatShapefile RegisterFormat = "shapefile" // zipped
 )
 
 // RegisterImport describes one register file to import.
 type RegisterImport struct {
 	// File is the file name recorded with the batch.
 	File string
-	// Format is the file's format; "" is the register's usual one (CSV for
-	// outlets, GeoJSON for communities).
+	// Format is the file's format; "" tells it from the file's content
+	// and name (DetectRegisterFormat).
 	Format RegisterFormat
-	// CRS is the coordinate system of the file's coordinates. Required:
-	// GCJ-02 points read as WGS-84 land about 500 m off in Jining.
-	CRS geo.CRS
+	// CRS is the coordinate system of the file's coordinates: longitude
+	// and latitude in WGS-84, CGCS2000, GCJ-02 or BD-09, or the metres of
+	// a projection such as EPSG:4548. It is required unless the file
+	// declares its own (a Shapefile's .prj, a GeoJSON crs member), which
+	// it must then agree with; it is never guessed: GCJ-02 points read as
+	// WGS-84 land about 500 m off in Jining.
+	CRS proj.CRS
 	// Source names the register ("amap", "register", ...). With each
 	// record's ref it keys the records, so importing the same register again
 	// updates them instead of adding copies.
@@ -55,14 +63,27 @@ type RegisterImport struct {
 	// DryRun checks every record and reports what would change, writing
 	// nothing.
 	DryRun bool
+	// Sheet names the worksheet of an XLSX workbook to read; the first
+	// when empty.
+	Sheet string
+	// Encoding gives the text encoding of a Shapefile's attributes (UTF-8,
+	// GBK, ...), overriding its .cpg and detection.
+	Encoding string
 }
 
 // ImportReport is the outcome of a register import. Inserted, Updated and
 // Unchanged count the accepted records; on a dry run they say what an
 // import would do.
 type ImportReport struct {
-	ImportID     int64       `json:"import_id"` // 0 on a dry run
-	DryRun       bool        `json:"dry_run"`
+	ImportID int64          `json:"import_id"` // 0 on a dry run
+	DryRun   bool           `json:"dry_run"`
+	Format   RegisterFormat `json:"format"`
+	// CRS is the coordinate system the file's coordinates were read in,
+	// as recorded on each record (wgs84, gcj02, bd09, EPSG:4548 ...), and
+	// CRSFrom where it came from: the file (its .prj, its GeoJSON crs
+	// member) or "declared".
+	CRS          string      `json:"crs"`
+	CRSFrom      string      `json:"crs_from"`
 	RowsOK       int         `json:"rows_ok"`
 	RowsRejected int         `json:"rows_rejected"`
 	Inserted     int         `json:"inserted"`
@@ -120,11 +141,13 @@ type registerKind[T registerValue[T]] struct {
 	// format names the batch's Import.Kind ("outlets-csv").
 	plural, singular string
 	sources          []string
-	formats          []RegisterFormat // those it is read from; the first is the default
+	formats          []RegisterFormat // those it is read from
+	formatAdvice     string           // what to send instead of another format
 	names            fieldNames
 	// needColumns checks the fields of a file that declares its columns
-	// once (a header row); nil when any will do.
-	needColumns func(have map[string]bool) error
+	// once (a header row, a Shapefile's attributes); geometry says whether
+	// its records carry geometry of their own. Nil when any will do.
+	needColumns func(have map[string]bool, geometry bool) error
 	// stored returns the source's stored values.
 	stored func(ctx context.Context, st store.Store, source string) ([]T, error)
 	ref    func(T) string
@@ -141,22 +164,28 @@ type recordMapper[T any] interface {
 	value(ctx context.Context, rec registerRecord, f fields) (T, *Rejection, error)
 }
 
+// reportFinisher is a recordMapper with something to add to the report
+// once every record is mapped.
+type reportFinisher interface {
+	finish(rep *ImportReport)
+}
+
 // registerBatch is what checking the records of one import needs whatever
 // their type.
 type registerBatch[T registerValue[T]] struct {
 	a        *App
 	kind     *registerKind[T]
-	req      RegisterImport
+	req      RegisterImport // with the CRS settled
 	counties *CountyIndex
 	existing map[string]T   // the source's stored values by ref
 	refRows  map[string]int // ref -> first row using it
 }
 
 // importRegister runs one register import for u: check the request, read
-// the file with the reader of its format, map and check each record as kind
-// says, then store the good ones with the batch record unless it is a dry
-// run. A file that cannot be read as such a register is a
-// *quarterhour.Error and nothing is written.
+// the file with the reader of its format, settle its CRS, map and check
+// each record as kind says, then store the good ones with the batch record
+// unless it is a dry run. A file that cannot be read as such a register is
+// a *quarterhour.Error and nothing is written.
 func importRegister[T registerValue[T]](ctx context.Context, a *App, u *quarterhour.User, r io.Reader, req RegisterImport, kind *registerKind[T]) (*ImportReport, error) {
 	if err := CanWrite(u, req.District); err != nil {
 		return nil, err
@@ -164,51 +193,49 @@ func importRegister[T registerValue[T]](ctx context.Context, a *App, u *quarterh
 	if u.Role == quarterhour.RoleDistrict {
 		req.District = u.District
 	}
-	switch req.CRS {
-	case geo.WGS84, geo.GCJ02, geo.BD09:
-	case "":
-		return nil, quarterhour.Invalid("crs", "crs is required: wgs84 (GPS, OSM), gcj02 (Amap, Tencent) or bd09 (Baidu); it is never guessed")
-	default:
-		return nil, quarterhour.Invalid("crs", "crs is required: wgs84 (GPS, OSM), gcj02 (Amap, Tencent) or bd09 (Baidu)")
-	}
 	if req.Source == "" {
 		return nil, quarterhour.Invalid("source", "source is required (%s)", strings.Join(kind.sources, ", "))
 	}
 	if !slices.Contains(kind.sources, req.Source) {
 		return nil, quarterhour.Invalid("source", "unknown source %q (known: %s)", req.Source, strings.Join(kind.sources, ", "))
 	}
-	if req.Format == "" {
-		req.Format = kind.formats[0]
-	}
-	if !slices.Contains(kind.formats, req.Format) {
-		return nil, quarterhour.Errorf(quarterhour.EUnsupportedMedia, "format", "%s registers are not read from %s files", kind.singular, req.Format)
-	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("import %s %s: read: %w", kind.plural, req.File, err)
 	}
-	rd, warnings, err := registerReaders[req.Format](data)
+	if req.Format == "" {
+		if req.Format, err = DetectRegisterFormat(req.File, data); err != nil {
+			return nil, err
+		}
+	} else if err := checkFormat(req.Format, data); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(kind.formats, req.Format) {
+		return nil, quarterhour.Errorf(quarterhour.EUnsupportedMedia, "format", "%s registers are not read from %s files: %s",
+			kind.singular, req.Format, kind.formatAdvice)
+	}
+	read, ok := registerReaders[req.Format]
+	if !ok {
+		return nil, quarterhour.Errorf(quarterhour.EUnsupportedMedia, "format", "unknown format %q", req.Format)
+	}
+	rd, warnings, err := read(data, readOptions{crs: req.CRS, sheet: req.Sheet, encoding: req.Encoding})
 	if err != nil {
 		return nil, err
 	}
-	rep := &ImportReport{DryRun: req.DryRun, Rejections: []Rejection{}, Warnings: warnings}
-	b, err := newRegisterBatch(ctx, a, kind, req)
-	if err != nil {
-		return nil, err
-	}
-	m, err := kind.mapper(ctx, b, rep)
-	if err != nil {
-		return nil, err
-	}
+	rep := &ImportReport{DryRun: req.DryRun, Format: req.Format, Rejections: []Rejection{}, Warnings: warnings}
 	names := &fieldMapper{names: kind.names, rep: rep, what: "property", known: map[string]string{}, ignored: map[string]bool{}}
 	if cols := rd.columns(); cols != nil {
 		// Unknown columns are reported once, in the header's order.
 		names.what = "column"
-		if err := names.header(cols, kind.needColumns); err != nil {
+		var need func(map[string]bool) error
+		if kind.needColumns != nil {
+			need = func(have map[string]bool) error { return kind.needColumns(have, rd.geometries()) }
+		}
+		if err := names.header(cols, need); err != nil {
 			return nil, err
 		}
 	}
-	var good []T
+	var recs []mappedRecord
 	for {
 		rec, err := rd.next()
 		if errors.Is(err, io.EOF) {
@@ -217,19 +244,43 @@ func importRegister[T registerValue[T]](ctx context.Context, a *App, u *quarterh
 		if err != nil {
 			return nil, err
 		}
-		if rec.fault != nil {
-			rep.Rejections = append(rep.Rejections, *rec.fault)
+		m := mappedRecord{rec: rec}
+		if rec.fault == nil {
+			m.f = names.fields(rec.fields)
+		}
+		recs = append(recs, m)
+	}
+	if req.CRS, rep.CRSFrom, err = settleRegisterCRS(rd, req.CRS, recs); err != nil {
+		return nil, err
+	}
+	rep.CRS = crsRecord(req.CRS)
+
+	b, err := newRegisterBatch(ctx, a, kind, req)
+	if err != nil {
+		return nil, err
+	}
+	m, err := kind.mapper(ctx, b, rep)
+	if err != nil {
+		return nil, err
+	}
+	var good []T
+	for _, r := range recs {
+		if r.rec.fault != nil {
+			rep.Rejections = append(rep.Rejections, *r.rec.fault)
 			continue
 		}
-		v, rej, err := m.value(ctx, rec, names.fields(rec.fields))
+		v, rej, err := m.value(ctx, r.rec, r.f)
 		if err != nil {
-			return nil, fmt.Errorf("import %s %s row %d: %w", kind.plural, req.File, rec.row, err)
+			return nil, fmt.Errorf("import %s %s row %d: %w", kind.plural, req.File, r.rec.row, err)
 		}
 		if rej != nil {
 			rep.Rejections = append(rep.Rejections, *rej)
 			continue
 		}
 		good = append(good, v)
+	}
+	if f, ok := m.(reportFinisher); ok {
+		f.finish(rep)
 	}
 	rep.RowsOK, rep.RowsRejected = len(good), len(rep.Rejections)
 	if req.DryRun {
@@ -250,7 +301,7 @@ func importRegister[T registerValue[T]](ctx context.Context, a *App, u *quarterh
 	if err != nil {
 		return nil, fmt.Errorf("import %s %s: %w", kind.plural, req.File, err)
 	}
-	imp := &quarterhour.Import{Kind: kind.plural + "-" + string(req.Format), File: req.File, CRS: string(req.CRS),
+	imp := &quarterhour.Import{Kind: kind.plural + "-" + string(req.Format), File: req.File, CRS: rep.CRS,
 		RowsOK: rep.RowsOK, RowsRejected: rep.RowsRejected, Rejections: rejections, CreatedBy: u.Username}
 	stats, err := kind.upsert(a.store, ctx, good, imp)
 	if err != nil {
@@ -259,6 +310,155 @@ func importRegister[T registerValue[T]](ctx context.Context, a *App, u *quarterh
 	rep.ImportID = imp.ID
 	rep.Inserted, rep.Updated, rep.Unchanged = stats.Inserted, stats.Updated, stats.Unchanged
 	return rep, nil
+}
+
+// mappedRecord is a record read and its fields named.
+type mappedRecord struct {
+	rec registerRecord
+	f   fields
+}
+
+// settleRegisterCRS decides the CRS of a register's coordinates from what
+// the file declares and what the user declared (proj.Settle), and refuses
+// the file when not one of its coordinates fits that CRS: metres declared
+// as degrees, or degrees as a projection. Degrees with longitude and
+// latitude swapped are left to the rows, whose rejections say so. It returns where the CRS came
+// from: the file's declaration, or "declared".
+func settleRegisterCRS(rd registerReader, declared proj.CRS, recs []mappedRecord) (proj.CRS, string, error) {
+	fromFile, where := rd.fileCRS()
+	var pts []orb.Point
+	for _, r := range recs {
+		if p, ok := rawPoint(r); ok {
+			pts = append(pts, p)
+		}
+	}
+	var bound orb.Bound
+	if len(pts) > 0 {
+		bound = orb.MultiPoint(pts).Bound()
+	}
+	crs, err := proj.Settle(fromFile, where, declared, bound, len(pts) > 0)
+	if err != nil {
+		return proj.CRS{}, "", quarterhour.Invalid("crs", "%v", err)
+	}
+	from := "declared"
+	if !fromFile.IsZero() {
+		from = where
+	}
+	if len(pts) == 0 {
+		return crs, from, nil
+	}
+	for _, p := range pts {
+		if _, err := crs.ToWGS84(p); err == nil {
+			return crs, from, nil
+		}
+		if _, err := crs.ToWGS84(orb.Point{p[1], p[0]}); err == nil && !crs.IsProjected() {
+			// Swapped longitude and latitude: each row says so.
+			return crs, from, nil
+		}
+	}
+	src := "the declared CRS"
+	if from != "declared" {
+		src = from + "'s CRS"
+	}
+	if err := crs.CheckExtent(bound); err != nil {
+		return proj.CRS{}, "", quarterhour.Invalid("crs", "no coordinate of the file fits %s: %v", src, err)
+	}
+	_, err = crs.ToWGS84(pts[0])
+	return proj.CRS{}, "", quarterhour.Invalid("crs", "no coordinate of the file fits %s: %v", src, err)
+}
+
+// rawPoint is a coordinate of a record as the file gives it, before any
+// conversion: the first vertex of its geometry, its lon and lat fields, or
+// its location field.
+func rawPoint(r mappedRecord) (orb.Point, bool) {
+	if r.rec.fault != nil {
+		return orb.Point{}, false
+	}
+	if r.rec.geometry != nil {
+		return firstVertex(r.rec.geometry)
+	}
+	x, errX := strconv.ParseFloat(r.f.text(fieldLon), 64)
+	y, errY := strconv.ParseFloat(r.f.text(fieldLat), 64)
+	if errX == nil && errY == nil && finite(x, y) {
+		return orb.Point{x, y}, true
+	}
+	return parsePair(r.f.text(fieldLocation))
+}
+
+func firstVertex(g orb.Geometry) (orb.Point, bool) {
+	switch g := g.(type) {
+	case orb.Point:
+		return g, true
+	case orb.MultiPoint:
+		if len(g) > 0 {
+			return g[0], true
+		}
+	case orb.LineString:
+		if len(g) > 0 {
+			return g[0], true
+		}
+	case orb.MultiLineString:
+		for _, l := range g {
+			if len(l) > 0 {
+				return l[0], true
+			}
+		}
+	case orb.Polygon:
+		if len(g) > 0 && len(g[0]) > 0 {
+			return g[0][0], true
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			if len(p) > 0 && len(p[0]) > 0 {
+				return p[0][0], true
+			}
+		}
+	}
+	return orb.Point{}, false
+}
+
+// parsePair reads two numbers from one cell, "x,y" or "x y", in whatever
+// unit: the CRS says which.
+func parsePair(s string) (orb.Point, bool) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "，", ","))
+	var parts []string
+	if strings.Contains(s, ",") {
+		parts = strings.Split(s, ",")
+	} else {
+		parts = strings.Fields(s)
+	}
+	if len(parts) != 2 {
+		return orb.Point{}, false
+	}
+	x, errX := strconv.ParseFloat(strings.TrimSpace(parts[0]), 64)
+	y, errY := strconv.ParseFloat(strings.TrimSpace(parts[1]), 64)
+	if errX != nil || errY != nil || !finite(x, y) {
+		return orb.Point{}, false
+	}
+	return orb.Point{x, y}, true
+}
+
+func finite(vs ...float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// crsRecord is how a CRS is recorded on imported rows and batches: wgs84,
+// gcj02 and bd09 for the longitude/latitude systems the platform has always
+// named so, the EPSG code for the others (EPSG:4490, EPSG:4548), or the
+// description of a projection without one.
+func crsRecord(c proj.CRS) string {
+	if g, ok := c.Geo(); ok && c.EPSG != 4490 {
+		return string(g)
+	}
+	if code := c.Code(); code != "custom" {
+		return code
+	}
+	return c.String()
 }
 
 func newRegisterBatch[T registerValue[T]](ctx context.Context, a *App, kind *registerKind[T], req RegisterImport) (*registerBatch[T], error) {
@@ -329,8 +529,9 @@ func rejectInvalid(row int, err error, geometry string, hint func() string) (*Re
 // system would have put it inside one: only then can the mix-up be told.
 // raw is the point as in the file, converted the point read as declared.
 func (b *registerBatch[T]) crsHint(raw, converted orb.Point) string {
-	counties, declared := b.counties, b.req.CRS
-	if counties.Locate(converted) != "" {
+	counties := b.counties
+	declared, ok := b.req.CRS.Geo()
+	if !ok || counties.Locate(converted) != "" {
 		return ""
 	}
 	for _, alt := range []geo.CRS{geo.WGS84, geo.GCJ02, geo.BD09} {
@@ -400,19 +601,13 @@ func (n fieldNames) aliases(field string) []string {
 }
 
 // fields are a record's values by field. Text formats give strings; GeoJSON
-// gives JSON values (json.Number for numbers).
+// gives JSON values (json.Number for numbers); Shapefiles give strings,
+// numbers, booleans and dates.
 type fields map[string]any
 
-// text is the value of field as trimmed text, "" when absent or not text.
-func (f fields) text(field string) string {
-	switch v := f[field].(type) {
-	case string:
-		return strings.TrimSpace(v)
-	case json.Number:
-		return v.String()
-	}
-	return ""
-}
+// text is the value of field as trimmed text, "" when absent (see
+// vector.Text).
+func (f fields) text(field string) string { return vector.Text(f[field]) }
 
 // fieldMapper names the fields of a file's records, warning once of each
 // name it does not know.
@@ -431,7 +626,7 @@ func (m *fieldMapper) header(cols []string, need func(map[string]bool) error) er
 	have := map[string]bool{}
 	for _, c := range cols {
 		f, ok := m.name(c)
-		if !ok {
+		if !ok || f == fieldContext {
 			continue
 		}
 		if prev, dup := first[f]; dup {
@@ -445,10 +640,17 @@ func (m *fieldMapper) header(cols []string, need func(map[string]bool) error) er
 	return need(have)
 }
 
-// fields maps one record's values to fields.
+// fields maps one record's values to fields, leaving out null and blank
+// values: a blank cell says nothing.
 func (m *fieldMapper) fields(values map[string]any) fields {
 	out := make(fields, len(values))
 	for k, v := range values {
+		if v == nil {
+			continue
+		}
+		if s, ok := v.(string); ok && strings.TrimSpace(s) == "" {
+			continue
+		}
 		if f, ok := m.name(k); ok {
 			out[f] = v
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/geo"
+	"github.com/quarterhour/quarterhour/geo/proj"
 	"github.com/quarterhour/quarterhour/seeds"
 	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/postgres"
@@ -97,9 +98,31 @@ func (f *registerApp) importOutlets(t testing.TB, u *quarterhour.User, req app.R
 	return *rep
 }
 
-// csvImport is an import of a CSV register of source in crs.
+// csvImport is an import of a CSV register of source in crs ("" for none).
 func csvImport(crs geo.CRS, source string, dryRun bool) app.RegisterImport {
-	return app.RegisterImport{CRS: crs, Source: source, File: "test.csv", DryRun: dryRun}
+	return app.RegisterImport{CRS: crsOf(crs), Source: source, File: "test.csv", DryRun: dryRun}
+}
+
+// crsOf is the proj.CRS of a geo.CRS name; zero for "".
+func crsOf(c geo.CRS) proj.CRS {
+	if c == "" {
+		return proj.CRS{}
+	}
+	p, err := proj.Parse(string(c))
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// mustCRS parses a CRS name.
+func mustCRS(t testing.TB, s string) proj.CRS {
+	t.Helper()
+	c, err := proj.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func readTestFile(t testing.TB, path string) []byte {

@@ -9,47 +9,46 @@ import (
 
 	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/app/ingest"
-	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/geo/osmcommunity"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
 	"github.com/quarterhour/quarterhour/store/open"
 )
 
-// runImportCommunities imports a community register (GeoJSON) through the
-// same checks as POST /api/v1/imports/communities and prints the report.
-// With --district it acts as that district's user would: features of other
-// districts are rejected.
+// runImportCommunities imports a community register (GeoJSON or a zipped
+// Shapefile of polygons) through the same checks as POST
+// /api/v1/imports/communities and prints the report. With --district it
+// acts as that district's user would: features of other districts are
+// rejected.
 func runImportCommunities(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet("import communities", e)
-	crsName := fs.String("crs", "", "coordinate system of the file: wgs84, gcj02 (Amap, Tencent) or bd09 (Baidu); required")
-	source := fs.String("source", "", "register source (register, manual, osm, demo); with each feature's ref it keys the communities; required")
+	rf := addRegisterFlags(fs, "register, manual, osm, demo")
 	district := fs.String("district", "", "admit only communities of this 6-digit county code")
-	dryRun := fs.Bool("dry-run", false, "check every feature and report what would change, writing nothing")
 	db := dbFlag(fs, e)
 	file, err := parseWithFile(fs, args)
 	if err != nil {
 		return err
 	}
-	if *crsName == "" || *source == "" {
-		fmt.Fprintln(fs.Output(), "quarterhour import communities: --crs and --source are required; the coordinate system is never guessed")
+	if *rf.source == "" {
+		fmt.Fprintln(fs.Output(), "quarterhour import communities: --source is required")
 		fs.Usage()
 		return errUsage
 	}
-	crs, err := geo.ParseCRS(*crsName)
+	req, err := rf.request(file)
 	if err != nil {
-		return fmt.Errorf("import communities: --crs: %w", err)
+		return fmt.Errorf("import communities: %w", err)
 	}
+	req.District = *district
 	f, err := os.Open(file)
 	if err != nil {
 		return fmt.Errorf("import communities: %w", err)
 	}
 	defer f.Close()
-	rep, err := importRegister(ctx, e, *db, f, file, "import communities", (*app.App).ImportCommunities,
-		app.RegisterImport{CRS: crs, Source: *source, File: filepath.Base(file), DryRun: *dryRun, District: *district})
+	rep, err := importRegister(ctx, e, *db, f, file, "import communities", (*app.App).ImportCommunities, req)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "communities from %s (%s, source %s): %d features ok, %d rejected\n", file, crs, *source, rep.RowsOK, rep.RowsRejected)
+	fmt.Fprintf(e.stdout, "communities from %s (%s, %s, source %s): %d features ok, %d rejected\n",
+		file, rep.Format, crsNote(rep), req.Source, rep.RowsOK, rep.RowsRejected)
 	printImportOutcome(e, rep)
 	return nil
 }

@@ -56,9 +56,8 @@ func TestImportOutlets_ImportsARegisterAndPrintsTheReport(t *testing.T) {
 	}
 }
 
-func TestImportOutlets_RequiresCRSAndSource(t *testing.T) {
+func TestImportOutlets_RequiresASourceAndACRSUnlessTheFileHasOne(t *testing.T) {
 	for _, args := range [][]string{
-		{"import", "outlets", "x.csv", "--source", "amap"},
 		{"import", "outlets", "x.csv", "--crs", "gcj02"},
 		{"import", "outlets", "--crs", "gcj02", "--source", "amap"},
 	} {
@@ -70,9 +69,23 @@ func TestImportOutlets_RequiresCRSAndSource(t *testing.T) {
 			t.Errorf("%v: no usage printed", args)
 		}
 	}
+	for crs, want := range map[string]string{"utm50": "utm50", "EPSG:3857": "Web Mercator"} {
+		e, _, _ := testEnv(nil)
+		err := run(context.Background(), []string{"import", "outlets", "x.csv", "--crs", crs, "--source", "amap"}, e)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("--crs %s: err = %v", crs, err)
+		}
+	}
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "qh.db")
 	e, _, _ := testEnv(nil)
-	err := run(context.Background(), []string{"import", "outlets", "x.csv", "--crs", "utm50", "--source", "amap"}, e)
-	if err == nil || !strings.Contains(err.Error(), "utm50") {
-		t.Errorf("unknown crs: err = %v", err)
+	if err := run(context.Background(), []string{"seed", "--db", db}, e); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	register := filepath.Join("..", "..", "app", "testdata", "jining_register_gcj02.csv")
+	e, _, _ = testEnv(nil)
+	err := run(context.Background(), []string{"import", "outlets", register, "--source", "amap", "--db", db}, e)
+	if err == nil || !strings.Contains(err.Error(), "never guessed") {
+		t.Errorf("a CSV without --crs: err = %v", err)
 	}
 }

@@ -287,3 +287,37 @@ func TestParseGeoJSONCRS(t *testing.T) {
 		}
 	}
 }
+
+func TestSettle(t *testing.T) {
+	gk, _ := Parse("EPSG:4548")
+	gk6, _ := Parse("EPSG:4509")
+	gcj, _ := Parse("gcj02")
+	metres := orb.Bound{Min: orb.Point{440000, 3910000}, Max: orb.Point{460000, 3930000}}
+	degrees := orb.Bound{Min: orb.Point{116.5, 35.3}, Max: orb.Point{116.7, 35.5}}
+	for _, tc := range []struct {
+		name           string
+		file, declared CRS
+		want           string
+	}{
+		{"file only", gk, CRS{}, "EPSG:4548"},
+		{"declared only", CRS{}, gcj, "gcj02"},
+		{"both agree", gk, gk6, "EPSG:4548"},
+	} {
+		c, err := Settle(tc.file, "roads.prj", tc.declared, metres, true)
+		if err != nil || c.Code() != tc.want {
+			t.Errorf("%s: %s, %v", tc.name, c.Code(), err)
+		}
+	}
+	_, err := Settle(gk, "roads.prj", gcj, metres, true)
+	if !errors.Is(err, ErrCRSConflict) || !strings.Contains(err.Error(), "roads.prj says EPSG:4548") {
+		t.Errorf("conflict: %v", err)
+	}
+	_, err = Settle(CRS{}, "", CRS{}, metres, true)
+	if !errors.Is(err, ErrNoCRS) || !strings.Contains(err.Error(), "never guessed") || !strings.Contains(err.Error(), "projected metres") {
+		t.Errorf("no CRS over metres: %v", err)
+	}
+	_, err = Settle(CRS{}, "", CRS{}, degrees, true)
+	if !errors.Is(err, ErrNoCRS) || strings.Contains(err.Error(), "metres") {
+		t.Errorf("no CRS over degrees: %v", err)
+	}
+}
