@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -25,6 +26,10 @@ import (
 
 // MaxBodyBytes is the largest request body accepted; larger ones get 413.
 const MaxBodyBytes = 10 << 20
+
+// MaxImportBytes is the largest register file accepted by the import
+// routes: a city's zipped Shapefile or workbook is larger than a form.
+const MaxImportBytes = 200 << 20
 
 // Config wires a Server.
 type Config struct {
@@ -244,15 +249,20 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 	return r
 }
 
-// limitBody caps every request body at MaxBodyBytes.
+// limitBody caps every request body at MaxBodyBytes, register imports at
+// MaxImportBytes.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBodyBytes {
-			writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: fmt.Sprintf("request body is larger than %d bytes", MaxBodyBytes)})
+		limit := int64(MaxBodyBytes)
+		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/api/v1/imports/") {
+			limit = MaxImportBytes
+		}
+		if r.ContentLength > limit {
+			writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: fmt.Sprintf("request body is larger than %d bytes", limit), Code: quarterhour.ETooLarge})
 			return
 		}
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -38,7 +38,7 @@ type env struct {
 
 var commands = []command{
 	{"serve", "run the web server and API", runServe},
-	{"import", "import data: import network FILE [--area NAME] | import osm-outlets FILE | import outlets FILE.csv --crs C --source S", runImport},
+	{"import", "import data: import network FILE.osm.pbf|.geojson|.zip --area NAME | import osm-outlets FILE | import outlets|communities FILE.xlsx|.csv|.geojson|.zip [--crs C] --source S", runImport},
 	{"seed", "load reference data (and with --demo the Jining demo) into an empty database", runSeed},
 	{"user", "manage users: user add --username U --role R [--district CODE] [--password-stdin]", runUser},
 	{"evaluate", "score a circle live: evaluate --circle ID [--scheme jining-2023] [--year 2023] [--format json|table]", runEvaluate},
