@@ -27,9 +27,16 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	demo := fs.Bool("demo", false, "load the synthetic Jining demo into an empty database and create the demo users")
 	secure := fs.Bool("secure-cookie", false, "mark the session cookie Secure (when served over HTTPS)")
 	ceiling := fs.Int64("award-ceiling-yuan", seeds.AwardCeilingYuan, "the city's policy ceiling on one circle's award; schemes promising more are refused")
+	basemap := fs.String("basemap", e.getenv("QUARTERHOUR_BASEMAP"), "base map: none | tianditu:TOKEN | xyz:URL-TEMPLATE | pmtiles:/path/file.pmtiles (env QUARTERHOUR_BASEMAP; none works offline)")
+	basemapCredit := fs.String("basemap-attribution", e.getenv("QUARTERHOUR_BASEMAP_ATTRIBUTION"), "credit shown for the base map, in place of the default (env QUARTERHOUR_BASEMAP_ATTRIBUTION)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	bm, err := api.ParseBasemap(*basemap)
+	if err != nil {
+		return err
+	}
+	bm.Attribution = *basemapCredit
 	log := e.log
 	st, err := open.Open(ctx, *db)
 	if err != nil {
@@ -70,7 +77,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		}()
 		log.Info("following changes made by other servers on this database")
 	}
-	handler, err := api.New(api.Config{Store: st, Logger: log, SecureCookie: *secure, Frontend: frontend.Handler(), App: a})
+	handler, err := api.New(api.Config{Store: st, Logger: log, SecureCookie: *secure, Frontend: frontend.Handler(), App: a, Basemap: bm})
 	if err != nil {
 		return err
 	}
@@ -79,7 +86,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	log.Info("serving", "url", "http://"+ln.Addr().String(), "demo", *demo)
+	log.Info("serving", "url", "http://"+ln.Addr().String(), "demo", *demo, "basemap", bm.Kind)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
