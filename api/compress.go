@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"compress/gzip"
 	"io"
 	"mime"
@@ -63,16 +64,80 @@ var compressors = sync.Pool{New: func() any {
 // and GeoJSON. Responses that set their own Content-Encoding (the vector
 // tiles, stored gzipped) pass as they are, and so do range requests,
 // images and other binary downloads.
+//
+// The web app's hashed assets (/assets/, which never change under one
+// name) are compressed once and kept.
 func compress(next http.Handler) http.Handler {
+	assets := &assetCache{byPath: map[string]*compressedAsset{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodHead || r.Header.Get("Range") != "" || !acceptsGzip(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
+		asset := r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, assetPrefix)
+		if asset && assets.serve(w, r) {
+			return
+		}
 		cw := &compressWriter{ResponseWriter: w}
-		defer cw.close()
+		if asset {
+			cw.keep = &bytes.Buffer{}
+		}
 		next.ServeHTTP(cw, r)
+		cw.close()
+		if asset && cw.zw == nil && cw.kept {
+			assets.put(r.URL.Path, cw)
+		}
 	})
+}
+
+// assetPrefix is where the web app's content-hashed files are served.
+const assetPrefix = "/assets/"
+
+// assetCacheBytes bounds the compressed assets kept.
+const assetCacheBytes = 32 << 20
+
+type compressedAsset struct {
+	header http.Header
+	body   []byte
+}
+
+type assetCache struct {
+	mu     sync.Mutex
+	size   int
+	byPath map[string]*compressedAsset
+}
+
+// serve answers r from the cache, 304 when the client has it already.
+func (c *assetCache) serve(w http.ResponseWriter, r *http.Request) bool {
+	c.mu.Lock()
+	a := c.byPath[r.URL.Path]
+	c.mu.Unlock()
+	if a == nil {
+		return false
+	}
+	for k, v := range a.header {
+		w.Header()[k] = v
+	}
+	if etag := a.header.Get("ETag"); etag != "" && r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(a.body)
+	return true
+}
+
+func (c *assetCache) put(path string, cw *compressWriter) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.size+cw.keep.Len() > assetCacheBytes {
+		return
+	}
+	h := cw.Header().Clone()
+	h.Del("Content-Length")
+	c.byPath[path] = &compressedAsset{header: h, body: cw.keep.Bytes()}
+	c.size += cw.keep.Len()
 }
 
 // compressWriter decides at the first Write (or at the end, for a
@@ -84,6 +149,10 @@ type compressWriter struct {
 	status  int // set by WriteHeader, sent once decided
 	decided bool
 	zw      *gzip.Writer
+	// keep, when set, receives a copy of a whole 200 gzipped body; kept
+	// reports that one was.
+	keep *bytes.Buffer
+	kept bool
 }
 
 func (cw *compressWriter) decide(first int) {
@@ -117,7 +186,12 @@ func (cw *compressWriter) decide(first int) {
 		h.Set("ETag", "W/"+etag)
 	}
 	zw := compressors.Get().(*gzip.Writer)
-	zw.Reset(cw.ResponseWriter)
+	if cw.keep != nil && cw.status == http.StatusOK {
+		zw.Reset(io.MultiWriter(cw.ResponseWriter, cw.keep))
+		cw.kept = true
+	} else {
+		zw.Reset(cw.ResponseWriter)
+	}
 	cw.zw = zw
 }
 

@@ -113,3 +113,32 @@ func TestCompress_StaticAssetsButNotImagesOrRanges(t *testing.T) {
 		t.Errorf("an image was compressed")
 	}
 }
+
+func TestCompress_HashedAssetsCompressedOnce(t *testing.T) {
+	js := strings.Repeat("export const y = 2;\n", 500)
+	calls := 0
+	h := compress(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		w.Header().Set("Content-Type", "text/javascript")
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Header().Set("ETag", `"v1"`)
+		http.ServeContent(w, r, "", time.Time{}, strings.NewReader(js))
+	}))
+	first := getWith(t, h, "/assets/index-abc.js", "gzip")
+	second := getWith(t, h, "/assets/index-abc.js", "gzip")
+	if calls != 1 {
+		t.Errorf("the asset was served %d times", calls)
+	}
+	if !bytes.Equal(first.Body.Bytes(), second.Body.Bytes()) || string(gunzip(t, second.Body.Bytes())) != js {
+		t.Error("the cached asset differs")
+	}
+	if second.Header().Get("Content-Encoding") != "gzip" || second.Header().Get("Cache-Control") == "" || second.Header().Get("Content-Length") == "" {
+		t.Errorf("cached headers %v", second.Header())
+	}
+	if rec := getWith(t, h, "/assets/index-abc.js", "gzip", "If-None-Match", second.Header().Get("ETag")); rec.Code != http.StatusNotModified {
+		t.Errorf("a revalidation got %d", rec.Code)
+	}
+	if rec := getWith(t, h, "/assets/index-abc.js", ""); rec.Header().Get("Content-Encoding") != "" || rec.Body.String() != js || calls != 2 {
+		t.Errorf("a client without gzip got %q (%d calls)", rec.Header().Get("Content-Encoding"), calls)
+	}
+}
