@@ -823,6 +823,11 @@ async function main() {
     expect((await p.textContent('.search-popup')).includes('北门社区'), 'the popup does not name 北门社区');
     expect(await p.evaluate(() => location.hash === '#/'), 'the progress view did not give way to the map');
     await p.waitForTimeout(1500);
+    // The map went there: the popup sits near the middle of the map.
+    const mapBox = await p.locator('.map').boundingBox();
+    const pop = await p.locator('.search-popup').boundingBox();
+    const dx = pop.x + pop.width / 2 - (mapBox.x + mapBox.width / 2);
+    expect(Math.abs(dx) < mapBox.width / 4, `the popup is ${Math.round(dx)} px off the middle of the map`);
     await shot('23-search-community', p);
     await axeCheck(p, 'search');
     await p.close();

@@ -43,16 +43,23 @@ let searchPopup: maplibregl.Popup | null = null;
 
 /** showHit moves the map to a place found by the search box, leaving a view without a map for the resident map first. */
 function showHit(hit: SearchHit): void {
-  if (current?.noMap) ctx.go('#/');
-  requestAnimationFrame(() => {
-    map.resize();
-    showPlace(map, hit);
-    searchPopup?.remove();
-    searchPopup = new maplibregl.Popup({ offset: 6, className: 'search-popup', maxWidth: '260px' })
-      .setLngLat([hit.lon, hit.lat])
-      .setDOMContent(h('div', {}, h('strong', {}, hit.name), hit.detail ? h('div', { class: 'small' }, hit.detail) : null))
-      .addTo(map);
-  });
+  const show = () =>
+    requestAnimationFrame(() => {
+      map.resize();
+      showPlace(map, hit);
+      searchPopup?.remove();
+      searchPopup = new maplibregl.Popup({ offset: 6, className: 'search-popup', maxWidth: '260px' })
+        .setLngLat([hit.lon, hit.lat])
+        .setDOMContent(h('div', {}, h('strong', {}, hit.name), hit.detail ? h('div', { class: 'small' }, hit.detail) : null))
+        .addTo(map);
+    });
+  if (!current?.noMap) {
+    show();
+    return;
+  }
+  // The map has no size until the resident view has taken over.
+  window.addEventListener('hashchange', () => setTimeout(show, 0), { once: true });
+  ctx.go('#/');
 }
 const login = new LoginView();
 const routes: Record<string, { view: View; nav?: Key }> = {
