@@ -38,8 +38,8 @@ const (
 	labelCommunitiesLayer = "label-communities"
 )
 
-// labelHalo keeps labels legible over any fill.
-var labelPaint = func(color string) map[string]any {
+// labelPaint colours a label, with a halo that keeps it legible over any fill.
+func labelPaint(color string) map[string]any {
 	return map[string]any{"text-color": color, "text-halo-color": "rgba(255,255,255,0.9)", "text-halo-width": 1.5}
 }
 
