@@ -53,13 +53,16 @@ function showHit(hit: SearchHit): void {
         .setDOMContent(h('div', {}, h('strong', {}, hit.name), hit.detail ? h('div', { class: 'small' }, hit.detail) : null))
         .addTo(map);
     });
-  if (!current?.noMap) {
-    show();
-    return;
-  }
-  // The map has no size until the resident view has taken over.
-  window.addEventListener('hashchange', () => setTimeout(show, 0), { once: true });
-  ctx.go('#/');
+  // The address names the place, so a view's first fit to its data leaves
+  // the map where the search put it, and the link can be shared.
+  const u = new URL(location.href);
+  u.searchParams.set('center', `${hit.lon.toFixed(6)},${hit.lat.toFixed(6)}`);
+  u.searchParams.set('zoom', hit.bbox ? '14' : '16');
+  const leave = !!current?.noMap;
+  if (leave) u.hash = '#/';
+  history.replaceState(null, '', u);
+  if (leave) route(); // the map view takes over; the map gets its size back
+  show();
 }
 const login = new LoginView();
 const routes: Record<string, { view: View; nav?: Key }> = {
