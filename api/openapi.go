@@ -180,7 +180,7 @@ func errorResponse(desc string) map[string]any {
 // OpenAPI returns the OpenAPI 3.0 document of the API.
 func OpenAPI() map[string]any {
 	paths := map[string]any{}
-	for _, op := range slices.Concat(operations, geoOperations, evaluationOperations, evidenceOperations, exportOperations, importOperations, feedbackOperations, tileOperations) {
+	for _, op := range slices.Concat(operations, geoOperations, evaluationOperations, evidenceOperations, exportOperations, importOperations, feedbackOperations, tileOperations, gapTileOperations, basemapOperations, mapOperations, searchOperations) {
 		item, _ := paths[op.path].(map[string]any)
 		if item == nil {
 			item = map[string]any{}
@@ -255,7 +255,7 @@ func OpenAPI() map[string]any {
 		},
 		"paths": paths,
 		"components": map[string]any{
-			"schemas": withTileSchemas(withFeedbackSchemas(withImportSchemas(withEvidenceSchemas(withEvaluationSchemas(withGeoSchemas(schemas())))))),
+			"schemas": withMapSchemas(withTileSchemas(withFeedbackSchemas(withImportSchemas(withEvidenceSchemas(withEvaluationSchemas(withGeoSchemas(schemas()))))))),
 			"securitySchemes": map[string]any{
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 				"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},

@@ -64,6 +64,8 @@ type Config struct {
 	// MaxConcurrentUploads caps uploads and imports in progress at once; 4
 	// when zero.
 	MaxConcurrentUploads int
+	// Basemap is the base map under the app's layers; none when zero.
+	Basemap Basemap
 }
 
 // Server is the HTTP API. It is stateless apart from caches of reference
@@ -86,6 +88,7 @@ type Server struct {
 
 	timeouts Timeouts
 	uploads  int
+	maps     *mapState
 }
 
 // New builds the API handler for cfg.
@@ -114,6 +117,11 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.app = a
 	}
+	maps, err := newMapState(cfg.Basemap)
+	if err != nil {
+		return nil, err
+	}
+	s.maps = maps
 	s.store = s.app.Store()
 	s.index = s.app.Access()
 	s.metrics = newMetrics(s.index)
@@ -158,7 +166,8 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
 	r.Use(s.recoverer)
-	r.Use(securityHeaders(contentSecurityPolicy))
+	r.Use(securityHeaders(s.maps.csp))
+	r.Use(compress)
 	r.Use(s.deadlines)
 	r.Use(s.metrics.observe)
 	r.Use(s.logRequests)
@@ -167,6 +176,9 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 
 	r.Get("/healthz", s.handleHealth)
 	r.With(s.authenticate).Get("/metrics", s.handleMetrics)
+	r.Get("/tiles/access.json", s.handleGapTileJSON)
+	r.Get("/tiles/access/{z}/{x}/{y}.mvt", s.handleGapTile)
+	r.Get("/tiles/basemap/{z}/{x}/{y}.{ext}", s.handleBasemapTile)
 	r.Get("/tiles/{layer}.json", s.handleTileJSON)
 	r.Get("/tiles/{layer}/{z}/{x}/{y}.mvt", s.handleTile)
 	r.Route("/api/v1", func(r chi.Router) {
@@ -180,6 +192,9 @@ func (s *Server) routes(frontend http.Handler) chi.Router {
 		r.Get("/regions", s.handleListRegions)
 		r.Get("/regions/{code}", s.handleGetRegion)
 		r.Get("/categories", s.handleListCategories)
+		r.Get("/map/style.json", s.handleMapStyle)
+		r.Get("/map/labels.geojson", s.handleMapLabels)
+		r.Get("/search", s.handleSearch)
 
 		r.Get("/outlets", s.handleListOutlets)
 		r.Post("/outlets", s.handleCreateOutlet)

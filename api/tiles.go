@@ -103,23 +103,29 @@ func parseTile(r *http.Request) (*tileLayer, maptile.Tile, error) {
 	if err != nil {
 		return nil, maptile.Tile{}, err
 	}
+	t, err := parseTileXYZ(r)
+	return l, t, err
+}
+
+// parseTileXYZ reads z, x and y checked against the zoom's grid.
+func parseTileXYZ(r *http.Request) (maptile.Tile, error) {
 	var v [3]uint64
 	for i, name := range []string{"z", "x", "y"} {
 		raw := chi.URLParam(r, name)
 		n, err := strconv.ParseUint(raw, 10, 32)
 		if err != nil {
-			return nil, maptile.Tile{}, badRequest(name, "%s %q is not a non-negative integer", name, raw)
+			return maptile.Tile{}, badRequest(name, "%s %q is not a non-negative integer", name, raw)
 		}
 		v[i] = n
 	}
 	if v[0] > MaxTileZoom {
-		return nil, maptile.Tile{}, badRequest("z", "zoom %d is outside 0..%d", v[0], MaxTileZoom)
+		return maptile.Tile{}, badRequest("z", "zoom %d is outside 0..%d", v[0], MaxTileZoom)
 	}
 	t := maptile.New(uint32(v[1]), uint32(v[2]), maptile.Zoom(v[0]))
 	if !t.Valid() {
-		return nil, maptile.Tile{}, badRequest("", "tile %d/%d/%d is outside the zoom %d grid (0..%d)", v[0], v[1], v[2], v[0], (uint64(1)<<v[0])-1)
+		return maptile.Tile{}, badRequest("", "tile %d/%d/%d is outside the zoom %d grid (0..%d)", v[0], v[1], v[2], v[0], (uint64(1)<<v[0])-1)
 	}
-	return l, t, nil
+	return t, nil
 }
 
 func tileLayerParam(r *http.Request) (*tileLayer, error) {

@@ -438,3 +438,16 @@ func (a *App) ReloadAccess(ctx context.Context, u *quarterhour.User) (access.Sta
 	}
 	return a.access.Stats(), nil
 }
+
+// CategoryAccess returns the loaded index and a checked, required category
+// code, for questions asked of one category's surface (gap tiles).
+func (a *App) CategoryAccess(ctx context.Context, code string) (*access.Index, error) {
+	ix, err := a.walkIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkCategory(ix, code, true); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}

@@ -29,9 +29,16 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	cookie := fs.String("cookie-secure", "auto", "mark the session cookie Secure: auto (unless listening on loopback), always, never")
 	proxies := fs.String("trusted-proxy", "", "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For is honoured")
 	ceiling := fs.Int64("award-ceiling-yuan", seeds.AwardCeilingYuan, "the city's policy ceiling on one circle's award; schemes promising more are refused")
+	basemap := fs.String("basemap", e.getenv("QUARTERHOUR_BASEMAP"), "base map: none | tianditu:TOKEN | xyz:URL-TEMPLATE | pmtiles:/path/file.pmtiles (env QUARTERHOUR_BASEMAP; none works offline)")
+	basemapCredit := fs.String("basemap-attribution", e.getenv("QUARTERHOUR_BASEMAP_ATTRIBUTION"), "credit shown for the base map, in place of the default (env QUARTERHOUR_BASEMAP_ATTRIBUTION)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	bm, err := api.ParseBasemap(*basemap)
+	if err != nil {
+		return err
+	}
+	bm.Attribution = *basemapCredit
 	log := e.log
 	secure, err := secureCookie(*cookie, *addr)
 	if err != nil {
@@ -82,7 +89,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		}()
 		log.Info("following changes made by other servers on this database")
 	}
-	handler, err := api.New(api.Config{Store: st, Logger: log, SecureCookie: secure, TrustedProxies: trusted, Frontend: frontend.Handler(), App: a})
+	handler, err := api.New(api.Config{Store: st, Logger: log, SecureCookie: secure, TrustedProxies: trusted, Frontend: frontend.Handler(), App: a, Basemap: bm})
 	if err != nil {
 		return err
 	}
@@ -91,7 +98,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	log.Info("serving", "url", "http://"+ln.Addr().String(), "demo", *demo)
+	log.Info("serving", "url", "http://"+ln.Addr().String(), "demo", *demo, "basemap", bm.Kind)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

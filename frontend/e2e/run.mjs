@@ -9,6 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -96,7 +97,7 @@ const rawHours = /\b(Mo|Tu|We|Th|Fr|Sa|Su)\b|24\/7/;
  * violation, naming each rule and the first elements it found.
  */
 async function axeCheck(p, view) {
-  // Evaluated rather than added as a <script>: the app's Content-Security-Policy rightly refuses inline scripts.
+  // Evaluated through the debugging protocol: the page's Content-Security-Policy refuses inline scripts.
   if (!(await p.evaluate(() => typeof window.axe !== 'undefined'))) await p.evaluate(readFileSync(axePath, 'utf8'));
   const result = await p.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
@@ -109,10 +110,143 @@ async function axeCheck(p, view) {
 }
 const axeReport = [];
 
+
+// A small raster base map for the PMTiles test: PNG tiles drawn here (paper
+// with a street grid and a tinted border per zoom) in a PMTiles v3 archive
+// with one uncompressed root directory.
+
+const crcTable = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function pngChunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+
+/** tilePng draws one 256-pixel tile: paper, a grid of streets, a faint border. */
+function tilePng(z, x, y) {
+  const size = 256;
+  const raw = Buffer.alloc((size * 3 + 1) * size);
+  const step = 32;
+  for (let j = 0; j < size; j++) {
+    raw[j * (size * 3 + 1)] = 0;
+    for (let i = 0; i < size; i++) {
+      const at = j * (size * 3 + 1) + 1 + i * 3;
+      let c = [244, 240, 230];
+      if ((i + x * 7) % step < 2 || (j + y * 5) % step < 2) c = [255, 255, 255];
+      if (((i + j + z * 11) % 512) < 40) c = [214, 232, 206];
+      if (i === 0 || j === 0) c = [226, 220, 206];
+      raw[at] = c[0];
+      raw[at + 1] = c[1];
+      raw[at + 2] = c[2];
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+/** pmTileId numbers a tile along the PMTiles Hilbert curve of its zoom. */
+function pmTileId(z, x, y) {
+  let id = (4 ** z - 1) / 3;
+  const n = 2 ** z;
+  for (let s = n / 2; s >= 1; s /= 2) {
+    const rx = Math.floor(x / s) % 2;
+    const ry = Math.floor(y / s) % 2;
+    id += s * s * ((3 * rx) ^ ry);
+    if (ry === 0) {
+      if (rx === 1) {
+        x = n - 1 - x;
+        y = n - 1 - y;
+      }
+      [x, y] = [y, x];
+    }
+  }
+  return id;
+}
+
+function uvarint(n, out) {
+  while (n >= 128) {
+    out.push((n % 128) | 128);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+}
+
+/** testBasemap writes the tiles over [w, s, e, n] from zoom lo to hi as a PMTiles archive. */
+function testBasemap([w, s, e, n], lo, hi) {
+  const tx = (lon, z) => Math.floor(((lon + 180) / 360) * 2 ** z);
+  const ty = (lat, z) => {
+    const r = (lat * Math.PI) / 180;
+    return Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * 2 ** z);
+  };
+  const entries = [];
+  for (let z = lo; z <= hi; z++) {
+    for (let x = tx(w, z); x <= tx(e, z); x++) for (let y = ty(n, z); y <= ty(s, z); y++) entries.push({ id: pmTileId(z, x, y), data: tilePng(z, x, y) });
+  }
+  entries.sort((a, b) => a.id - b.id);
+  const dir = [];
+  uvarint(entries.length, dir);
+  let last = 0;
+  for (const en of entries) {
+    uvarint(en.id - last, dir);
+    last = en.id;
+  }
+  for (const _ of entries) uvarint(1, dir);
+  for (const en of entries) uvarint(en.data.length, dir);
+  entries.forEach((en, i) => uvarint(i === 0 ? 1 : 0, dir));
+  const root = Buffer.from(dir);
+  const meta = Buffer.from(JSON.stringify({ attribution: '测试底图 Test base map', name: 'jining-test' }));
+  const data = Buffer.concat(entries.map((en) => en.data));
+  const h = Buffer.alloc(127);
+  h.write('PMTiles', 0, 'ascii');
+  h[7] = 3;
+  const u64 = (at, v) => h.writeBigUInt64LE(BigInt(v), at);
+  u64(8, 127);
+  u64(16, root.length);
+  u64(24, 127 + root.length);
+  u64(32, meta.length);
+  u64(40, 127 + root.length + meta.length);
+  u64(48, 0);
+  u64(56, 127 + root.length + meta.length);
+  u64(64, data.length);
+  u64(72, entries.length);
+  u64(80, entries.length);
+  u64(88, entries.length);
+  h[96] = 1;
+  h[97] = 1; // directories uncompressed
+  h[98] = 1; // tiles uncompressed
+  h[99] = 2; // png
+  h[100] = lo;
+  h[101] = hi;
+  [w, s, e, n].forEach((v, i) => h.writeInt32LE(Math.round(v * 1e7), 102 + i * 4));
+  h[118] = lo;
+  h.writeInt32LE(Math.round(((w + e) / 2) * 1e7), 119);
+  h.writeInt32LE(Math.round(((s + n) / 2) * 1e7), 123);
+  return Buffer.concat([h, root, meta, data]);
+}
+
 const tmp = mkdtempSync(join(tmpdir(), 'qh-e2e-'));
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 let server = null;
+let basemapServer = null;
 let context = null;
 let passed = 0;
 let failed = 0;
@@ -634,6 +768,105 @@ async function main() {
     expect(foreign.length === 0, `requests elsewhere: ${foreign.slice(0, 5).join(' ')}`);
   });
 
+  test('planner: the gap layer of the whole city at the opening zoom, then all of 任城区 with labels', async () => {
+    const p = await context.newPage();
+    const errors = [];
+    const badTiles = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    p.on('response', (r) => {
+      if (r.url().includes('/tiles/access') && r.status() >= 400) badTiles.push(`${r.status()} ${r.url()}`);
+    });
+    // No place in the URL: the planner opens on all of its communities.
+    await p.goto(`${base}/#/planner`);
+    await mapReady(p);
+    await p.waitForSelector('fieldset[data-layer=communities] .count', { timeout: 20_000 });
+    const marks = await p.evaluate(() =>
+      Object.fromEntries(['qh-map-created', 'qh-map-styled', 'qh-first-map'].map((n) => [n, Math.round(performance.getEntriesByName(n)[0]?.startTime ?? -1)])),
+    );
+    console.log(`     first map with data ${marks['qh-first-map']} ms after navigation (map made at ${marks['qh-map-created']} ms, style in at ${marks['qh-map-styled']} ms)`);
+    await p.check('fieldset[data-layer=access] input[type=checkbox]');
+    await p.waitForFunction(() => Number(document.querySelector('fieldset[data-layer=access] .count')?.textContent?.replace(/\D/g, '')) > 0 || document.querySelector('fieldset[data-layer=access] .msg'), null, { timeout: 30_000 });
+    const msg = await p.locator('fieldset[data-layer=access] .msg').allTextContents();
+    expect(msg.length === 0, `the gap layer says: ${msg.join(' | ')}`);
+    expect(!(await p.textContent('fieldset[data-layer=access]')).includes('放大'), 'the gap layer still asks to zoom in');
+    const idle = await p.evaluate(() => Math.round(performance.getEntriesByName('qh-map-idle')[0]?.startTime ?? -1));
+    console.log(`     map settled at ${idle} ms`);
+    // The search box fits the map to the district.
+    await p.fill('form.search input', '任城区');
+    await p.waitForSelector('form.search li.search-hit', { timeout: 10_000 });
+    expect((await p.textContent('form.search li.search-hit')).includes('任城区'), 'the first hit is not 任城区');
+    await p.keyboard.press('Enter');
+    await p.waitForSelector('.search-popup', { timeout: 10_000 });
+    await p.click('.search-popup .maplibregl-popup-close-button');
+    await p.click('.map-legend > summary');
+    await p.waitForTimeout(4000);
+    const cells = Number((await p.textContent('fieldset[data-layer=access] .count')).replace(/\D/g, ''));
+    expect(cells > 0, 'no gap cells in view of 任城区');
+    expect(badTiles.length === 0, `gap tiles failed: ${badTiles.slice(0, 3).join(' ')}`);
+    expect(errors.length === 0, `page errors: ${errors.join(' | ')}`);
+    await shot('21-planner-gaps-rencheng', p);
+    await p.close();
+  });
+
+  test('search box: a community found from any view, the map goes there', async () => {
+    const p = await context.newPage();
+    await p.goto(`${base}/#/progress`);
+    await p.waitForSelector('form.search input');
+    await p.fill('form.search input', '北门');
+    await p.waitForSelector('form.search li.search-hit', { timeout: 10_000 });
+    const options = await p.locator('form.search li.search-hit').allTextContents();
+    expect(options.some((o) => o.includes('北门社区') && o.includes('社区')), `options: ${options.join(' | ')}`);
+    const i = options.findIndex((o) => o.includes('北门社区'));
+    for (let k = 0; k < i; k++) await p.keyboard.press('ArrowDown');
+    await p.keyboard.press('Enter');
+    await p.waitForSelector('.search-popup', { timeout: 10_000 });
+    expect((await p.textContent('.search-popup')).includes('北门社区'), 'the popup does not name 北门社区');
+    expect(await p.evaluate(() => location.hash === '#/'), 'the progress view did not give way to the map');
+    await p.waitForTimeout(1500);
+    // The map went there: the popup sits near the middle of the map.
+    const mapBox = await p.locator('.map').boundingBox();
+    const pop = await p.locator('.search-popup').boundingBox();
+    const dx = pop.x + pop.width / 2 - (mapBox.x + mapBox.width / 2);
+    expect(Math.abs(dx) < mapBox.width / 4, `the popup is ${Math.round(dx)} px off the middle of the map`);
+    await shot('23-search-community', p);
+    await axeCheck(p, 'search');
+    await p.close();
+  });
+
+  test('base map from a PMTiles file the server reads itself', async () => {
+    const file = join(tmp, 'jining-base.pmtiles');
+    writeFileSync(file, testBasemap([116.45, 35.25, 116.9, 35.62], 8, 13));
+    const port2 = await freePort();
+    const base2 = `http://127.0.0.1:${port2}`;
+    basemapServer = spawn(bin, ['serve', '--demo', '--addr', `127.0.0.1:${port2}`, '--db', `sqlite:${join(tmp, 'basemap.db')}`], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+      env: { ...process.env, QUARTERHOUR_BASEMAP: `pmtiles:${file}` },
+    });
+    await waitHealthy(base2, basemapServer);
+    const style = await (await fetch(`${base2}/api/v1/map/style.json`)).json();
+    expect(style.sources.basemap?.tiles?.[0] === `${base2}/tiles/basemap/{z}/{x}/{y}.png`, `basemap source: ${JSON.stringify(style.sources.basemap)}`);
+    const p = await context.newPage();
+    const tiles = [];
+    const elsewhere = [];
+    p.on('response', (r) => {
+      if (r.url().includes('/tiles/basemap/')) tiles.push(r.status());
+    });
+    p.on('request', (r) => {
+      if (!r.url().startsWith(base2) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) elsewhere.push(r.url());
+    });
+    await p.goto(`${base2}/?center=${centre[0]},${centre[1]}&zoom=13#/`);
+    await mapReady(p);
+    await p.waitForFunction(() => performance.getEntriesByName('qh-map-idle').length > 0, null, { timeout: 30_000 });
+    await p.waitForTimeout(800);
+    expect(tiles.filter((s) => s === 200).length > 0, `base map tiles: ${tiles.join(' ')}`);
+    expect(tiles.every((s) => s === 200 || s === 204), `base map tiles: ${tiles.join(' ')}`);
+    expect(elsewhere.length === 0, `requests elsewhere: ${elsewhere.slice(0, 3).join(' ')}`);
+    const attribution = await p.evaluate(() => document.querySelector('.maplibregl-ctrl-attrib-inner')?.textContent ?? '');
+    expect(attribution.includes('测试底图'), `attribution: ${attribution}`);
+    await shot('22-basemap-pmtiles', p);
+    await p.close();
+  });
+
   for (const t of tests) {
     const started = Date.now();
     try {
@@ -657,6 +890,7 @@ try {
 } finally {
   await context?.close().catch(() => {});
   if (server && server.exitCode === null) server.kill('SIGTERM');
+  if (basemapServer && basemapServer.exitCode === null) basemapServer.kill('SIGTERM');
   rmSync(tmp, { recursive: true, force: true });
 }
 if (setupError) failed = Math.max(failed, 1);

@@ -295,6 +295,20 @@ const zh = {
   'form.resolvedTooMany': '已办结投诉数不能多于收到投诉数',
   'form.check': '请先更正标出的内容',
   'login.badInput': '请填写用户名和密码',
+  'search.label': '搜索地点',
+  'search.placeholder': '搜索社区、网点、生活圈',
+  'search.none': '没有找到“{q}”',
+  'search.failed': '搜索失败：{message}',
+  'search.kind.region': '区划',
+  'search.kind.community': '社区',
+  'search.kind.circle': '生活圈',
+  'search.kind.outlet': '网点',
+  'legend.gapBeyond': '超过 {minutes} 分钟或步行不可达（有居民）',
+  'legend.gapNote': '地图缩小时按较大的 H3 网格汇总：人口相加，步行时间按人口加权；多数居民超出步行范围的网格显示为红色。',
+  'planner.cells': '矢量切片，视野内 {count} 个网格',
+  'planner.unreached': '超出步行范围',
+  'planner.beyondWalk': '超过 15 分钟或步行不可达',
+  'map.styleMissing': '地图样式暂不可用，已改用简易底图：{message}',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -592,6 +606,20 @@ const en: Record<Key, string> = {
   'form.resolvedTooMany': 'More resolved than received',
   'form.check': 'Please correct the marked fields',
   'login.badInput': 'Enter your user name and password',
+  'search.label': 'Search places',
+  'search.placeholder': 'Search communities, outlets, circles',
+  'search.none': 'Nothing found for “{q}”',
+  'search.failed': 'Search failed: {message}',
+  'search.kind.region': 'area',
+  'search.kind.community': 'community',
+  'search.kind.circle': 'circle',
+  'search.kind.outlet': 'outlet',
+  'legend.gapBeyond': 'over {minutes} min or no walk (residents)',
+  'legend.gapNote': 'Zoomed out, cells merge into larger H3 cells: residents add up, walking time is weighted by residents; a cell where most residents are beyond the walk is red.',
+  'planner.cells': 'vector tiles, {count} cells in view',
+  'planner.unreached': 'beyond the walk',
+  'planner.beyondWalk': 'over 15 min or no walk',
+  'map.styleMissing': 'Map style unavailable, using a plain map: {message}',
 };
 
 export const dictionaries: Record<Lang, Record<Key, string>> = { zh, en };

@@ -46,7 +46,8 @@ describe('outletLegend', () => {
 describe('gap layer', () => {
   it('lists the minute classes, beyond the walk, and no residents last', () => {
     const s = gapLegend();
-    expect(s.items.map((i) => i.label)).toEqual(['0–5 分钟', '5–10 分钟', '10–15 分钟', '超过 15 分钟', '无居民']);
+    expect(s.items.map((i) => i.label)).toEqual(['0–5 分钟', '5–10 分钟', '10–15 分钟', '超过 15 分钟或步行不可达（有居民）', '无居民']);
+    expect(s.note).toContain('人口加权');
     expect(s.items[4].color).toBe(noResidentsColor);
     expect(s.items.map((i) => i.color).slice(0, 4)).toEqual(gapRamp.map((r) => r.color));
   });
@@ -56,7 +57,9 @@ describe('gap layer', () => {
     const e = gapExpression() as unknown[];
     expect(e[0]).toBe('case');
     expect(e[2]).toBe(noResidentsColor);
-    const step = e[3] as unknown[];
+    // Most residents beyond the walk: the alarm colour, the same as no time at all.
+    expect(e[4]).toBe(gapRamp[3].color);
+    const step = e[5] as unknown[];
     expect(step[0]).toBe('step');
     expect(step[2]).toBe(gapRamp[0].color);
     expect(step.slice(3)).toEqual([5, gapRamp[1].color, 10, gapRamp[2].color, 15, gapRamp[3].color]);
@@ -80,6 +83,7 @@ describe('rendering', () => {
     expect(el.getAttribute('data-legend')).toBe('access');
     expect(el.querySelector('.legend-heading')!.textContent).toBe('步行到最近网点');
     expect(el.querySelectorAll('li').length).toBe(5);
+    expect(el.querySelector('.legend-note')!.textContent).toContain('H3');
     expect(el.querySelector('li i')!.getAttribute('style')).toContain('--c:');
     expect(el.querySelector('li i')!.getAttribute('aria-hidden')).toBe('true');
   });

@@ -23,6 +23,8 @@ export interface LegendSection {
   items: LegendItem[];
   /** lay the items out in two columns (long lists of short names) */
   columns?: 2;
+  /** a sentence under the items, e.g. how cells merge when zoomed out */
+  note?: string;
 }
 
 const tierOrder: Tier[] = ['basic', 'quality', 'public'];
@@ -56,16 +58,21 @@ export function tierLegend(): LegendSection {
   };
 }
 
-/** gapLegend explains the gap layer's cells: walking-time classes, beyond the walk, and cells without residents. */
+/**
+ * gapLegend explains the gap layer's cells: walking-time classes, residents
+ * beyond the walk or with no walk at all (the alarm), cells without
+ * residents, and how cells merge as the map zooms out.
+ */
 export function gapLegend(): LegendSection {
   return {
     id: 'access',
     title: t('legend.gap'),
     items: gapClasses().map((c) => ({
-      label: c.kind === 'minutes' ? t('legend.minutesRange', { range: c.label }) : c.kind === 'beyond' ? t('legend.beyond', { minutes: c.label }) : t('legend.noResidents'),
+      label: c.kind === 'minutes' ? t('legend.minutesRange', { range: c.label }) : c.kind === 'beyond' ? t('legend.gapBeyond', { minutes: c.label }) : t('legend.noResidents'),
       color: c.color,
       swatch: 'fill' as const,
     })),
+    note: t('legend.gapNote'),
   };
 }
 
@@ -125,6 +132,7 @@ export function renderLegend(sections: LegendSection[]): HTMLElement[] {
         { class: s.columns ? 'legend-list cols' : 'legend-list' },
         s.items.map((i) => h('li', {}, h('i', { class: `sw sw-${i.swatch}`, style: `--c:${i.color}`, 'aria-hidden': 'true' }), i.label)),
       ),
+      s.note ? h('p', { class: 'legend-note' }, s.note) : null,
     ),
   );
 }

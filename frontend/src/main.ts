@@ -2,16 +2,15 @@
 // banner; the panel and the map; hash routes to the views.
 
 import './style.css';
-import { api } from './api';
 import { logout, onUserChange, restore, user } from './auth';
 import { h, message } from './dom';
-import { describeError } from './errors';
 import { enumLabel, lang, onLangChange, restoreLang, setLang, storedLang, t, type Key } from './i18n';
-import { createMap, setData, whenLoaded } from './map';
-import { toCollection } from './shapes';
+import { createMap, maplibregl, showPlace, whenLoaded } from './map';
+import { SearchBox, type SearchHit } from './search';
 import { CirclesView } from './views/circles';
 import { LoginView } from './views/login';
-import { PlannerView } from './views/planner';
+import { categories } from './categories';
+import { PlannerView, prefetchPlanner } from './views/planner';
 import { ProgressView } from './views/progress';
 import { ResidentView } from './views/resident';
 import type { Context, View } from './views/view';
@@ -38,7 +37,33 @@ function setExpanded(on: boolean): void {
 }
 document.getElementById('app')!.replaceChildren(header, banner, main);
 
-const map = createMap(mapEl);
+const map = createMap(mapEl, (msg) => mapNote.replaceChildren(message(t('map.styleMissing', { message: msg }), 'error')));
+const search = new SearchBox(showHit);
+let searchPopup: maplibregl.Popup | null = null;
+
+/** showHit moves the map to a place found by the search box, leaving a view without a map for the resident map first. */
+function showHit(hit: SearchHit): void {
+  const show = () =>
+    requestAnimationFrame(() => {
+      map.resize();
+      showPlace(map, hit);
+      searchPopup?.remove();
+      searchPopup = new maplibregl.Popup({ offset: 6, className: 'search-popup', maxWidth: '260px' })
+        .setLngLat([hit.lon, hit.lat])
+        .setDOMContent(h('div', {}, h('strong', {}, hit.name), hit.detail ? h('div', { class: 'small' }, hit.detail) : null))
+        .addTo(map);
+    });
+  // The address names the place, so a view's first fit to its data leaves
+  // the map where the search put it, and the link can be shared.
+  const u = new URL(location.href);
+  u.searchParams.set('center', `${hit.lon.toFixed(6)},${hit.lat.toFixed(6)}`);
+  u.searchParams.set('zoom', hit.bbox ? '14' : '16');
+  const leave = !!current?.noMap;
+  if (leave) u.hash = '#/';
+  history.replaceState(null, '', u);
+  if (leave) route(); // the map view takes over; the map gets its size back
+  show();
+}
 const login = new LoginView();
 const routes: Record<string, { view: View; nav?: Key }> = {
   '#/': { view: new ResidentView(), nav: 'nav.resident' },
@@ -98,6 +123,7 @@ function renderHeader(): void {
         .filter(([, r]) => r.nav)
         .map(([hash, r]) => h('a', { href: hash, 'aria-current': hash === key ? 'page' : undefined }, t(r.nav!))),
     ),
+    search.el,
     h(
       'div',
       { class: 'tools' },
@@ -115,43 +141,12 @@ function renderHeader(): void {
       h('button', { type: 'button', class: 'lang', lang: lang() === 'zh' ? 'en' : 'zh', onclick: () => setLang(lang() === 'zh' ? 'en' : 'zh') }, t('lang.toggle')),
     ),
   );
+  search.render();
   banner.textContent = t('demo.banner');
   banner.setAttribute('aria-label', t('demo.label'));
   sheetHandle.textContent = t(expanded ? 'sheet.collapse' : 'sheet.expand');
   document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
   document.title = `${t('app.title')} · ${t('app.subtitle')}`;
-}
-
-/** loadCounties draws the county boundaries, the offline base layer under every view. */
-async function loadCounties(): Promise<void> {
-  await whenLoaded(map);
-  setData(map, 'counties');
-  // Under the views' layers, which may already be on the map.
-  const above = map.getStyle().layers.find((l) => l.id !== 'background' && l.id !== 'basemap')?.id;
-  map.addLayer({ id: 'counties-fill', type: 'fill', source: 'counties', paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.5 } }, above);
-  map.addLayer({ id: 'counties-line', type: 'line', source: 'counties', paint: { 'line-color': '#6b7b6b', 'line-width': 1.2, 'line-dasharray': [3, 2] } }, above);
-  // The walking network from the server's vector tiles (zoom 13 and closer).
-  map.addSource('network', { type: 'vector', url: `${location.origin}/tiles/network.json` });
-  map.addLayer(
-    {
-      id: 'network-line',
-      type: 'line',
-      source: 'network',
-      'source-layer': 'network',
-      minzoom: 13,
-      paint: {
-        'line-color': '#b9c3ca',
-        'line-width': ['interpolate', ['linear'], ['zoom'], 13, 0.6, 17, ['match', ['get', 'highway'], ['primary', 'secondary', 'tertiary'], 4, 2]],
-      },
-    },
-    above,
-  );
-  try {
-    setData(map, 'counties', toCollection(await api.get('/api/v1/regions', { level: 'county' })));
-    mapNote.replaceChildren();
-  } catch (e) {
-    mapNote.replaceChildren(message(t('map.countiesMissing', { message: describeError(e) }), 'error'));
-  }
 }
 
 onLangChange(() => {
@@ -161,10 +156,13 @@ onLangChange(() => {
 onUserChange(() => renderHeader());
 window.addEventListener('hashchange', route);
 
+// The login check and the map's style load side by side; the view then
+// asks for its data while the map is still drawing its first tiles.
 async function start(): Promise<void> {
+  categories().catch(() => null);
+  if (routeKey() === '#/planner') prefetchPlanner();
   await Promise.all([restore().catch(() => null), whenLoaded(map)]);
   route();
-  await loadCounties();
 }
 
 start();

@@ -1,6 +1,8 @@
-// The map: MapLibre with no external tiles, fonts or glyphs. The base is our
-// own data (county boundaries); a raster basemap is optional configuration.
-// Labels live in HTML popups and panels, so no layer needs a glyph server.
+// The map: MapLibre with the style the server builds from its configuration
+// (/api/v1/map/style.json): an optional base map, county boundaries, the
+// walking network and Chinese labels. The style names no glyph server, so
+// MapLibre draws every label with the browser's own fonts and the map works
+// offline; localIdeographFontFamily picks the CJK fonts.
 
 import * as maplibregl from 'maplibre-gl';
 import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
@@ -14,52 +16,83 @@ maplibregl.setWorkerUrl(workerUrl);
 /** Jining city centre, the default view. */
 export const jining = { center: [116.587, 35.415] as [number, number], zoom: 9 };
 
-/** basemapConfig is a raster tile URL template ({z}/{x}/{y}) and its attribution, if one is configured. */
-export function basemapConfig(): { url: string; attribution: string } | null {
-  const fromStorage = (() => {
-    try {
-      return localStorage.getItem('qh.basemap');
-    } catch {
-      return null;
-    }
-  })();
-  const url = fromStorage || import.meta.env.VITE_BASEMAP_URL || '';
-  if (!url) return null;
-  return { url, attribution: import.meta.env.VITE_BASEMAP_ATTRIBUTION || '' };
-}
+/** The server's map style. */
+export const styleUrl = '/api/v1/map/style.json';
 
-/** baseStyle is a style with a plain background, the optional raster basemap, and no glyphs or sprite. */
-export function baseStyle(basemap = basemapConfig()): StyleSpecification {
-  const style: StyleSpecification = {
+/** Fonts for Chinese labels, first found wins: common on Linux, Windows, macOS, then the browser's default. */
+export const cjkFonts = "'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'Hiragino Sans GB', sans-serif";
+
+/** Layers whose id starts with this are labels; views draw under them. */
+export const labelPrefix = 'label-';
+
+/** fallbackStyle is a plain background, for when the server's style cannot be had. */
+export function fallbackStyle(): StyleSpecification {
+  return {
     version: 8,
     sources: {},
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef1ec' } }],
   };
-  if (basemap) {
-    style.sources.basemap = { type: 'raster', tiles: [basemap.url], tileSize: 256, attribution: basemap.attribution };
-    style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
-  }
-  return style;
 }
 
-/** createMap makes the map in container with the navigation and scale controls. */
-export function createMap(container: HTMLElement): maplibregl.Map {
+/**
+ * Performance marks: the map made, its style loaded, the first frame that
+ * draws features of our data (boundaries, labels, a view's layers), and the
+ * first time everything in view has loaded and drawn.
+ */
+export const marks = { created: 'qh-map-created', styled: 'qh-map-styled', firstData: 'qh-first-map', idle: 'qh-map-idle' };
+
+/**
+ * createMap makes the map in container with the navigation and scale
+ * controls; onStyleError is told when the server's style failed and the
+ * plain fallback is drawn instead.
+ */
+export function createMap(container: HTMLElement, onStyleError?: (message: string) => void): maplibregl.Map {
   const view = viewFromQuery(location.search) ?? jining;
   const map = new maplibregl.Map({
     container,
-    style: baseStyle(),
+    style: location.origin + styleUrl,
     center: view.center,
     zoom: view.zoom,
     attributionControl: { compact: true },
     maxPitch: 0,
     dragRotate: false,
+    localIdeographFontFamily: cjkFonts,
   });
-  loaded.set(map, new Promise((resolve) => map.once('load', () => resolve())));
+  mark(marks.created);
+  let styled = false;
+  loaded.set(
+    map,
+    new Promise((resolve) => {
+      map.once('style.load', () => {
+        styled = true;
+        resolve();
+      });
+    }),
+  );
+  map.on('error', (e) => {
+    if (styled) return;
+    styled = true;
+    onStyleError?.(e.error?.message ?? String(e.error ?? 'error'));
+    map.setStyle(fallbackStyle());
+  });
+  map.once('style.load', () => mark(marks.styled));
+  const drawn = () => {
+    if (map.queryRenderedFeatures().some((f) => f.layer.type !== 'background' && f.layer.type !== 'raster')) {
+      mark(marks.firstData);
+      map.off('render', drawn);
+    }
+  };
+  map.on('render', drawn);
+  map.once('load', () => map.once('idle', () => mark(marks.idle)));
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
   keepAttributionFolded(map);
   return map;
+}
+
+function mark(name: string): void {
+  if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(name);
 }
 
 /**
@@ -87,11 +120,18 @@ const smallMapPx = 720;
 const loaded = new WeakMap<maplibregl.Map, Promise<void>>();
 
 /**
- * whenLoaded resolves once the map has fired "load". (isStyleLoaded is no
- * guide: it turns false again while any added source is still loading.)
+ * whenLoaded resolves once the map's style has loaded, so views may add
+ * their sources and layers; their data requests need not wait for the
+ * first tiles. (isStyleLoaded is no guide: it turns false again while any
+ * added source is still loading.)
  */
 export function whenLoaded(map: maplibregl.Map): Promise<void> {
   return loaded.get(map) ?? Promise.reject(new Error('map was not made by createMap'));
+}
+
+/** firstLabelLayer is the id of the lowest label layer of the style, if any. */
+export function firstLabelLayer(map: maplibregl.Map): string | undefined {
+  return map.getStyle()?.layers?.find((l) => l.id.startsWith(labelPrefix))?.id;
 }
 
 /** setData puts data into the GeoJSON source id, creating it when missing. */
@@ -103,7 +143,8 @@ export function setData(map: maplibregl.Map, id: string, data: FeatureCollection
 
 /**
  * Layers is the set of sources and layers a view adds, removed together when
- * the view is left, so views never see each other's layers.
+ * the view is left, so views never see each other's layers. Layers go under
+ * the style's labels unless placed before another layer.
  */
 export class Layers {
   private layerIds: string[] = [];
@@ -116,9 +157,18 @@ export class Layers {
     this.sourceIds.add(id);
   }
 
+  /** tiles adds a vector tile source from a TileJSON URL, or points an existing one at url. */
+  tiles(id: string, url: string): void {
+    const src = this.map.getSource(id) as maplibregl.VectorTileSource | undefined;
+    if (src) src.setUrl(url);
+    else this.map.addSource(id, { type: 'vector', url });
+    this.sourceIds.add(id);
+  }
+
   layer(spec: LayerSpecification, beforeId?: string): void {
     if (this.map.getLayer(spec.id)) return;
-    this.map.addLayer(spec, beforeId && this.map.getLayer(beforeId) ? beforeId : undefined);
+    const before = beforeId && this.map.getLayer(beforeId) ? beforeId : firstLabelLayer(this.map);
+    this.map.addLayer(spec, before);
     this.layerIds.push(spec.id);
   }
 
@@ -138,6 +188,29 @@ export class Layers {
 export function bbox(map: maplibregl.Map): [number, number, number, number] {
   const b = map.getBounds();
   return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+}
+
+/** A place to show: a point, and for areas a box to fit. */
+export interface Place {
+  lon: number;
+  lat: number;
+  bbox?: [number, number, number, number];
+}
+
+/** showPlace moves the map to a place: fits an area, or flies to a point at street zoom. */
+export function showPlace(map: maplibregl.Map, p: Place): void {
+  if (p.bbox) {
+    const [w, s, e, n] = p.bbox;
+    map.fitBounds(
+      [
+        [w, s],
+        [e, n],
+      ],
+      { padding: 40, maxZoom: 16 },
+    );
+  } else {
+    map.flyTo({ center: [p.lon, p.lat], zoom: Math.max(map.getZoom(), 16) });
+  }
 }
 
 export { maplibregl };

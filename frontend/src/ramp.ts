@@ -52,11 +52,21 @@ export const gapRamp: RampStop[] = [
 export const noResidentsColor = '#c9ced3';
 
 /**
- * gapExpression colours gap cells: neutral where the population is 0, else by
- * walking minutes, with no time (beyond the walk) in the last class.
+ * gapExpression colours gap cells: neutral where the population is 0; the
+ * last class (the alarm) where most residents are beyond the walk, which on
+ * a single cell means any (unreached, from the gap tiles); else by walking
+ * minutes, with no time (beyond the walk) in the last class.
  */
 export function gapExpression(ramp: RampStop[] = gapRamp): unknown[] {
-  return ['case', ['==', ['coalesce', ['get', 'population'], 1], 0], noResidentsColor, stepExpression('minutes', ramp)];
+  const population = ['coalesce', ['get', 'population'], 1];
+  return [
+    'case',
+    ['==', population, 0],
+    noResidentsColor,
+    ['>', ['*', 2, ['coalesce', ['get', 'unreached'], 0]], population],
+    ramp[ramp.length - 1].color,
+    stepExpression('minutes', ramp),
+  ];
 }
 
 export interface GapClass {

@@ -1,17 +1,17 @@
 // 规划 Planner view: outlets by category (vector tiles), communities with
 // their coverage, circles, the gap layer (walking minutes to the nearest
-// outlet of a basic category) with suggested sites, what-if outlets, and the
-// outlet register import.
+// outlet of a basic category, vector tiles of the whole city at every zoom)
+// with suggested sites, what-if outlets, and the outlet register import.
 
 import type { MapMouseEvent } from 'maplibre-gl';
-import { api } from '../api';
+import * as prefetched from '../prefetch';
 import { categories, categoryName, type Category } from '../categories';
 import { categoryColorExpression } from '../colors';
 import { fill, h, message } from '../dom';
 import { describeError } from '../errors';
-import { bboxParam, formatMinutes, formatNumber } from '../format';
+import { formatMinutes, formatNumber } from '../format';
 import { enumLabel, t, type Key } from '../i18n';
-import { bbox, Layers, maplibregl } from '../map';
+import { Layers, maplibregl } from '../map';
 import { CoveragePanel } from '../tools/coverage';
 import { ImportTool } from '../tools/importer';
 import { outletPopup } from '../tools/outlet';
@@ -56,8 +56,16 @@ const circleColor = '#6a1b9a';
 /** Below this zoom the outlet tiles are thinned (api/tiles.go). */
 const outletsFullZoom = 15;
 
-/** Below this zoom the gap layer (H3 res-10 cells) would be too many cells to fetch. */
-const accessMinZoom = 11;
+/** prefetchPlanner starts the planner's data before the map is ready for it. */
+export function prefetchPlanner(): void {
+  for (const path of ['/api/v1/communities', '/api/v1/circles']) prefetched.prefetch(path);
+  prefetched.prefetch('/api/v1/regions', { level: 'county' });
+}
+
+/** The gap layer's tiles for a category (api/gaptiles.go): H3 cells, coarser as the map zooms out. */
+export function gapTilesUrl(category: string): string {
+  return `${location.origin}/tiles/access.json?category=${encodeURIComponent(category)}`;
+}
 
 export class PlannerView implements View {
   needsLogin = true;
@@ -92,9 +100,8 @@ export class PlannerView implements View {
   enter(ctx: Context): void {
     this.ctx = ctx;
     const L = (this.layers = new Layers(ctx.map));
-    for (const id of ['access', 'communities', 'circles']) L.source(id);
+    for (const id of ['communities', 'circles']) L.source(id);
     if (!ctx.map.getSource('outlets')) ctx.map.addSource('outlets', { type: 'vector', url: `${location.origin}/tiles/outlets.json` });
-    L.layer({ id: 'access-fill', type: 'fill', source: 'access', paint: { 'fill-color': gapExpression() as never, 'fill-opacity': 0.6 } });
     L.layer({ id: 'communities-fill', type: 'fill', source: 'communities', paint: { 'fill-color': communityColor, 'fill-opacity': 0.3 } });
     L.layer({ id: 'communities-line', type: 'line', source: 'communities', paint: { 'line-color': '#3182bd', 'line-width': 1 } });
     L.layer({
@@ -135,9 +142,10 @@ export class PlannerView implements View {
       },
     );
     this.applyVisibility();
-    ctx.map.on('moveend', this.onMove);
     ctx.map.on('click', this.onClick);
     ctx.map.on('idle', this.countOutlets);
+    ctx.map.on('idle', this.countCells);
+    ctx.map.on('error', this.onTileError);
     categories()
       .then((c) => {
         this.cats = c;
@@ -159,7 +167,7 @@ export class PlannerView implements View {
   /** loadDistricts names the districts that have communities, for the suggested sites. */
   private async loadDistricts(): Promise<void> {
     try {
-      const [regions, communities] = await Promise.all([api.get<unknown>('/api/v1/regions', { level: 'county' }), api.get<unknown>('/api/v1/communities')]);
+      const [regions, communities] = await Promise.all([prefetched.get<unknown>('/api/v1/regions', { level: 'county' }), prefetched.get<unknown>('/api/v1/communities')]);
       const names = new Map(records(regions).map((r) => [String(r.county || String(r.code).slice(0, 6)), String(r.name)]));
       const codes = [...new Set(records(communities).map((c) => String(c.district ?? '')).filter(Boolean))].sort();
       this.districts = codes.map((code) => ({ code, name: names.get(code) ?? code }));
@@ -187,18 +195,62 @@ export class PlannerView implements View {
     }
   };
 
+  /** countCells counts the gap layer's cells drawn in view, once the map has settled. */
+  private countCells = (): void => {
+    const st = this.state.access;
+    if (!st.on || !this.ctx.map.getLayer('access-fill')) return;
+    const cells = new Set(this.ctx.map.queryRenderedFeatures({ layers: ['access-fill'] }).map((f) => f.properties?.cell));
+    if (cells.size !== st.count || st.error) {
+      st.count = cells.size;
+      st.error = '';
+      this.render();
+    }
+  };
+
+  /** onTileError shows a failed gap tile request by the layer. */
+  private onTileError = (ev: maplibregl.ErrorEvent): void => {
+    const e = ev as maplibregl.ErrorEvent & { sourceId?: string };
+    if (e.sourceId !== 'access') return;
+    this.state.access.error = describeError(e.error ?? new Error('tile error'));
+    this.state.access.count = null;
+    this.render();
+  };
+
   /** refreshOutlets asks for fresh tiles after an import changed the outlets. */
   private refreshOutlets(): void {
+    if (this.state.access.on) this.showAccess();
     const src = this.ctx.map.getSource('outlets') as maplibregl.VectorTileSource | undefined;
     if (!src?.tiles) return;
     this.tilesVersion++;
     src.setTiles(src.tiles.map((u) => `${u.split('?')[0]}?v=${this.tilesVersion}`));
   }
 
+  /**
+   * showAccess draws the gap layer of the chosen category from its vector
+   * tiles; the TileJSON names the current version of the tiles, so asking
+   * again after outlets change gets fresh ones.
+   */
+  private showAccess(): void {
+    if (!this.accessCategory) return;
+    this.layers.tiles('access', gapTilesUrl(this.accessCategory));
+    this.layers.layer(
+      {
+        id: 'access-fill',
+        type: 'fill',
+        source: 'access',
+        'source-layer': 'access',
+        paint: { 'fill-color': gapExpression() as never, 'fill-opacity': 0.6 * this.state.access.opacity, 'fill-outline-color': 'rgba(255,255,255,0.35)' },
+      },
+      'communities-fill',
+    );
+    this.applyVisibility();
+  }
+
   leave(): void {
-    this.ctx.map.off('moveend', this.onMove);
     this.ctx.map.off('click', this.onClick);
     this.ctx.map.off('idle', this.countOutlets);
+    this.ctx.map.off('idle', this.countCells);
+    this.ctx.map.off('error', this.onTileError);
     this.popup?.remove();
     this.suggest.leave();
     this.scenario.leave();
@@ -208,10 +260,6 @@ export class PlannerView implements View {
     if (this.ctx.map.getSource('outlets')) this.ctx.map.removeSource('outlets');
     this.ctx.demoData(false);
   }
-
-  private onMove = (): void => {
-    if (this.state.access.on) this.load('access');
-  };
 
   private onClick = (e: MapMouseEvent): void => {
     if (this.scenario.click(e)) return;
@@ -239,8 +287,19 @@ export class PlannerView implements View {
         this.render();
         break;
       }
-      default:
-        show(h('div', {}, t('planner.legend'), ': ', formatMinutes(Number(p.minutes))));
+      default: {
+        const pop = Number(p.population ?? 0);
+        const unreached = Number(p.unreached ?? 0);
+        show(
+          h(
+            'div',
+            { class: 'gap-popup' },
+            h('div', {}, `${t('planner.legend')}: `, p.minutes != null ? formatMinutes(Number(p.minutes)) : t('planner.beyondWalk')),
+            h('div', {}, `${t('planner.population')}: ${formatNumber(pop)}`),
+            unreached > 0 ? h('div', {}, `${t('planner.unreached')}: ${formatNumber(unreached)}`) : null,
+          ),
+        );
+      }
     }
   };
 
@@ -248,26 +307,20 @@ export class PlannerView implements View {
   private async load(name: LayerName): Promise<void> {
     const st = this.state[name];
     if (!st.on || name === 'outlets') return;
+    if (name === 'access') {
+      this.showAccess();
+      return;
+    }
     const n = (this.seq[name] = (this.seq[name] ?? 0) + 1);
     const map = this.ctx.map;
     try {
       let data: unknown;
       switch (name) {
         case 'communities':
-          data = await api.get('/api/v1/communities');
+          data = await prefetched.get('/api/v1/communities');
           break;
         case 'circles':
-          data = await api.get('/api/v1/circles');
-          break;
-        case 'access':
-          if (map.getZoom() < accessMinZoom || !this.accessCategory) {
-            this.layers.source('access');
-            st.count = null;
-            st.error = map.getZoom() < accessMinZoom ? t('planner.zoomIn') : '';
-            this.render();
-            return;
-          }
-          data = await api.get('/api/v1/access', { category: this.accessCategory, bbox: bboxParam(bbox(map)) });
+          data = await prefetched.get('/api/v1/circles');
           break;
       }
       if (n !== this.seq[name]) return;
@@ -345,7 +398,11 @@ export class PlannerView implements View {
             ? h(
                 'span',
                 { class: 'count' },
-                name === 'outlets' ? t('planner.tiles', { count: formatNumber(st.count) }) : t('planner.count', { count: formatNumber(st.count) }),
+                name === 'outlets'
+                  ? t('planner.tiles', { count: formatNumber(st.count) })
+                  : name === 'access'
+                    ? t('planner.cells', { count: formatNumber(st.count) })
+                    : t('planner.count', { count: formatNumber(st.count) }),
               )
             : null,
         ),
@@ -369,7 +426,7 @@ export class PlannerView implements View {
             )
           : null,
         extra ?? null,
-        st.on && st.error ? message(st.error, name === 'access' && st.error === t('planner.zoomIn') ? 'info' : 'error') : null,
+        st.on && st.error ? message(st.error, 'error') : null,
       );
     };
     const select = (value: string, options: Category[], all: Key | null, onchange: (v: string) => void, label: Key) =>
@@ -393,6 +450,7 @@ export class PlannerView implements View {
     const accessSelect = select(this.accessCategory, this.cats.filter((c) => c.tier === 'basic'), null, (v) => {
       this.accessCategory = v;
       this.suggest.clear();
+      this.state.access.count = null;
       this.load('access');
     }, 'planner.accessCategory');
 
