@@ -75,7 +75,7 @@ var demoSteps = []demoStep{
 	{district: "370812", tier: "high_quality", survey: surveyStrong, status: quarterhour.EvalApproved, comment: "材料齐全，指标核实无误，同意通过，待认定"},
 	{district: "370811", tier: "basic", survey: surveyBasic, status: quarterhour.EvalApproved, comment: "材料齐全，同意通过，待认定"},
 	{district: "370811", survey: surveySmall, status: quarterhour.EvalReturned, comment: "满意度调查仅 60 份，少于方案要求的 100 份，请补充调查后重新提交"},
-	{district: "370812", survey: surveySmall, status: quarterhour.EvalReturned, comment: "投诉办结台账与填报数不一致，请核对后重新提交"},
+	{district: "370812", survey: surveyFair, status: quarterhour.EvalReturned, comment: "投诉办结台账未加盖社区公章，请补充盖章版后重新提交"},
 	{district: "370812", tier: "high_quality", survey: surveyGood, status: quarterhour.EvalSubmitted},
 	{district: "370811", survey: surveyFair, status: quarterhour.EvalSubmitted},
 	{district: "370812", survey: surveyFair, status: quarterhour.EvalSubmitted},
@@ -251,6 +251,9 @@ func demoEvidence(sch *scoring.Scheme, c quarterhour.Circle, s demoSurvey) []Evi
 			})
 		default:
 			up.Name, up.ContentType = ind.ID+" 佐证材料（演示）.pdf", "application/pdf"
+			if ind.ID == "E2" {
+				up.Name = "管理制度与投诉渠道公示（演示）.pdf"
+			}
 			up.Data = demoPDF("Evidence for indicator "+ind.ID+" - DEMO DATA (synthetic)", []string{
 				fmt.Sprintf("Circle %d, evaluation year %d", c.ID, demoYear),
 				fmt.Sprintf("Co-management rules in place: %s", yesNo(s.management)),
