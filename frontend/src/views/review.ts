@@ -143,17 +143,20 @@ export class ReviewWorkspace {
   /** openItem opens an evaluation: the map goes to its circle, and its values, evidence, changes and history load. */
   async openItem(ev: Evaluation, note: HTMLElement | null = null): Promise<void> {
     const seq = ++this.seq;
-    if (this.detail?.ev.id !== ev.id) {
+    const again = this.detail?.ev.id === ev.id;
+    if (!again) {
       this.dropPreviews();
       this.comment = '';
       this.decisionErrors = {};
     }
-    this.detail = { ev, events: null, files: null, changes: null, changesError: '', error: '' };
+    this.detail = { ev, events: this.detail && again ? this.detail.events : null, files: this.detail && again ? this.detail.files : null, changes: null, changesError: '', error: '' };
     this.note = note;
     this.render();
-    this.host.changed();
-    this.host.showCircle(ev.circle_id);
-    this.el.querySelector<HTMLElement>('.review-detail h3')?.focus();
+    if (!again) {
+      this.host.changed();
+      this.host.showCircle(ev.circle_id);
+      this.el.querySelector<HTMLElement>('.review-detail h3')?.focus();
+    } else this.note?.focus?.();
     const base = `/api/v1/evaluations/${ev.id}`;
     const [fresh, events, files, changes] = await Promise.allSettled([
       api.get<Evaluation>(base),
@@ -198,6 +201,7 @@ export class ReviewWorkspace {
     try {
       const ev = await api.post<Evaluation>(`/api/v1/evaluations/${d.ev.id}/${action}`, body);
       this.busy = false;
+      this.closeDialog();
       this.comment = '';
       this.decisionErrors = {};
       const done = message(t('review.done', { action: t(`review.${action}` as Key), name: this.host.circleName(ev.circle_id) }));
@@ -384,20 +388,26 @@ export class ReviewWorkspace {
   }
 
   /**
-   * preview shows an evidence file in place: an image as an <img>, a PDF in
-   * a frame. The download URL itself cannot be framed (it is sent as an
+   * preview shows an evidence file in place: an image as an <img>, a PDF's
+   * first page in a frame, each with a button that opens it large in a
+   * viewer. The download URL itself cannot be framed (it is sent as an
    * attachment and the server forbids framing), so a PDF is read and shown
-   * from a blob: URL, which the page's policy allows in frames. A download
-   * link is always there.
+   * from a blob: URL, which the page's policy allows in frames. The small
+   * frame takes no pointer events: the viewer is where a PDF is paged and
+   * zoomed, and a frame inside the scrolling panel could otherwise catch
+   * clicks meant for what scrolled over it. A download link is always there.
    */
   private preview(f: EvidenceFile): HTMLElement {
     const kept = this.previews.get(f.id);
     if (kept) return kept;
     const kind = previewKind(f.content_type, f.name);
     const label = t('rv.previewOf', { name: f.name });
+    let src = kind === 'image' ? f.url : '';
+    const zoom = h('button', { type: 'button', class: 'small evidence-zoom', disabled: kind !== 'image', onclick: () => src && this.openViewer(f.name, kind!, src) }, t('rv.zoom'));
     const caption = h(
       'figcaption',
       {},
+      kind ? [zoom, ' '] : null,
       h('a', { href: f.url, download: f.name, class: 'evidence-download' }, `${t('rv.download')} ${f.name}`),
       ` · ${t('evidence.size', { kb: Math.max(1, Math.round(f.size / 1024)) })}`,
       f.note ? ` · ${f.note}` : '',
@@ -410,15 +420,30 @@ export class ReviewWorkspace {
       fetch(f.url, { credentials: 'same-origin' })
         .then(async (res) => {
           if (!res.ok) throw new Error(String(res.status));
-          const url = URL.createObjectURL(new Blob([await res.arrayBuffer()], { type: 'application/pdf' }));
-          this.blobs.push(url);
-          fill(holder, h('iframe', { src: `${url}#navpanes=0&view=FitH`, title: label, class: 'evidence-frame' }));
+          src = URL.createObjectURL(new Blob([await res.arrayBuffer()], { type: 'application/pdf' }));
+          this.blobs.push(src);
+          zoom.disabled = false;
+          fill(holder, h('iframe', { src: `${src}#toolbar=0&navpanes=0&view=FitH`, title: label, class: 'evidence-frame', tabindex: '-1' }));
         })
         .catch(() => fill(holder, h('p', { class: 'hint' }, t('rv.previewFailed'))));
     }
     const fig = h('figure', { class: `evidence-preview evidence-${kind ?? 'file'}`, 'data-evidence': String(f.id) }, body, caption);
     this.previews.set(f.id, fig);
     return fig;
+  }
+
+  /** openViewer shows an evidence file large, in a dialog above the page. */
+  private openViewer(name: string, kind: 'image' | 'pdf', src: string): void {
+    const label = t('rv.previewOf', { name });
+    const dialog = h(
+      'dialog',
+      { class: 'evidence-viewer', 'aria-label': label },
+      h('div', { class: 'viewer-head' }, h('strong', {}, name), h('button', { type: 'button', class: 'small secondary viewer-close', onclick: () => dialog.close() }, t('common.close'))),
+      kind === 'image' ? h('img', { src, alt: label }) : h('iframe', { src: `${src}#view=FitH`, title: label }),
+    );
+    dialog.addEventListener('close', () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
   }
 
   private changesSection(d: Detail): HTMLElement | null {
