@@ -88,6 +88,12 @@ describe('Client', () => {
     expect(e.kind).toBe('unavailable');
   });
 
+  it('shows a message the API could not translate together with its original wording', async () => {
+    const e = await failure(new Client(server(409, '{"error":"操作冲突","code":"conflict","field":"status","detail":"a new rule"}').fetch).post('/x', {}));
+    expect(e.message).toBe('操作冲突（a new rule）');
+    expect(e.detail).toBe('a new rule');
+  });
+
   it('sends the UI language as Accept-Language and reads the error code, field and detail', async () => {
     const s = server(400, '{"error":"填报的数值有误","field":"complaints_resolved","code":"invalid"}');
     let ui: 'zh' | 'en' = 'zh';

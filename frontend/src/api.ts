@@ -121,9 +121,11 @@ export class Client {
     }
     if (!res.ok) {
       const obj = data && typeof data === 'object' ? (data as Record<string, unknown>) : null;
-      const message = (typeof obj?.error === 'string' && obj.error) || text.trim().slice(0, 200) || res.statusText;
+      const said = (typeof obj?.error === 'string' && obj.error) || text.trim().slice(0, 200) || res.statusText;
+      // A message the API could not translate comes as a general sentence with the original as detail: show both.
       const detail = typeof obj?.detail === 'string' ? obj.detail : '';
-      throw new ApiError(errorKind(res.status, isJSON, detail || message), res.status, path, message, obj);
+      const message = detail && detail !== said ? `${said}（${detail}）` : said;
+      throw new ApiError(errorKind(res.status, isJSON, detail || said), res.status, path, message, obj);
     }
     if (!isJSON) throw new ApiError('badResponse', res.status, path, 'not JSON');
     return data as T;

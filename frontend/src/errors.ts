@@ -6,9 +6,9 @@
 import { ApiError } from './api';
 import { t } from './i18n';
 
-/** serverMessage is the message the API wrote for err, empty when it sent no JSON error. */
+/** serverMessage is the message the API wrote for err (with its detail, if any), empty when it sent no JSON error. */
 export function serverMessage(err: ApiError): string {
-  return typeof err.body?.error === 'string' ? err.body.error.trim() : '';
+  return typeof err.body?.error === 'string' && err.body.error.trim() ? err.message : '';
 }
 
 /** describeError explains err in the current language. */

@@ -285,7 +285,7 @@ export class ReviewWorkspace {
                 { class: 'review-item', 'data-evaluation': String(ev.id) },
                 h(
                   'button',
-                  { type: 'button', class: 'review-open', 'aria-label': t('rv.open', { name }), onclick: () => this.openItem(ev) },
+                  { type: 'button', class: 'review-open', onclick: () => this.openItem(ev) },
                   h('span', { class: 'review-name' }, name),
                   h(
                     'span',
@@ -415,7 +415,7 @@ export class ReviewWorkspace {
     let body: HTMLElement | null = null;
     if (kind === 'image') body = h('img', { src: f.url, alt: label, loading: 'lazy', class: 'evidence-image' });
     if (kind === 'pdf') {
-      body = h('div', { class: 'evidence-pdf' }, message(t('common.loading')));
+      body = h('div', { class: 'pdf-holder' }, message(t('common.loading')));
       const holder = body;
       fetch(f.url, { credentials: 'same-origin' })
         .then(async (res) => {
