@@ -12,11 +12,14 @@ import (
 // {"error": "...", "field": "...", "code": "..."}.
 type Error = quarterhour.Error
 
-// errorBody is the JSON shape of every error response.
+// errorBody is the JSON shape of every error response: the message in the
+// request's language (i18n.go), the field at fault, the stable code and,
+// when the message could not be translated, the original as detail.
 type errorBody struct {
-	Error string `json:"error"`
-	Field string `json:"field,omitempty"`
-	Code  string `json:"code,omitempty"`
+	Error  string `json:"error"`
+	Field  string `json:"field,omitempty"`
+	Code   string `json:"code,omitempty"`
+	Detail string `json:"detail,omitempty"`
 }
 
 // statusOf maps an error code to its HTTP status.
@@ -53,9 +56,10 @@ func forbidden(field, format string, args ...any) *Error {
 
 var errUnauthenticated = &Error{Code: quarterhour.EUnauthenticated, Message: "login required"}
 
-// writeError maps err to a status and writes it as JSON. Store errors map to
-// 404 (ErrNotFound) and 409 (ErrConflict); an oversized body to 413; anything
-// unknown is logged and reported as 500 without its details.
+// writeError maps err to a status and writes it as JSON, worded in the
+// request's language (Accept-Language; Chinese by default). Store errors map
+// to 404 (ErrNotFound) and 409 (ErrConflict); an oversized body to 413;
+// anything unknown is logged and reported as 500 without its details.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var apiErr *Error
 	var tooBig *http.MaxBytesError
@@ -81,7 +85,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", retryAfterSeconds)
 	}
-	writeJSON(w, status, errorBody{Error: apiErr.Message, Field: apiErr.Field, Code: apiErr.Code})
+	lang := requestLang(r)
+	msg := localize(apiErr, lang)
+	w.Header().Set("Content-Language", lang)
+	w.Header().Add("Vary", "Accept-Language")
+	writeJSON(w, status, errorBody{Error: msg.Message, Field: apiErr.Field, Code: apiErr.Code, Detail: msg.Detail})
 }
 
 func isNotFound(err error) bool { return errors.Is(err, quarterhour.ErrNotFound) }

@@ -179,6 +179,9 @@ func (f *fixture) raw(method, path, user string, body any) (int, []byte, error) 
 	if user != "" {
 		req.Header.Set("Authorization", "Bearer "+f.tokens[user])
 	}
+	// The tests read the application's own (English) messages; i18n_test.go
+	// checks the Chinese answers given by default.
+	req.Header.Set("Accept-Language", "en")
 	resp, err := f.srv.Client().Do(req)
 	if err != nil {
 		return 0, nil, err

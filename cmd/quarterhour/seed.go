@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/seeds"
 	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/open"
@@ -25,7 +26,8 @@ func runSeed(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer st.Close()
-	return seedStore(ctx, st, *demo, e.log)
+	_, err = seedStore(ctx, st, *demo, e.log)
+	return err
 }
 
 // seedBundle assembles the reference data, the schemes and, for demo, the
@@ -63,22 +65,44 @@ func seedBundle(demo bool) (*store.Bundle, error) {
 	return b, nil
 }
 
-// seedStore loads the seed bundle when the store holds no regions yet.
-func seedStore(ctx context.Context, st store.Store, demo bool, log *slog.Logger) error {
+// seedStore loads the seed bundle when the store holds no regions yet and
+// reports whether it did.
+func seedStore(ctx context.Context, st store.Store, demo bool, log *slog.Logger) (bool, error) {
 	b, err := seedBundle(demo)
 	if err != nil {
-		return err
+		return false, err
 	}
 	loaded, err := st.Seed(ctx, b)
 	if err != nil {
-		return fmt.Errorf("seed %s store: %w", st.Kind(), err)
+		return false, fmt.Errorf("seed %s store: %w", st.Kind(), err)
 	}
 	if !loaded {
 		log.Info("database already holds data; seeding skipped", "store", st.Kind())
-		return nil
+		return false, nil
 	}
 	log.Info("seeded database", "store", st.Kind(), "regions", len(b.Regions), "categories", len(b.Categories),
 		"schemes", len(b.Schemes), "targets", len(b.Targets), "communities", len(b.Communities),
 		"outlets", len(b.Outlets), "circles", len(b.Circles), "demo", demo)
+	return true, nil
+}
+
+// demoWorkflowUsers play the demo's evaluation workflow: each district user
+// for its own circles, demo-reviewer approving and returning, demo-admin
+// certifying what another approved.
+var demoWorkflowUsers = app.DemoWorkflowUsers{
+	Districts: map[string]string{"370811": "demo-rencheng", "370812": "demo-yanzhou"},
+	Reviewer:  "demo-reviewer",
+	Certifier: "demo-admin",
+}
+
+// seedDemoEvaluations gives a freshly seeded demo its evaluation work: a
+// few evaluations submitted, returned, approved and certified through the
+// workflow by the demo users, who must exist already.
+func seedDemoEvaluations(ctx context.Context, a *app.App, log *slog.Logger) error {
+	n, err := a.SeedDemoEvaluations(ctx, demoWorkflowUsers)
+	if err != nil {
+		return fmt.Errorf("demo evaluations: %w", err)
+	}
+	log.Info("demo evaluations made through the workflow", "evaluations", n, "label", app.DemoLabel)
 	return nil
 }

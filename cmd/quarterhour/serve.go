@@ -60,7 +60,8 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		return fmt.Errorf("read schema version: %w", err)
 	}
 	log.Info("store open", "store", st.Kind(), "schema_version", schema)
-	if err := seedStore(ctx, st, *demo, log); err != nil {
+	seeded, err := seedStore(ctx, st, *demo, log)
+	if err != nil {
 		return err
 	}
 	if *demo {
@@ -75,6 +76,11 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	eng := a.Access()
 	if err := eng.Reload(ctx); err != nil {
 		log.Error("walking engine not loaded; access routes answer 503 until POST /api/v1/admin/reload succeeds", "err", err)
+	}
+	if seeded && *demo {
+		if err := seedDemoEvaluations(ctx, a, log); err != nil {
+			return err
+		}
 	}
 	if n, ok := st.(store.Notifier); ok {
 		// Replicas on one database learn of each other's writes.

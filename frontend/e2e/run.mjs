@@ -19,6 +19,7 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core');
+const axeSource = readFileSync(axePath, 'utf8');
 const frontend = resolve(here, '..');
 const repo = resolve(frontend, '..');
 const results = join(frontend, 'test-results');
@@ -295,6 +296,31 @@ async function main() {
     if (!u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
   });
   const shot = (name, p = page) => p.screenshot({ path: join(results, `${name}.png`) });
+  /** loginAs logs p out if someone is logged in, then in as username (password demo), landing on hash. */
+  const loginAs = async (p, username, hash = '#/circles') => {
+    // A fresh load: the map starts at the demo's first circle again.
+    await p.goto('about:blank');
+    await p.goto(`${base}/${at}#/`);
+    await p.waitForSelector('.tools button.logout, .tools .login-link');
+    if (await p.locator('.tools button.logout').count()) {
+      await p.click('.tools button.logout');
+      await p.waitForSelector('.tools .login-link');
+    }
+    await p.goto(`${base}/${at}${hash}`);
+    await p.waitForSelector('form.login');
+    await p.fill('input[name=username]', username);
+    await p.fill('input[name=password]', 'demo');
+    await p.click('form.login button[type=submit]');
+    await p.waitForFunction((u) => document.querySelector('.tools .who-name')?.textContent === u, username, { timeout: 10_000 });
+    await p.waitForFunction((h) => location.hash === h, hash);
+  };
+  /** watched is a new page of the browser's session whose errors count like the main page's. */
+  const watched = async (width, height) => {
+    const p = await context.newPage();
+    await p.setViewportSize({ width, height });
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    return p;
+  };
   const mapReady = (p = page) => p.waitForSelector('.maplibregl-canvas', { timeout: 20_000 });
 
   test('Chinese UI renders by default with the county base map', async () => {
@@ -413,13 +439,23 @@ async function main() {
     await page.waitForSelector('form.submit-eval .msg', { timeout: 20_000 });
     const submitted = await page.textContent('form.submit-eval .msg');
     expect(submitted.includes('已提交评审'), `submit: ${submitted}`);
-    const item = page.locator('.review-item', { hasText: name });
-    await item.getByRole('button', { name: '通过' }).click();
-    await page.waitForFunction((n) => document.querySelector('section.queue .msg')?.textContent?.includes(`已通过：${n}`), name, { timeout: 15_000 });
-    await item.getByRole('button', { name: '认定' }).click();
-    await page.waitForFunction((n) => document.querySelector('section.queue .msg')?.textContent?.includes(`已认定：${n}`), name, { timeout: 15_000 });
-    expect((await item.count()) === 0, 'the certified evaluation is still in the queue');
+    // The admin approves from the review workspace; another user certifies (four eyes).
+    await page.locator('section.queue .review-item', { hasText: name }).locator('button').click();
+    await page.click('.review-detail button.review-approve');
+    await page.waitForFunction((n) => document.querySelector('.review-detail .msg')?.textContent?.includes(`已通过：${n}`), name, { timeout: 15_000 });
+    await loginAs(page, 'demo-reviewer');
+    await page.click('.review-tabs button[data-status=approved]');
+    await page.locator('section.queue .review-item', { hasText: name }).locator('button').click();
+    await page.click('.review-detail button.review-certify');
+    await page.waitForSelector('dialog.certify-dialog[open]');
+    await page.click('dialog.certify-dialog button.certify-confirm');
+    await page.waitForFunction((n) => document.querySelector('.review-detail .msg')?.textContent?.includes(`已认定：${n}`), name, { timeout: 15_000 });
+    expect(await page.isVisible('.review-detail .status-certified'), 'the evaluation does not show as certified');
+    await page.click('.review-detail button.review-back');
+    await page.click('.review-tabs button[data-status=approved]');
+    expect((await page.locator('section.queue .review-item', { hasText: name }).count()) === 0, 'the certified evaluation is still waiting for certification');
     await shot('05-review');
+    await loginAs(page, 'demo-admin');
   });
 
   test('resident view: tap the map, see the isochrone and the nearby list', async () => {
@@ -499,6 +535,8 @@ async function main() {
   });
 
   test('district: a circle clicked on the map is selected in the list; a row picked with the keyboard', async () => {
+    // A fresh load, so the map starts centred on the circle named in the address.
+    await page.goto('about:blank');
     await page.goto(`${base}/${at}#/circles`);
     await page.waitForSelector('table.circles tbody tr', { timeout: 15_000 });
     await mapReady();
@@ -760,6 +798,149 @@ async function main() {
       expect(overflow <= 0, `${hash} is ${overflow}px wider than the screen`);
       await shot(name, m);
     }
+    await m.close();
+  });
+
+  // The reviewer's workspace on a 1440x900 screen, then on a phone.
+  let rp = null;
+  test('reviewer: the queue first, oldest first, counted per district', async () => {
+    rp = await watched(1440, 900);
+    await loginAs(rp, 'demo-reviewer');
+    await rp.waitForSelector('section.queue .review-list .review-item', { timeout: 20_000 });
+    expect((await rp.getAttribute('.review-tabs button[data-status=submitted]', 'aria-pressed')) === 'true', 'the queue does not open on the submitted evaluations');
+    const shown = await rp.locator('section.queue .review-item').evaluateAll((els) => els.map((e) => Number(e.dataset.evaluation)));
+    const want = await rp.evaluate(async () => {
+      const es = await (await fetch('/api/v1/evaluations?status=submitted')).json();
+      return es.sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || a.id - b.id).map((e) => e.id);
+    });
+    expect(shown.length >= 3 && JSON.stringify(shown) === JSON.stringify(want), `queue ${shown.join(',')}, want oldest first ${want.join(',')}`);
+    const counts = await rp.textContent('section.queue .district-counts');
+    expect(counts.includes('任城区') && counts.includes('兖州区'), `counts per district: ${counts}`);
+    for (const s of ['approved', 'returned', 'certified']) {
+      const n = number(await rp.textContent(`.review-tabs button[data-status=${s}] .tab-count`));
+      expect(n >= 2, `${n} ${s} evaluations in the demo`);
+    }
+    await rp.waitForTimeout(600);
+    await shot('21-review-queue', rp);
+  });
+
+  test('reviewer: an item opens its map, submitted values, evidence in place and history; a return needs a reason', async () => {
+    const first = rp.locator('section.queue .review-item').first();
+    const name = (await first.locator('.review-name').textContent()).trim();
+    await first.locator('button').click();
+    await rp.waitForSelector('.review-detail .review-history li', { timeout: 20_000 });
+    expect((await rp.textContent('.review-detail h3')).includes(name), `opened another item than ${name}`);
+    await rp.waitForSelector('.circle-coverage table.served tbody tr', { timeout: 20_000 });
+    expect((await rp.textContent('.map-legend')).includes('选中生活圈的步行范围'), 'the map does not show the walking area');
+    expect((await rp.locator('.review-detail table.submitted-values tr').count()) === 6, 'not six submitted values');
+    expect((await rp.textContent('.review-detail table.submitted-values')).includes('居民满意度'), 'no satisfaction value');
+    await rp.waitForSelector('.review-detail tr.evidence-row img.evidence-image', { timeout: 10_000 });
+    await rp.waitForFunction(() => [...document.querySelectorAll('img.evidence-image')].every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 10_000 });
+    await rp.waitForSelector('.review-detail tr.evidence-row iframe.evidence-frame', { timeout: 10_000 });
+    const frame = await rp.getAttribute('.review-detail iframe.evidence-frame', 'src');
+    expect(frame.startsWith('blob:'), `the PDF frame shows ${frame}`);
+    const rows = await rp.locator('.review-detail tr.evidence-row').evaluateAll((els) => els.map((e) => e.dataset.indicator));
+    expect(['E1', 'E2', 'E3'].every((i) => rows.includes(i)), `evidence under indicators ${rows.join(',')}`);
+    const history = await rp.locator('.review-detail .review-history li').allTextContents();
+    expect(history.length >= 5 && history.some((h) => h.includes('演示数据 demo')), `history: ${history.join(' | ')}`);
+    await rp.waitForTimeout(1000);
+    await shot('22-review-item', rp);
+    await rp.locator('.review-detail tr.evidence-row').first().scrollIntoViewIfNeeded();
+    await rp.waitForTimeout(800);
+    await shot('23-review-evidence', rp);
+    await rp.locator('.review-detail figure.evidence-pdf button.evidence-zoom').first().click();
+    await rp.waitForSelector('dialog.evidence-viewer[open] iframe', { timeout: 10_000 });
+    await rp.waitForTimeout(3000);
+    await shot('24-review-evidence-viewer', rp);
+    await rp.click('dialog.evidence-viewer button.viewer-close');
+    expect(!(await rp.locator('dialog.evidence-viewer').count()), 'the viewer did not close');
+    await rp.click('.review-detail button.review-return');
+    await rp.waitForSelector('.review-decision .field-error');
+    const why = await rp.textContent('.review-decision .field-error');
+    expect(why.includes('退回时请写明原因'), `return without a reason: ${why}`);
+    expect((await rp.getAttribute('.review-decision textarea[name=comment]', 'aria-invalid')) === 'true', 'the reason field is not marked');
+    expect(await rp.isVisible('.review-detail .status-submitted'), 'a return without a reason went through');
+    await axeCheck(rp, 'reviewer workspace');
+  });
+
+  test('admin certifies what the reviewer approved, after a dialog stating tier, total and the award filled in', async () => {
+    await loginAs(rp, 'demo-admin');
+    await rp.click('.review-tabs button[data-status=approved]');
+    const item = rp.locator('section.queue .review-item', { hasText: '高品质' }).first();
+    const name = (await item.locator('.review-name').textContent()).trim();
+    await item.locator('button').click();
+    await rp.waitForSelector('.review-detail button.review-certify', { timeout: 20_000 });
+    const total = (await rp.textContent('.review-detail .score')).match(/[\d.]+ \/ 100/)?.[0];
+    await rp.fill('.review-decision textarea[name=comment]', '现场核查属实，同意认定');
+    await rp.click('.review-detail button.review-certify');
+    await rp.waitForSelector('dialog.certify-dialog[open]');
+    const award = await rp.inputValue('dialog.certify-dialog input[name=award_yuan]');
+    expect(award === '300000', `award filled in as ${award}`);
+    const said = await rp.textContent('dialog.certify-dialog .certify-statement');
+    expect(said.includes(name) && said.includes('高品质') && said.includes('¥300,000') && total && said.includes(total), `dialog says ${said} (total ${total})`);
+    await rp.waitForTimeout(300);
+    await shot('25-review-certify-dialog', rp);
+    await axeCheck(rp, 'certify dialog');
+    await rp.fill('dialog.certify-dialog input[name=award_yuan]', '300001');
+    await rp.click('dialog.certify-dialog button.certify-confirm');
+    const over = await rp.textContent('dialog.certify-dialog .field-error');
+    expect(over.includes('300000'), `an award above the cap: ${over}`);
+    await rp.fill('dialog.certify-dialog input[name=award_yuan]', '300000');
+    await rp.click('dialog.certify-dialog button.certify-confirm');
+    await rp.waitForFunction((n) => document.querySelector('.review-detail .msg')?.textContent?.includes(`已认定：${n}`), name, { timeout: 15_000 });
+    expect(!(await rp.isVisible('dialog.certify-dialog')), 'the dialog is still open');
+    expect((await rp.textContent('.review-detail .certified-award')).includes('¥300,000'), 'no award on the certified evaluation');
+    const last = await rp.locator('.review-detail .review-history li').last().textContent();
+    expect(last.includes('demo-admin') && last.includes('现场核查属实'), `last event: ${last}`);
+    await rp.waitForTimeout(600);
+    await shot('26-review-certified', rp);
+  });
+
+  test('district: a refused evidence file is explained next to its field, in Chinese, and in English after a switch', async () => {
+    await loginAs(rp, 'demo-rencheng');
+    const returned = await rp.evaluate(async () => (await (await fetch('/api/v1/evaluations?status=returned')).json())[0]);
+    expect(returned, 'no returned evaluation for demo-rencheng');
+    await rp.waitForSelector(`table.circles tr[data-circle="${returned.circle_id}"]`, { timeout: 15_000 });
+    await rp.click(`table.circles tr[data-circle="${returned.circle_id}"] button`);
+    await rp.waitForSelector('.evaluation-files .evidence-form input[type=file]', { timeout: 20_000 });
+    const upload = async () => {
+      await rp.setInputFiles('.evidence-form input[type=file]', { name: '满意度调查.pdf', mimeType: 'application/pdf', buffer: Buffer.from('这不是 PDF，只是一段文字。\n') });
+      await rp.click('.evidence-form button[type=submit]');
+      await rp.waitForSelector('.evidence-form .field-error', { timeout: 15_000 });
+      return rp.evaluate(() => {
+        const input = document.querySelector('.evidence-form input[type=file]');
+        const note = document.querySelector('.evidence-form .field-error');
+        return { text: note.textContent, linked: (input.getAttribute('aria-describedby') ?? '').split(' ').includes(note.id), beside: input.closest('label').nextElementSibling === note };
+      });
+    };
+    const zh = await upload();
+    expect(zh.text.includes('佐证材料须为 PDF、JPEG 或 PNG') && zh.linked && zh.beside, `Chinese: ${JSON.stringify(zh)}`);
+    await rp.locator('.evidence-form').scrollIntoViewIfNeeded();
+    await rp.waitForTimeout(500);
+    await shot('27-district-error-zh', rp);
+    await rp.getByRole('button', { name: 'English' }).click();
+    const en = await upload();
+    expect(en.text.includes('evidence must be a PDF, JPEG or PNG') && en.linked, `English: ${JSON.stringify(en)}`);
+    await rp.getByRole('button', { name: '中文' }).click();
+  });
+
+  test('reviewer on a phone: the queue and an opened item fit a 390x844 screen', async () => {
+    await rp.close();
+    const m = await watched(390, 844);
+    await loginAs(m, 'demo-reviewer');
+    await m.waitForSelector('section.queue .review-list .review-item', { timeout: 20_000 });
+    await m.waitForTimeout(600);
+    let overflow = await m.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    expect(overflow <= 0, `the queue is ${overflow}px wider than the screen`);
+    await shot('28-review-phone-queue', m);
+    await m.locator('section.queue .review-item button').first().click();
+    await m.waitForSelector('.review-detail .review-history li', { timeout: 20_000 });
+    await m.waitForSelector('.review-detail img.evidence-image', { timeout: 10_000 });
+    await m.waitForTimeout(800);
+    overflow = await m.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    expect(overflow <= 0, `the item is ${overflow}px wider than the screen`);
+    await shot('29-review-phone-item', m);
+    await axeCheck(m, 'reviewer workspace (phone)');
     await m.close();
   });
 

@@ -83,6 +83,29 @@ describe('Client', () => {
     expect(e.kind).toBe('unavailable');
   });
 
+  it('reports a Chinese "no such API route" 404, which keeps the English as detail, as unavailable', async () => {
+    const e = await failure(new Client(server(404, '{"error":"未找到请求的内容","code":"not_found","detail":"no such API route"}').fetch).get('/api/v1/evaluations/3/changes'));
+    expect(e.kind).toBe('unavailable');
+  });
+
+  it('shows a message the API could not translate together with its original wording', async () => {
+    const e = await failure(new Client(server(409, '{"error":"操作冲突","code":"conflict","field":"status","detail":"a new rule"}').fetch).post('/x', {}));
+    expect(e.message).toBe('操作冲突（a new rule）');
+    expect(e.detail).toBe('a new rule');
+  });
+
+  it('sends the UI language as Accept-Language and reads the error code, field and detail', async () => {
+    const s = server(400, '{"error":"填报的数值有误","field":"complaints_resolved","code":"invalid"}');
+    let ui: 'zh' | 'en' = 'zh';
+    const c = new Client(s.fetch, '', () => ui);
+    const e = await failure(c.post('/api/v1/evaluations', {}));
+    expect((s.calls[0].init?.headers as Record<string, string>)['Accept-Language']).toMatch(/^zh-CN/);
+    expect([e.code, e.field, e.detail, e.message]).toEqual(['invalid', 'complaints_resolved', '', '填报的数值有误']);
+    ui = 'en';
+    await failure(c.post('/api/v1/evaluations', {}));
+    expect((s.calls[1].init?.headers as Record<string, string>)['Accept-Language']).toMatch(/^en/);
+  });
+
   it('reports a JSON 404 as an ordinary error with its message', async () => {
     const e = await failure(new Client(server(404, '{"error":"circle 9 not found"}').fetch).get('/api/v1/circles/9'));
     expect(e.kind).toBe('http');

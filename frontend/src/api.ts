@@ -1,5 +1,8 @@
 // HTTP client for /api/v1: JSON in and out, the CSRF header on unsafe
-// requests, and errors sorted into kinds the UI can explain.
+// requests, the UI's language as Accept-Language (the API words its errors
+// in it), and errors sorted into kinds the UI can explain.
+
+import { lang } from './i18n';
 
 export type ErrorKind =
   | 'network' // no answer at all
@@ -23,6 +26,26 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
+
+  /** code is the API's stable error code ("invalid", "conflict", …), empty when the answer had none. */
+  get code(): string {
+    return typeof this.body?.code === 'string' ? this.body.code : '';
+  }
+
+  /** field is the request field the API blames, empty when none. */
+  get field(): string {
+    return typeof this.body?.field === 'string' ? this.body.field : '';
+  }
+
+  /** detail is the API's original wording of a message it could not translate, empty otherwise. */
+  get detail(): string {
+    return typeof this.body?.detail === 'string' ? this.body.detail : '';
+  }
+}
+
+/** acceptLanguage is the Accept-Language header for a UI language: Chinese is the API's default, English asked for first. */
+export function acceptLanguage(l: 'zh' | 'en'): string {
+  return l === 'en' ? 'en, zh-CN;q=0.5' : 'zh-CN, zh;q=0.9';
 }
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
@@ -50,6 +73,8 @@ export class Client {
   constructor(
     private readonly fetchFn: FetchFn = (input, init) => fetch(input, init),
     private readonly base = '',
+    /** language is the UI language the API should answer in */
+    private readonly language: () => 'zh' | 'en' = lang,
   ) {}
 
   get<T>(path: string, q?: Query): Promise<T> {
@@ -66,7 +91,7 @@ export class Client {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': acceptLanguage(this.language()) };
     const multipart = typeof FormData !== 'undefined' && body instanceof FormData;
     if (body !== undefined && !multipart) headers['Content-Type'] = 'application/json';
     if (unsafe.has(method) && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
@@ -96,20 +121,24 @@ export class Client {
     }
     if (!res.ok) {
       const obj = data && typeof data === 'object' ? (data as Record<string, unknown>) : null;
-      const message = (typeof obj?.error === 'string' && obj.error) || text.trim().slice(0, 200) || res.statusText;
-      throw new ApiError(errorKind(res.status, isJSON, message), res.status, path, message, obj);
+      const said = (typeof obj?.error === 'string' && obj.error) || text.trim().slice(0, 200) || res.statusText;
+      // A message the API could not translate comes as a general sentence with the original as detail: show both.
+      const detail = typeof obj?.detail === 'string' ? obj.detail : '';
+      const message = detail && detail !== said ? `${said}（${detail}）` : said;
+      throw new ApiError(errorKind(res.status, isJSON, detail || said), res.status, path, message, obj);
     }
     if (!isJSON) throw new ApiError('badResponse', res.status, path, 'not JSON');
     return data as T;
   }
 }
 
-/** The API's answer for a route it does not have (api/server.go). */
+/** The API's answer for a route it does not have (api/server.go); in Chinese answers it is the detail. */
 export const noSuchRoute = 'no such API route';
 
 /**
  * errorKind sorts an error status. A 405, or a 404 that is not JSON or says
- * "no such API route", means the endpoint itself is missing, not a record.
+ * (in its message or its detail) "no such API route", means the endpoint
+ * itself is missing, not a record.
  */
 export function errorKind(status: number, isJSON: boolean, message = ''): ErrorKind {
   switch (status) {

@@ -1,12 +1,13 @@
 // 区县 District / 评审 Reviewer view: the circles of the user's district, a
-// form to register one, the evaluation preview, and the review queue.
+// form to register one, the evaluation preview and, for reviewers and
+// admins, the review workspace first (views/review.ts).
 
 import type { MapMouseEvent } from 'maplibre-gl';
 import { api, ApiError } from '../api';
 import { canReview, user } from '../auth';
 import { fill, h, message, restoreForms, saveForms } from '../dom';
 import { describeError } from '../errors';
-import { defaultAward, formatIndicator, type EvaluationPreview } from '../evaluation';
+import { formatIndicator, type EvaluationPreview } from '../evaluation';
 import { formatNumber, formatYuan } from '../format';
 import { checkFields, formValues, serverFieldError, showFieldErrors, type FieldErrors } from '../forms';
 import { LegendControl, shareLegend, simpleSection, type LegendSection } from '../legend';
@@ -16,6 +17,7 @@ import { viewFromQuery } from '../place';
 import { boundsOf, hasSynthetic, records, toCollection } from '../shapes';
 import { CircleCoverage } from '../tools/circle-coverage';
 import { EvaluationFiles } from '../tools/evaluation-files';
+import { ReviewWorkspace } from './review';
 import type { Context, View } from './view';
 
 interface Circle {
@@ -57,9 +59,6 @@ interface Evaluation {
   status: string;
   version: number;
   year: number;
-  total: number;
-  tier: string;
-  result?: EvaluationPreview;
 }
 
 const scheme = 'jining-2023';
@@ -81,11 +80,12 @@ export class CirclesView implements View {
   private formMessage: HTMLElement | null = null;
   private submitMessage: HTMLElement | null = null;
   private preview: { circle: Circle; data?: EvaluationPreview; error?: string } | null = null;
-  private queue: Evaluation[] | null = null;
-  private queueError = '';
-  private queueMessage = '';
-  private comments = new Map<number, string>();
-  private awards = new Map<number, number>();
+  private review = new ReviewWorkspace({
+    circleName: (id) => this.circleName(id),
+    districtName: (code) => this.districtName(code),
+    showCircle: (id) => this.showCircle(id),
+    changed: () => this.render(),
+  });
   private selected = 0;
   private coverage!: CircleCoverage;
   private legend = new LegendControl();
@@ -133,7 +133,10 @@ export class CirclesView implements View {
     this.registering = false;
     this.loadCircles();
     this.loadCommunities();
-    if (canReview(user())) this.loadQueue();
+    if (canReview(user())) {
+      this.review.render();
+      this.review.load();
+    }
     this.loadDistricts();
     this.render();
   }
@@ -145,6 +148,7 @@ export class CirclesView implements View {
     } catch (e) {
       this.formMessage = message(describeError(e), 'error');
     }
+    if (canReview(user())) this.review.render();
     this.render();
   }
 
@@ -156,6 +160,7 @@ export class CirclesView implements View {
     this.centerMarker = null;
     this.ctx.map.removeControl(this.legend);
     this.layers.removeAll();
+    this.review.leave();
     this.ctx.demoData(false);
   }
 
@@ -230,6 +235,7 @@ export class CirclesView implements View {
       this.circles = null;
       this.circlesError = describeError(e);
     }
+    if (canReview(user())) this.review.render();
     this.render();
   }
 
@@ -247,21 +253,6 @@ export class CirclesView implements View {
     this.render();
   }
 
-  private async loadQueue(): Promise<void> {
-    try {
-      const [submitted, approved] = await Promise.all([
-        api.get<unknown>('/api/v1/evaluations', { status: 'submitted' }),
-        api.get<unknown>('/api/v1/evaluations', { status: 'approved' }),
-      ]);
-      this.queue = [...records(submitted), ...records(approved)] as unknown as Evaluation[];
-      this.queueError = '';
-    } catch (e) {
-      this.queue = null;
-      this.queueError = describeError(e);
-    }
-    this.render();
-  }
-
   /**
    * evaluate selects a circle: it is marked in the list and on the map, the
    * map goes to it, and its walking area, served communities and evaluation
@@ -269,6 +260,7 @@ export class CirclesView implements View {
    * scrolls to the evaluation.
    */
   private async evaluate(c: Circle, from: 'list' | 'map' = 'list'): Promise<void> {
+    this.review.close();
     this.preview = { circle: c };
     this.selected = c.id;
     this.submitMessage = null;
@@ -292,17 +284,16 @@ export class CirclesView implements View {
     else this.ctx.panel.querySelector('table.circles tr.selected')?.scrollIntoView({ block: 'nearest' });
   }
 
-  private async act(ev: Evaluation, action: 'approve' | 'return' | 'certify'): Promise<void> {
-    try {
-      const body: Record<string, unknown> = { version: ev.version, comment: this.comments.get(ev.id) ?? '' };
-      if (action === 'certify') body.award_yuan = this.awards.get(ev.id) ?? defaultAward(ev);
-      await api.post(`/api/v1/evaluations/${ev.id}/${action}`, body);
-      this.comments.delete(ev.id);
-      this.queueMessage = t('review.done', { action: t(`review.${action}` as Key), name: this.circleName(ev.circle_id) });
-    } catch (e) {
-      this.queueMessage = describeError(e);
-    }
-    await this.loadQueue();
+  /** showCircle puts a circle under review on the map: selected, its walking area and served communities drawn. */
+  private showCircle(id: number): void {
+    const c = this.circles?.find((x) => x.id === id);
+    this.preview = null;
+    this.selected = id;
+    this.highlight();
+    this.updateLegend();
+    const at = c ? centreOf(c) : null;
+    if (at) this.ctx.map.jumpTo({ center: at, zoom: Math.max(this.ctx.map.getZoom(), 14) });
+    this.coverage.show(id, c?.name ?? `#${id}`);
   }
 
   /**
@@ -355,7 +346,7 @@ export class CirclesView implements View {
       this.surveyErrors = {};
       this.submitMessage = message(t('eval.submittedOk', { name: c.name }));
       this.files.load();
-      if (canReview(user())) await this.loadQueue();
+      if (canReview(user())) await this.review.load();
     } catch (e) {
       const detail = e instanceof ApiError && e.kind === 'http' ? e.message : describeError(e);
       const field = serverFieldError(e, surveyFields);
@@ -423,15 +414,18 @@ export class CirclesView implements View {
 
   render(): void {
     const typed = saveForms(this.ctx.panel);
-    fill(
-      this.ctx.panel,
-      h('h2', {}, t('circles.title')),
-      this.circlesList(),
-      this.coverage.el,
-      this.previewSection(),
-      this.registerForm(),
-      canReview(user()) ? this.queueSection() : null,
-    );
+    const reviewing = canReview(user());
+    if (reviewing && this.review.isOpen) fill(this.ctx.panel, h('h2', {}, t('circles.title')), this.review.el, this.coverage.el);
+    else
+      fill(
+        this.ctx.panel,
+        h('h2', {}, t('circles.title')),
+        reviewing ? this.review.el : null,
+        this.circlesList(),
+        this.coverage.el,
+        this.previewSection(),
+        this.registerForm(),
+      );
     restoreForms(this.ctx.panel, typed);
     const reg = this.ctx.panel.querySelector<HTMLElement>('section.register form');
     if (reg) showFieldErrors(reg, this.registerErrors, false);
@@ -439,6 +433,7 @@ export class CirclesView implements View {
     if (survey) showFieldErrors(survey, this.surveyErrors, false);
     this.coverage.render();
     this.files.relabel();
+    if (reviewing) this.review.relabel();
     this.updateLegend();
   }
 
@@ -625,57 +620,5 @@ export class CirclesView implements View {
       this.formMessage,
     );
     return h('section', { class: 'register registering' }, h('h3', {}, t('circles.registerStart')), h('p', { class: 'notice mode' }, t('circles.registerMode')), form);
-  }
-
-  private queueSection(): HTMLElement {
-    const body = (): (HTMLElement | null)[] => {
-      if (this.queueError) return [message(this.queueError, 'error')];
-      if (!this.queue) return [message(t('common.loading'))];
-      if (!this.queue.length) return [message(t('review.none'))];
-      return this.queue.map((ev) =>
-        h(
-          'div',
-          { class: 'review-item', 'data-evaluation': String(ev.id) },
-          h(
-            'div',
-            {},
-            h('strong', {}, this.circleName(ev.circle_id)),
-            ` · ${ev.year} · `,
-            enumLabel('review.status', ev.status),
-            ` · ${formatNumber(ev.total)} · ${enumLabel('eval.tier', ev.tier)} · `,
-            h('a', { class: 'download', href: `/api/v1/evaluations/${ev.id}/report.xlsx`, download: '' }, t('eval.report')),
-          ),
-          h('input', {
-            'aria-label': t('review.comment'),
-            placeholder: t('review.comment'),
-            value: this.comments.get(ev.id) ?? '',
-            oninput: (e: Event) => this.comments.set(ev.id, (e.target as HTMLInputElement).value),
-          }),
-          ev.status === 'approved'
-            ? h(
-                'label',
-                { class: 'award' },
-                t('review.awardYuan'),
-                h('input', {
-                  type: 'number',
-                  min: '0',
-                  max: String(ev.result?.award?.cap_yuan ?? 0),
-                  step: '1000',
-                  value: String(this.awards.get(ev.id) ?? defaultAward(ev)),
-                  oninput: (e: Event) => this.awards.set(ev.id, Number((e.target as HTMLInputElement).value) || 0),
-                }),
-              )
-            : null,
-          h(
-            'div',
-            { class: 'actions' },
-            ev.status === 'submitted' ? h('button', { type: 'button', class: 'small', onclick: () => this.act(ev, 'approve') }, t('review.approve')) : null,
-            ev.status === 'approved' ? h('button', { type: 'button', class: 'small', onclick: () => this.act(ev, 'certify') }, t('review.certify')) : null,
-            h('button', { type: 'button', class: 'small secondary', onclick: () => this.act(ev, 'return') }, t('review.return')),
-          ),
-        ),
-      );
-    };
-    return h('section', { class: 'queue' }, h('h3', {}, t('review.title')), this.queueMessage ? message(this.queueMessage) : null, ...body());
   }
 }

@@ -1,0 +1,21 @@
+import { chromium } from 'playwright-core';
+const base = 'http://127.0.0.1:18391';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu','--use-angle=swiftshader','--enable-unsafe-swiftshader'] });
+const p = await b.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+await p.goto(`${base}/#/circles`);
+await p.fill('input[name=username]', 'demo-reviewer');
+await p.fill('input[name=password]', 'demo');
+await p.click('form.login button[type=submit]');
+await p.waitForSelector('.review-list .review-item', { timeout: 20000 });
+await p.locator('.review-item button').first().click();
+await p.waitForSelector('.review-history li', { timeout: 20000 });
+await p.waitForSelector('.review-detail tr.evidence-row iframe.evidence-frame', { timeout: 10_000 });
+await p.locator('.review-detail tr.evidence-row').first().scrollIntoViewIfNeeded();
+await p.waitForTimeout(3000);
+await p.screenshot({ path: '/tmp/look-inline.png' });
+console.log(await p.locator('.review-detail figure.evidence-pdf button.evidence-zoom').count(), await p.locator('.review-detail figure.evidence-pdf button.evidence-zoom').first().evaluate((b) => `${b.disabled} ${JSON.stringify(b.getBoundingClientRect())}`));
+console.log(await p.evaluate(() => { const r = (e) => { const b = e.getBoundingClientRect(); return `${e.tagName}.${e.className} y=${Math.round(b.y)} h=${Math.round(b.height)}`; }; const row = document.querySelector('tr.evidence-row'); const f = row.querySelector('figure'); return [row, row.querySelector('td'), row.querySelector('.evidence-previews'), f, f.firstElementChild, f.querySelector('figcaption'), row.nextElementSibling].map(r).join('\n') + '\n' + getComputedStyle(f).display + ' ' + getComputedStyle(row.querySelector('td')).display; }));
+try { await p.locator('.review-detail figure.evidence-pdf button.evidence-zoom').first().click({ timeout: 5000 }); } catch (e) { console.log(e.message.split('\n').slice(0, 12).join('\n')); }
+await p.waitForTimeout(4000);
+await p.screenshot({ path: '/tmp/look-viewer.png' });
+await b.close();
