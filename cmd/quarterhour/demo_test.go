@@ -30,7 +30,7 @@ func demoWork(t *testing.T) ([]string, map[string]int, []quarterhour.Evaluation,
 	if err != nil || !seeded {
 		t.Fatalf("seed: %v %v", seeded, err)
 	}
-	if err := demoUsersIfDemo(ctx, st, log); err != nil {
+	if err := ensureDemoUsers(ctx, st, log); err != nil {
 		t.Fatal(err)
 	}
 	a, err := app.New(app.Config{Store: st, Logger: log})
