@@ -218,7 +218,7 @@ func TestImports_BadFilesGet400413415AndStoreNothing(t *testing.T) {
 			if err := json.Unmarshal(body, &e); err != nil {
 				t.Fatalf("%d %s", status, body)
 			}
-			if status != tc.status || e.Field != tc.field || !strings.Contains(e.Error, tc.reason) {
+			if status != tc.status || e.Field != tc.field || !strings.Contains(e.Error+" "+e.Detail, tc.reason) {
 				t.Errorf("status %d field %q error %q; want %d, %q and %q", status, e.Field, e.Error, tc.status, tc.field, tc.reason)
 			}
 		})

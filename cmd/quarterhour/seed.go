@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
+	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/seeds"
 	"github.com/quarterhour/quarterhour/store"
@@ -98,11 +100,23 @@ var demoWorkflowUsers = app.DemoWorkflowUsers{
 // seedDemoEvaluations gives a freshly seeded demo its evaluation work: a
 // few evaluations submitted, returned, approved and certified through the
 // workflow by the demo users, who must exist already.
+//
+// The demo's certifications are dated in December 2023, inside the
+// jining-2023 award year, so the demo shows an award as the plan meant it;
+// the clock of every other use case stays the real one.
 func seedDemoEvaluations(ctx context.Context, a *app.App, log *slog.Logger) error {
-	n, err := a.SeedDemoEvaluations(ctx, demoWorkflowUsers)
+	demo, err := app.New(app.Config{Store: a.Store(), Logger: log, Access: a.Access(),
+		AwardCeilingYuan: a.AwardCeilingYuan(), Now: demoClock})
+	if err != nil {
+		return err
+	}
+	n, err := demo.SeedDemoEvaluations(ctx, demoWorkflowUsers)
 	if err != nil {
 		return fmt.Errorf("demo evaluations: %w", err)
 	}
 	log.Info("demo evaluations made through the workflow", "evaluations", n, "label", app.DemoLabel)
 	return nil
 }
+
+// demoClock is the demo's certification date: 2023-12-20 10:00 China time.
+func demoClock() time.Time { return time.Date(2023, 12, 20, 10, 0, 0, 0, quarterhour.ChinaTime) }
