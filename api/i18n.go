@@ -98,7 +98,7 @@ func translate(msg, field string) (string, bool) {
 // error's field; a captured value is rendered through a filter named after a
 // bar: {1|field} as a field label, {1|status} an evaluation status,
 // {1|statuses} a list of statuses joined by "or", {1|action} an evaluation
-// action, {1|role} a user role, {1|tier} a tier, {1|items} a "; "-separated
+// action, {1|did} what a user did to one, {1|role} a user role, {1|tier} a tier, {1|items} a "; "-separated
 // list of "field: reason" problems, {1|reason} a message translated in turn.
 type pattern struct {
 	re *regexp.Regexp
@@ -136,6 +136,8 @@ func filter(name, v string) string {
 		return strings.Join(parts, "或")
 	case "action":
 		return lookup(actionLabels, v)
+	case "did":
+		return lookup(didLabels, v)
 	case "role":
 		return quoted(lookup(roleLabels, v))
 	case "tier":
@@ -192,7 +194,8 @@ func fieldLabel(field string) string {
 	base, rest, _ := strings.Cut(field, "[")
 	if rest != "" {
 		if l, ok := fieldLabels[base]; ok {
-			if n, err := strconv.Atoi(strings.TrimSuffix(rest, "]")); err == nil {
+			idx, _, _ := strings.Cut(rest, "]")
+			if n, err := strconv.Atoi(idx); err == nil {
 				return l + "（第 " + strconv.Itoa(n+1) + " 项）"
 			}
 			return l
@@ -327,6 +330,10 @@ var statusLabels = map[string]string{
 
 var actionLabels = map[string]string{"submit": "提交", "return": "退回", "approve": "通过", "certify": "认定"}
 
+// didLabels name what a user did to an evaluation, as the four-eyes rule
+// words it.
+var didLabels = map[string]string{"created": "建立", "submitted": "提交", "approved": "通过"}
+
 var roleLabels = map[string]string{
 	quarterhour.RoleAdmin:    "管理员",
 	quarterhour.RoleReviewer: "评审",
@@ -353,7 +360,7 @@ var messageCatalog = []pattern{
 	p(`circle_id is required`, "请选择生活圈"),
 	p(`no circle (\d+)`, "生活圈 {1} 不存在"),
 	p(`circle (\d+) already has an evaluation under (\S+) for (\d+); edit that one`, "生活圈 {1} 已有 {3} 年的评价（{2}），请修改该评价"),
-	p(`version \(as read\) is required(?: to update)?`, "缺少读取时的版本号，请刷新后重试"),
+	p(`version \(as read\) is required(?: to update| to delete)?`, "缺少读取时的版本号，请刷新后重试"),
 	p(`\?version= \(as read\) is required to delete`, "缺少读取时的版本号，请刷新后重试"),
 	p(`unknown action "(.*)"; use submit, return, approve or certify`, "未知操作“{1}”：可用的操作为提交、退回、通过、认定"),
 	p(`an award is set only when certifying`, "只有认定时才能设定奖励金额"),
@@ -373,13 +380,23 @@ var messageCatalog = []pattern{
 	p(`award refused: (\d+) is not an award year \((.+)\)`, "不予奖励：{1} 年不是奖励年份（{2}）"),
 	p(`award refused: amount ¥(\d+) is above the cap of ¥(\d+)`, "不予奖励：金额 ¥{1} 超过上限 ¥{2}"),
 	p(`award refused: the circle has already been awarded and the award is once per circle`, "不予奖励：该生活圈已获得过奖励，每个生活圈只奖励一次"),
+	p(`award refused: the award is only for circles certified in an award year \((.+)\); a certification in (\d+) is too late`, "不予奖励：奖励只给在 {1} 年内认定的生活圈，{2} 年认定已经太晚"),
+	p(`(\S+) (created|submitted|approved) evaluation (\d+) and so may not certify it: another reviewer or admin must \(four eyes on the award\)`, "{1} {2|did}了评价 {3}，因此不能认定它：须由另一位评审或管理员认定（奖励须经两人把关）"),
+	p(`no evaluation (\d+)`, "评价 {1} 不存在"),
+	p(`no evidence file (\d+)`, "佐证材料文件 {1} 不存在"),
 	p(`no walking network is loaded, so circle metrics cannot be computed`, "尚未加载步行路网，无法计算生活圈指标"),
+	p(`no walking network is loaded; import one and reload`, "尚未加载步行路网，请导入路网后重新加载"),
 	p(`circle (\d+) has a centre off the walking network: .+`, "生活圈 {1} 的商业中心离步行路网太远，无法计算指标"),
 	// evidence
 	p(`an evidence file may be at most (\d+) MB`, "佐证材料文件不能超过 {1} MB"),
 	p(`the evidence file is empty`, "佐证材料文件是空的"),
 	p(`the file reads as (.+); evidence must be a PDF, JPEG or PNG`, "文件内容为 {1}；佐证材料须为 PDF、JPEG 或 PNG"),
 	p(`scheme (\S+) has no indicator "(.*)"`, "评价方案 {1} 没有指标“{2}”"),
+	p(`"(.*)" is not an uploaded file: evidence is a file uploaded to the evaluation .+`, "“{1}”不是已上传的文件：佐证材料须先上传到该评价"),
+	p(`(\S+) is not a file of this evaluation: a new evaluation has none yet; create it, then upload the evidence to it`, "{1} 不是该评价的文件：新评价还没有文件，请先建立评价，再上传佐证材料"),
+	p(`(\S+) is not a file of this evaluation; upload the evidence to it`, "{1} 不是该评价的文件，请把佐证材料上传到该评价"),
+	p(`evaluation (\d+) already holds (\d+) evidence files, the most allowed; remove one before adding another`, "评价 {1} 已有 {2} 个佐证材料文件，达到上限；请先删除一个再上传"),
+	p(`evaluation (\d+) holds (.+) of evidence; with this file of (.+) it would exceed the (.+) allowed per evaluation`, "评价 {1} 已有 {2} 佐证材料，加上这个 {3} 的文件将超过每个评价 {4} 的上限"),
 	p(`no file: send it in a multipart part named "file"`, "请选择要上传的文件"),
 	p(`send the file as multipart/form-data with a part named "file": .+`, "请以 multipart/form-data 表单上传文件（字段名 file）"),
 	p(`the form has no "file" field`, "请选择要上传的文件"),
@@ -389,6 +406,7 @@ var messageCatalog = []pattern{
 	p(`wrong username or password`, "用户名或密码错误"),
 	p(`username is required`, "请填写用户名"),
 	p(`password is required`, "请填写密码"),
+	p(`is (\d+) characters; at least (\d+) are required`, "{field}只有 {1} 个字符，至少需要 {2} 个"),
 	p(`missing or wrong CSRF token; .+`, "缺少或错误的 CSRF 令牌，请刷新页面后重试"),
 	p(`user (\S+) may only (?:change data|see evaluations) of district (\d+), not (\d+)`, "用户 {1} 只能处理区县 {2} 的数据，不能处理 {3}"),
 	p(`user (\S+) may only see evaluations of district (\d+)`, "用户 {1} 只能查看区县 {2} 的评价"),

@@ -200,6 +200,10 @@ func TestCatalog_TranslatesTheMessagesOfTheEverydayFlows(t *testing.T) {
 		{"lon", `lon "abc" is not a number`, "经度“abc”不是数字"},
 		{"name", "name is required", "请填写名称"},
 		{"", "wrong username or password", "用户名或密码错误"},
+		{"", "demo-reviewer approved evaluation 3 and so may not certify it: another reviewer or admin must (four eyes on the award)", "demo-reviewer 通过了评价 3，因此不能认定它：须由另一位评审或管理员认定（奖励须经两人把关）"},
+		{"award_yuan", "award refused: the award is only for circles certified in an award year (2023); a certification in 2026 is too late", "不予奖励：奖励只给在 2023 年内认定的生活圈，2026 年认定已经太晚"},
+		{"evidence[0].ref", "/api/v1/evidence/9 is not a file of this evaluation; upload the evidence to it", "/api/v1/evidence/9 不是该评价的文件，请把佐证材料上传到该评价"},
+		{"password", "is 5 characters; at least 8 are required", "密码只有 5 个字符，至少需要 8 个"},
 	} {
 		got, ok := translate(c.msg, c.field)
 		if !ok || got != c.want {
@@ -208,6 +212,9 @@ func TestCatalog_TranslatesTheMessagesOfTheEverydayFlows(t *testing.T) {
 		if strings.ContainsAny(got, "{}") {
 			t.Errorf("%q: unfilled placeholder in %q", c.msg, got)
 		}
+	}
+	if got := fieldLabel("evidence[1].ref"); got != "佐证材料（第 2 项）" {
+		t.Errorf("evidence[1].ref labelled %q", got)
 	}
 	if _, ok := translate("no such API route", ""); ok {
 		t.Error("the missing-route message is translated; clients tell a missing route by its detail")

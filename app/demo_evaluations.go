@@ -224,7 +224,15 @@ func (a *App) demoEvaluation(ctx context.Context, sch *scoring.Scheme, c quarter
 	if r := sch.Award; r != nil && e.Tier == r.Tier && slices.Contains(r.Years, e.Year) {
 		award = r.CapYuan
 	}
-	return move(certifier, "certify", step.comment, award)
+	err = move(certifier, "certify", step.comment, award)
+	var refused *quarterhour.Error
+	if award > 0 && errors.As(err, &refused) && refused.Field == "award_yuan" {
+		// The scheme may allow the award only for a certification within
+		// the award year, which a demo seeded later is not.
+		a.log.Warn("demo workflow: award refused; certified without it", "circle", c.ID, "reason", refused.Message)
+		return move(certifier, "certify", step.comment+"（按方案奖励须在奖励年度内认定，演示数据生成时已过该年度，故不予奖励）", 0)
+	}
+	return err
 }
 
 // demoEvidence is the evidence a district attaches: for every indicator of

@@ -97,8 +97,10 @@ func TestDemoEvaluations_EveryStateThroughTheWorkflowByTheDemoUsers(t *testing.T
 			t.Errorf("evaluation %d: %d evidence files (%v), want E1, E2 and E3", e.ID, len(files), err)
 		}
 	}
-	if awarded != 1 {
-		t.Errorf("%d awarded evaluations, want one", awarded)
+	// One award, unless the scheme allows it only for a certification within
+	// the award year and the demo is seeded later.
+	if awarded > 1 || awarded == 0 && statuses[quarterhour.EvalCertified] < 2 {
+		t.Errorf("%d awarded evaluations of %d certified, want at most one", awarded, statuses[quarterhour.EvalCertified])
 	}
 	again, _, _, _ := demoWork(t)
 	if strings.Join(rows, "\n") != strings.Join(again, "\n") {

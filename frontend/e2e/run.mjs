@@ -863,7 +863,7 @@ async function main() {
     await axeCheck(rp, 'reviewer workspace');
   });
 
-  test('admin certifies what the reviewer approved, after a dialog stating tier, total and the award filled in', async () => {
+  test('admin certifies what the reviewer approved, after a dialog stating tier, total and the award the scheme allows', async () => {
     await loginAs(rp, 'demo-admin');
     await rp.click('.review-tabs button[data-status=approved]');
     const item = rp.locator('section.queue .review-item', { hasText: '高品质' }).first();
@@ -874,22 +874,31 @@ async function main() {
     await rp.fill('.review-decision textarea[name=comment]', '现场核查属实，同意认定');
     await rp.click('.review-detail button.review-certify');
     await rp.waitForSelector('dialog.certify-dialog[open]');
+    // What the scheme allows: its cap for a high-quality circle of an award year, certified (when the scheme
+    // says so) within an award year; 0 otherwise.
+    const allowed = await rp.evaluate(async (id) => {
+      const ev = await (await fetch(`/api/v1/evaluations/${id}`)).json();
+      const a = (await (await fetch(`/api/v1/schemes/${ev.scheme}`)).json()).document.award;
+      const inYear = !a.must_be_certified_in_year || a.years.includes(new Date().getFullYear());
+      return ev.tier === a.tier && a.years.includes(ev.year) && inYear && ev.result?.award?.eligible !== false ? a.cap_yuan : 0;
+    }, Number(await rp.getAttribute('.review-detail', 'data-evaluation')));
+    const yuan = `¥${allowed.toLocaleString('en-US')}`;
     const award = await rp.inputValue('dialog.certify-dialog input[name=award_yuan]');
-    expect(award === '300000', `award filled in as ${award}`);
+    expect(award === String(allowed), `award filled in as ${award}, the scheme allows ${allowed}`);
     const said = await rp.textContent('dialog.certify-dialog .certify-statement');
-    expect(said.includes(name) && said.includes('高品质') && said.includes('¥300,000') && total && said.includes(total), `dialog says ${said} (total ${total})`);
+    expect(said.includes(name) && said.includes('高品质') && said.includes(yuan) && total && said.includes(total), `dialog says ${said} (total ${total})`);
     await rp.waitForTimeout(300);
     await shot('25-review-certify-dialog', rp);
     await axeCheck(rp, 'certify dialog');
-    await rp.fill('dialog.certify-dialog input[name=award_yuan]', '300001');
+    await rp.fill('dialog.certify-dialog input[name=award_yuan]', String(allowed + 1));
     await rp.click('dialog.certify-dialog button.certify-confirm');
     const over = await rp.textContent('dialog.certify-dialog .field-error');
-    expect(over.includes('300000'), `an award above the cap: ${over}`);
-    await rp.fill('dialog.certify-dialog input[name=award_yuan]', '300000');
+    expect(over.includes(String(allowed)), `an award above what the scheme allows: ${over}`);
+    await rp.fill('dialog.certify-dialog input[name=award_yuan]', String(allowed));
     await rp.click('dialog.certify-dialog button.certify-confirm');
     await rp.waitForFunction((n) => document.querySelector('.review-detail .msg')?.textContent?.includes(`已认定：${n}`), name, { timeout: 15_000 });
     expect(!(await rp.isVisible('dialog.certify-dialog')), 'the dialog is still open');
-    expect((await rp.textContent('.review-detail .certified-award')).includes('¥300,000'), 'no award on the certified evaluation');
+    expect((await rp.textContent('.review-detail .certified-award')).includes(yuan), `the certified evaluation does not show its award of ${yuan}`);
     const last = await rp.locator('.review-detail .review-history li').last().textContent();
     expect(last.includes('demo-admin') && last.includes('现场核查属实'), `last event: ${last}`);
     await rp.waitForTimeout(600);

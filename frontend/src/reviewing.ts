@@ -52,6 +52,8 @@ export interface AwardRule {
   years: number[];
   cap_yuan: number;
   once_per_circle?: boolean;
+  /** the certification itself must fall in an award year */
+  must_be_certified_in_year?: boolean;
 }
 
 /** The queues a reviewer works through, in the order of the workflow. */
@@ -83,12 +85,14 @@ export function waitingDays(e: Evaluation, now = Date.now()): number {
 }
 
 /**
- * awardFor is the award the scheme allows an evaluation: the cap when its
- * tier is the award's tier in one of the award years, and the result does
- * not say the circle is ineligible (already awarded); 0 otherwise.
+ * awardFor is the award the scheme allows an evaluation certified at now:
+ * the cap when its tier is the award's tier in one of the award years (and,
+ * when the scheme says so, now is in an award year too), and the result
+ * does not say the circle is ineligible (already awarded); 0 otherwise.
  */
-export function awardFor(e: Evaluation, rule: AwardRule | null | undefined): number {
+export function awardFor(e: Evaluation, rule: AwardRule | null | undefined, now = new Date()): number {
   if (!rule || e.tier !== rule.tier || !rule.years.includes(e.year)) return 0;
+  if (rule.must_be_certified_in_year && !rule.years.includes(now.getFullYear())) return 0;
   if (e.result?.award && e.result.award.eligible === false) return 0;
   return rule.cap_yuan;
 }
@@ -98,7 +102,7 @@ export function awardRule(scheme: unknown): AwardRule | null {
   const doc = (scheme as { document?: { award?: unknown } } | null)?.document;
   const a = doc?.award as Partial<AwardRule> | undefined;
   if (!a || typeof a.tier !== 'string' || !Array.isArray(a.years) || typeof a.cap_yuan !== 'number') return null;
-  return { tier: a.tier, years: a.years.map(Number), cap_yuan: a.cap_yuan, once_per_circle: !!a.once_per_circle };
+  return { tier: a.tier, years: a.years.map(Number), cap_yuan: a.cap_yuan, once_per_circle: !!a.once_per_circle, must_be_certified_in_year: !!a.must_be_certified_in_year };
 }
 
 /** eventComment reads the comments the server writes itself in the current language; people's comments stay as written. */
@@ -117,18 +121,58 @@ export function previewKind(contentType = '', name = ''): 'image' | 'pdf' | null
   return null;
 }
 
-/** Change is one line of "changed since submission", whatever shape the server gives it. */
+/** Change is one line of "changed since submission". */
 export interface Change {
   text: string;
+  kind?: 'community' | 'outlet' | 'check' | 'note';
+}
+
+interface ChangesAnswer {
+  submitted_at?: string | null;
+  communities?: { id: number; name: string; updated_at?: string; changed?: boolean; implausible?: string[] }[];
+  outlets?: { id: number; name: string; category: string; status?: string; updated_at?: string; walk_m?: number | null }[];
+}
+
+/** when formats a timestamp for the history and the changes, in the current language. */
+export function when(at: string | null | undefined): string {
+  const ms = Date.parse(at ?? '');
+  if (!Number.isFinite(ms)) return at ?? '';
+  return new Intl.DateTimeFormat(lang() === 'zh' ? 'zh-CN' : 'en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(ms));
+}
+
+/** implausibleText words the server's doubts about a community's figures in the current language. */
+export function implausibleText(why: string): string {
+  let m = why.match(/^(\d+) residents in ([\d.]+) m² of buildings is ([\d.]+) m² each, below the plausible ([\d.]+) m²$/);
+  if (m) return t('rv.ch.whyFloor', { population: m[1], area: m[2], each: m[3], min: m[4] });
+  m = why.match(/^([\d.]+) residents per household is more than plausible$/);
+  if (m) return t('rv.ch.whyHousehold', { n: m[1] });
+  return why;
 }
 
 /**
- * changesOf reads GET /api/v1/evaluations/{id}/changes: a list, or an object
- * holding one (changes, items), of entries that describe themselves
- * (message, summary, description) or are shown as their fields.
+ * changesOf reads GET /api/v1/evaluations/{id}/changes: the served
+ * communities written after the submission or with doubtful figures, and
+ * the outlets around the centres written after it. Another shape — a list,
+ * or an object holding one (changes, items) — is shown entry by entry.
+ * name(category) names an outlet category; distance(m) words a walk.
  */
-export function changesOf(data: unknown): Change[] {
+export function changesOf(data: unknown, name: (category: string) => string = (c) => c, distance: (m: number) => string = (m) => `${Math.round(m)} m`): Change[] {
   const obj = data && typeof data === 'object' ? (data as Record<string, unknown>) : null;
+  if (obj && !Array.isArray(data) && (Array.isArray(obj.communities) || Array.isArray(obj.outlets))) {
+    const a = obj as ChangesAnswer;
+    if (!a.submitted_at) return [{ text: t('rv.ch.notSubmitted'), kind: 'note' }];
+    const out: Change[] = [];
+    for (const c of a.communities ?? []) {
+      if (c.changed) out.push({ text: t('rv.ch.community', { name: c.name, at: when(c.updated_at) }), kind: 'community' });
+      for (const why of c.implausible ?? []) out.push({ text: t('rv.ch.check', { name: c.name, why: implausibleText(why) }), kind: 'check' });
+    }
+    for (const o of a.outlets ?? []) {
+      const vars = { name: o.name, category: name(o.category), at: when(o.updated_at), walk: o.walk_m == null ? '' : distance(o.walk_m) };
+      const key = o.status === 'closed' ? 'rv.ch.outletClosed' : o.walk_m == null ? 'rv.ch.outletFar' : 'rv.ch.outlet';
+      out.push({ text: t(key, vars), kind: 'outlet' });
+    }
+    return out;
+  }
   const list = Array.isArray(data) ? data : Array.isArray(obj?.changes) ? obj!.changes : Array.isArray(obj?.items) ? obj!.items : null;
   if (!list) return [];
   return (list as unknown[]).map((c) => {

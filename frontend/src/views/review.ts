@@ -9,10 +9,11 @@
 
 import './review.css';
 import { api, ApiError } from '../api';
+import { categories, categoryName } from '../categories';
 import { fill, h, message } from '../dom';
 import { describeError } from '../errors';
 import { formatIndicator } from '../evaluation';
-import { formatNumber, formatYuan } from '../format';
+import { formatDistance, formatNumber, formatYuan } from '../format';
 import { checkFields, serverFieldError, showFieldErrors, type FieldErrors } from '../forms';
 import { enumLabel, lang, pick, t, type Key } from '../i18n';
 import {
@@ -25,6 +26,7 @@ import {
   queue,
   queueStatuses,
   waitingDays,
+  when,
   type AwardRule,
   type Change,
   type Evaluation,
@@ -172,7 +174,10 @@ export class ReviewWorkspace {
     if (events.status === 'rejected') d.error ||= describeError(events.reason);
     d.files = files.status === 'fulfilled' ? (files.value?.evidence ?? []) : [];
     if (files.status === 'rejected') d.error ||= describeError(files.reason);
-    if (changes.status === 'fulfilled') d.changes = changesOf(changes.value);
+    if (changes.status === 'fulfilled') {
+      await categories().catch(() => []);
+      d.changes = changesOf(changes.value, (c) => categoryName(c), (m) => formatDistance(m));
+    }
     else if (!(changes.reason instanceof ApiError && (changes.reason.status === 404 || changes.reason.kind === 'unavailable'))) d.changesError = describeError(changes.reason);
     this.render();
   }
@@ -453,12 +458,11 @@ export class ReviewWorkspace {
       'section',
       { class: 'review-changes' },
       h('h4', {}, t('rv.changesTitle')),
-      d.changes.length ? h('ul', {}, d.changes.map((c) => h('li', {}, c.text))) : h('p', { class: 'hint' }, t('rv.changesNone')),
+      d.changes.length ? h('ul', {}, d.changes.map((c) => h('li', { class: c.kind ? `change-${c.kind}` : undefined }, c.text))) : h('p', { class: 'hint' }, t('rv.changesNone')),
     );
   }
 
   private history(d: Detail): HTMLElement {
-    const fmt = new Intl.DateTimeFormat(lang() === 'zh' ? 'zh-CN' : 'en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
     return h(
       'section',
       { class: 'review-history' },
@@ -472,7 +476,7 @@ export class ReviewWorkspace {
               h(
                 'li',
                 { 'data-to': e.to },
-                h('time', { datetime: e.at }, Number.isFinite(Date.parse(e.at)) ? fmt.format(new Date(e.at)) : e.at),
+                h('time', { datetime: e.at }, when(e.at)),
                 ' ',
                 h('strong', {}, e.actor),
                 ' ',
@@ -563,7 +567,17 @@ export class ReviewWorkspace {
       statement,
       h('dl', { class: 'certify-facts' }, h('dt', {}, t('rv.tier')), h('dd', {}, tierName), h('dt', {}, t('rv.total')), h('dd', {}, total), h('dt', {}, t('rv.award')), awardCell),
       h('label', {}, t('review.awardYuan'), input),
-      h('p', { class: 'hint' }, allowed && rule ? t('rv.awardHint', { tier: `“${enumLabel('eval.tier', rule.tier)}”`, years: rule.years.join('、'), cap: formatYuan(rule.cap_yuan) }) : t('rv.awardNone')),
+      h(
+        'p',
+        { class: 'hint' },
+        allowed && rule
+          ? t('rv.awardHint', { tier: `“${enumLabel('eval.tier', rule.tier)}”`, years: rule.years.join('、'), cap: formatYuan(rule.cap_yuan) })
+          : rule && awardFor(ev, { ...rule, must_be_certified_in_year: false })
+            ? t('rv.awardLate', { years: rule.years.join('、') })
+            : ev.result?.award?.reason
+              ? t('rv.awardWhy', { why: pick(ev.result.award.reason, ev.result.award.reason_en, l) })
+              : t('rv.awardNone'),
+      ),
       h(
         'div',
         { class: 'actions' },
