@@ -41,6 +41,7 @@ func (f *fixture) upload(t *testing.T, evalID int64, user, name string, data []b
 	mw.Close()
 	req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/v1/evaluations/%d/evidence", evalID), &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept-Language", "en") // the tests read the English wording
 	if user != "" {
 		req.Header.Set("Authorization", "Bearer "+f.tokens[user])
 	}
