@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -102,6 +103,18 @@ func (s *Surface) addSource(st *searchState, p orb.Point) {
 // BudgetM returns the budget the surface was built with, in metres.
 func (s *Surface) BudgetM() float64 { return s.budgetM }
 
+// SourceCount returns how many sources are open on the network: those
+// added and not removed, without the off-network ones.
+func (s *Surface) SourceCount() int {
+	n := 0
+	for _, src := range s.sources {
+		if src.live {
+			n++
+		}
+	}
+	return n
+}
+
 // OffNetwork lists the sources that could not be snapped.
 func (s *Surface) OffNetwork() []OffNetworkPoint { return s.off }
 
@@ -116,6 +129,19 @@ func (s *Surface) NodeDistance(v int32) float64 { return s.dist[v] }
 func (s *Surface) DistanceAt(p orb.Point) (distM float64, ok bool) {
 	sn, err := s.g.Snap(p, s.maxSnapM)
 	if err != nil {
+		return math.Inf(1), false
+	}
+	d := s.distanceAtSnap(sn)
+	return d, d <= s.budgetM
+}
+
+// DistanceAtSnap is DistanceAt for a point already snapped to the
+// surface's graph (by Graph.Snap): callers that measure the same points
+// against many surfaces snap them once. ok is false when the snap is
+// farther from the network than the surface allows or nothing is within
+// the budget.
+func (s *Surface) DistanceAtSnap(sn Snap) (distM float64, ok bool) {
+	if sn.DistanceM > s.maxSnapM || sn.Edge < 0 || int(sn.Edge) >= s.g.EdgeCount() {
 		return math.Inf(1), false
 	}
 	d := s.distanceAtSnap(sn)
@@ -154,6 +180,58 @@ func (s *Surface) CellMinutes(cells []h3.Cell, speedMPerMin float64) ([]float64,
 		}
 	}
 	return out, nil
+}
+
+// Clone returns an independent copy of the surface on the same graph: an
+// Update of either leaves the other as it was. Sources closed by earlier
+// updates are left out of the copy once they outnumber the open ones.
+func (s *Surface) Clone() *Surface {
+	c := &Surface{g: s.g, budgetM: s.budgetM, maxSnapM: s.maxSnapM,
+		dist: slices.Clone(s.dist), off: slices.Clone(s.off), byEdge: make(map[int32][]int32, len(s.byEdge))}
+	live := 0
+	for _, src := range s.sources {
+		if src.live {
+			live++
+		}
+	}
+	if dead := len(s.sources) - live; dead <= live || dead < 64 {
+		c.sources = slices.Clone(s.sources)
+		c.label = slices.Clone(s.label)
+		for e, ids := range s.byEdge {
+			c.byEdge[e] = slices.Clone(ids)
+		}
+		return c
+	}
+	// Renumber the open sources densely. Every labelled node is labelled
+	// with an open source: closing a source clears the nodes it labelled.
+	renum := make([]int32, len(s.sources))
+	c.sources = make([]surfaceSource, 0, live)
+	for id, src := range s.sources {
+		renum[id] = -1
+		if src.live {
+			renum[id] = int32(len(c.sources))
+			c.sources = append(c.sources, src)
+		}
+	}
+	c.label = make([]int32, len(s.label))
+	for v, l := range s.label {
+		if l >= 0 {
+			l = renum[l]
+		}
+		c.label[v] = l
+	}
+	for e, ids := range s.byEdge {
+		out := make([]int32, 0, len(ids))
+		for _, id := range ids {
+			if renum[id] >= 0 {
+				out = append(out, renum[id])
+			}
+		}
+		if len(out) > 0 {
+			c.byEdge[e] = out
+		}
+	}
+	return c
 }
 
 // Update opens the added sources and closes the removed ones (matched by

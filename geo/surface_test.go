@@ -1,8 +1,10 @@
 package geo
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -131,6 +133,129 @@ func TestSurfaces_EqualSurfaceOfEachSet(t *testing.T) {
 			if got[i].NodeDistance(int32(v)) != want.NodeDistance(int32(v)) {
 				t.Fatalf("set %d node %d: %v, alone %v", i, v, got[i].NodeDistance(int32(v)), want.NodeDistance(int32(v)))
 			}
+		}
+	}
+}
+
+// sameSurface fails unless a and b give every node and the sample points
+// the same distance.
+func sameSurface(t *testing.T, what string, g *Graph, a, b *Surface, pts []orb.Point) {
+	t.Helper()
+	for v := range int32(g.NodeCount()) {
+		if a.NodeDistance(v) != b.NodeDistance(v) {
+			t.Fatalf("%s, node %d: %v, want %v", what, v, a.NodeDistance(v), b.NodeDistance(v))
+		}
+	}
+	for _, q := range pts {
+		d1, ok1 := a.DistanceAt(q)
+		d2, ok2 := b.DistanceAt(q)
+		if d1 != d2 || ok1 != ok2 {
+			t.Fatalf("%s, at %v: %v (%v), want %v (%v)", what, q, d1, ok1, d2, ok2)
+		}
+	}
+}
+
+func TestSurface_UpdatesOfAClonedChainEqualFullRecompute(t *testing.T) {
+	g := randomNetwork(8, 500, 3000).build(t)
+	rng := rand.New(rand.NewPCG(8, 8))
+	sources := randomPoints(rng, 20, 3000)
+	s := g.Surface(sources, 700, 300)
+	for round := range 30 {
+		prevSources := slices.Clone(sources)
+		var added, removed []orb.Point
+		for range 1 + rng.IntN(4) {
+			switch rng.IntN(3) {
+			case 0: // open
+				added = append(added, randomPoints(rng, 1, 3000)...)
+			case 1: // close
+				if len(sources) > 1 {
+					i := rng.IntN(len(sources))
+					removed = append(removed, sources[i])
+					sources = slices.Delete(sources, i, i+1)
+				}
+			case 2: // move a little, often along the same edge
+				if len(sources) > 0 {
+					i := rng.IntN(len(sources))
+					removed = append(removed, sources[i])
+					moved := offset(sources[i], rng.Float64()*40-20, rng.Float64()*40-20)
+					sources = slices.Delete(sources, i, i+1)
+					added = append(added, moved)
+				}
+			}
+		}
+		next := s.Clone()
+		if err := next.Update(added, removed); err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, added...)
+		pts := randomPoints(rng, 100, 3000)
+		sameSurface(t, fmt.Sprintf("round %d", round), g, next, g.Surface(sources, 700, 300), pts)
+		sameSurface(t, fmt.Sprintf("round %d, the surface cloned", round), g, s, g.Surface(prevSources, 700, 300), pts)
+		s = next
+	}
+}
+
+func TestSurface_CloneIsIndependent(t *testing.T) {
+	g := randomNetwork(9, 400, 3000).build(t)
+	rng := rand.New(rand.NewPCG(9, 9))
+	sources := randomPoints(rng, 10, 3000)
+	orig := g.Surface(sources, 700, 300)
+	c := orig.Clone()
+	if err := c.Update(randomPoints(rng, 3, 3000), sources[:4]); err != nil {
+		t.Fatal(err)
+	}
+	pts := randomPoints(rng, 200, 3000)
+	sameSurface(t, "original after its clone's update", g, orig, g.Surface(sources, 700, 300), pts)
+	if err := orig.Update(nil, sources[4:6]); err != nil {
+		t.Fatal(err)
+	}
+	c2 := c.Clone()
+	sameSurface(t, "clone after the original's update", g, c, c2, pts)
+	if orig.SourceCount() != 8 || c.SourceCount() != 9 {
+		t.Fatalf("source counts %d and %d, want 8 and 9", orig.SourceCount(), c.SourceCount())
+	}
+}
+
+func TestSurface_CloneDropsClosedSourcesAndStaysExact(t *testing.T) {
+	g := randomNetwork(10, 500, 3000).build(t)
+	rng := rand.New(rand.NewPCG(10, 10))
+	sources := randomPoints(rng, 200, 3000)
+	s := g.Surface(sources, 500, 300)
+	// Close 150 of the 200, so closed sources outnumber open ones.
+	for i := 0; i < 150; i += 10 {
+		if err := s.Update(nil, sources[i:i+10]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sources = sources[150:]
+	c := s.Clone()
+	if len(c.sources) != 50 || c.SourceCount() != 50 {
+		t.Fatalf("clone keeps %d sources (%d open), want the 50 open", len(c.sources), c.SourceCount())
+	}
+	pts := randomPoints(rng, 200, 3000)
+	sameSurface(t, "compacted clone", g, c, g.Surface(sources, 500, 300), pts)
+	// Closing through the renumbered labels still clears what they reached.
+	added := randomPoints(rng, 5, 3000)
+	if err := c.Update(added, sources[:25]); err != nil {
+		t.Fatal(err)
+	}
+	sameSurface(t, "compacted clone after an update", g, c, g.Surface(append(slices.Clone(sources[25:]), added...), 500, 300), pts)
+	sameSurface(t, "the surface it was cloned from", g, s, g.Surface(sources, 500, 300), pts)
+}
+
+func TestSurface_DistanceAtSnapEqualsDistanceAt(t *testing.T) {
+	g := randomNetwork(11, 400, 3000).build(t)
+	rng := rand.New(rand.NewPCG(11, 11))
+	s := g.Surface(randomPoints(rng, 8, 3000), 700, 100)
+	for _, q := range randomPoints(rng, 500, 3400) {
+		d1, ok1 := s.DistanceAt(q)
+		sn, err := g.Snap(q, 1e9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d2, ok2 := s.DistanceAtSnap(sn)
+		if ok1 != ok2 || (ok1 && d1 != d2) {
+			t.Fatalf("at %v: DistanceAt %v (%v), DistanceAtSnap %v (%v)", q, d1, ok1, d2, ok2)
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/store"
 )
@@ -15,7 +17,8 @@ import (
 // RefreshOutlets reads the outlets with ids from the store again and puts
 // what it finds into the engine: an open outlet is placed (or moved), a
 // closed or deleted one leaves. Only the accessibility surfaces of the
-// categories involved are dropped; everything else carries over. Call it
+// categories involved change, and those built are current when it
+// returns; everything else carries over. Call it
 // after writing outlets; a write followed by its refresh is seen by every
 // later query. Before the first load there is nothing to refresh.
 func (e *Index) RefreshOutlets(ctx context.Context, ids ...int64) error {
@@ -92,7 +95,11 @@ func (e *Index) apply(ctx context.Context, cur *snapshot, open []quarterhour.Out
 // withOutlets derives a snapshot in which the outlets of open are placed
 // (replacing any loaded outlet with the same ID) and the IDs in gone are
 // not. The networks, communities and their caches are shared; surfaces
-// survive for the categories no changed outlet belongs to, before or after.
+// carry over for the categories no changed outlet belongs to, before or
+// after. The built surfaces of the changed categories are brought up to
+// date before it returns, each derived from the one it replaces (see
+// catSurface.derive), and so are their gap grids where they were built; a
+// surface still being built is dropped and built again on first use.
 func (s *snapshot) withOutlets(open []quarterhour.Outlet, gone []int64) *snapshot {
 	touched := map[int64]bool{}
 	cats := map[string]bool{}
@@ -121,61 +128,109 @@ func (s *snapshot) withOutlets(open []quarterhour.Outlet, gone []int64) *snapsho
 		commOrder:   s.commOrder,
 		stats:       s.stats,
 		comm:        s.comm,
+		gap:         s.gap,
 		surfaces:    map[surfaceKey]*surfaceEntry{},
 	}
 	n.stats.Areas = slices.Clone(s.stats.Areas)
 	for id := range touched {
 		delete(n.outlets, id)
 	}
-	for _, o := range open {
-		n.outlets[o.ID] = o
+	opened := make([]*quarterhour.Outlet, len(open))
+	for i, o := range open {
+		opened[i] = &o
+		n.outlets[o.ID] = opened[i]
 	}
 	for c, ids := range s.byCategory {
 		if !cats[c] {
 			n.byCategory[c] = ids
 		}
 	}
-	for id, o := range n.outlets {
-		if cats[o.Category] {
-			n.byCategory[o.Category] = append(n.byCategory[o.Category], id)
+	for c := range cats {
+		ids := make([]int64, 0, len(s.byCategory[c])+len(open))
+		for _, id := range s.byCategory[c] {
+			if !touched[id] {
+				ids = append(ids, id)
+			}
+		}
+		for _, o := range opened {
+			if o.Category == c {
+				ids = append(ids, o.ID)
+			}
+		}
+		slices.Sort(ids)
+		if len(ids) > 0 {
+			n.byCategory[c] = ids
 		}
 	}
-	for c := range cats {
-		slices.Sort(n.byCategory[c])
-	}
 	// Placements: keep the untouched outlets of each area, then place the
-	// open ones anew; areas with nothing removed or added are shared.
+	// open ones anew; areas with nothing removed or added are shared. What
+	// leaves and what comes is noted per category and area for the
+	// surfaces.
+	changes := map[string]catChange{}
+	change := func(category string, a *areaNet) *sourceChange {
+		cc := changes[category]
+		if cc == nil {
+			cc = catChange{}
+			changes[category] = cc
+		}
+		return cc.of(a)
+	}
 	added := map[*areaNet][]snappedOut{}
-	for _, o := range open {
+	for _, o := range opened {
 		if a, sn, ok := s.snapLocal(o.Point); ok {
 			added[a] = append(added[a], snappedOut{outlet: o, snap: sn})
+			c := change(o.Category, a)
+			c.added = append(c.added, o.Point)
+			c.edges = append(c.edges, sn.Edge)
 		}
 	}
 	for _, a := range s.areas {
 		old := s.placed[a]
-		keep := make([]snappedOut, 0, len(old.outlets)+len(added[a]))
-		for _, so := range old.outlets {
+		var drop []int
+		for i, so := range old.outlets {
 			if !touched[so.outlet.ID] {
-				keep = append(keep, so)
+				continue
 			}
+			drop = append(drop, i)
+			c := change(so.outlet.Category, a)
+			c.removed = append(c.removed, so.outlet.Point)
+			c.edges = append(c.edges, so.snap.Edge)
 		}
-		if len(keep) == len(old.outlets) && len(added[a]) == 0 {
+		if len(drop) == 0 && len(added[a]) == 0 {
 			n.placed[a] = old
 			continue
 		}
-		ao := &areaOutlets{outlets: make([]snappedOut, 0, len(keep)+len(added[a])), byEdge: map[int32][]int32{}}
-		for _, so := range append(keep, added[a]...) {
-			ao.add(so)
-		}
-		n.placed[a] = ao
+		n.placed[a] = old.with(drop, added[a])
 	}
+	for _, cc := range changes {
+		for _, c := range cc {
+			c.cancel()
+		}
+	}
+	type job struct {
+		key      surfaceKey
+		old, new *catSurface
+	}
+	var jobs []*job
 	s.mu.Lock()
 	for k, ent := range s.surfaces {
-		if !cats[k.category] {
+		if !cats[k.category] || changes[k.category].empty() {
 			n.surfaces[k] = ent
+			continue
+		}
+		if sf := ent.s.Load(); sf != nil {
+			jobs = append(jobs, &job{key: k, old: sf})
 		}
 	}
 	s.mu.Unlock()
+	parallel(len(jobs), func(i int) {
+		j := jobs[i]
+		j.new = j.old.derive(changes[j.key.category], func(a *areaNet) []orb.Point { return n.areaSources(a, j.key.category) })
+		n.carryGapGrid(j.key.category, j.old, j.new, changes[j.key.category])
+	})
+	for _, j := range jobs {
+		n.surfaces[j.key] = builtEntry(j.new)
+	}
 	n.stats.Outlets = len(n.outlets)
 	return n
 }

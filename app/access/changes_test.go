@@ -25,7 +25,7 @@ func withinIDs(t *testing.T, e *Index) map[int64]bool {
 	return ids
 }
 
-func TestRefreshOutlets_PlacesAndRemovesAndKeepsOtherCategoriesSurfaces(t *testing.T) {
+func TestRefreshOutlets_PlacesAndRemovesUpdatesItsCategoryAndKeepsOtherCategoriesSurfaces(t *testing.T) {
 	ctx := context.Background()
 	st := referenceStore(t)
 	importPorto(t, st)
@@ -60,7 +60,10 @@ func TestRefreshOutlets_PlacesAndRemovesAndKeepsOtherCategoriesSurfaces(t *testi
 	if after.surfaces[keep] != before.surfaces[keep] {
 		t.Error("the convenience store surface was dropped by a pharmacy change")
 	}
-	if _, ok := after.surfaces[surfaceKey{"pharmacy", geo.DefaultWalk.Metres()}]; ok {
+	pk := surfaceKey{"pharmacy", geo.DefaultWalk.Metres()}
+	if ent, ok := after.surfaces[pk]; !ok || ent.s.Load() == nil {
+		t.Error("the pharmacy surface is not current when the refresh returns")
+	} else if ent.s.Load() == before.surfaces[pk].s.Load() {
 		t.Error("the pharmacy surface survived a pharmacy change")
 	}
 	if d, ok := mustSurface(t, after, "pharmacy").distance(portoCentre); !ok || d > 100 {

@@ -156,7 +156,7 @@ func (e *Index) OutletsWithin(ctx context.Context, origins []orb.Point, budgetM 
 		if err != nil {
 			return nil, fmt.Errorf("outlets within: origin %d: %w", i, err)
 		}
-		s.reachOutlets(a, sn, budgetM, func(o quarterhour.Outlet, d float64) {
+		s.reachOutlets(a, sn, budgetM, func(o *quarterhour.Outlet, d float64) {
 			id := o.ID
 			if old, ok := best[id]; !ok || d < old {
 				best[id] = d
@@ -165,7 +165,7 @@ func (e *Index) OutletsWithin(ctx context.Context, origins []orb.Point, budgetM 
 	}
 	hits := make([]OutletHit, 0, len(best))
 	for id, d := range best {
-		hits = append(hits, OutletHit{Outlet: s.outlets[id], WalkM: d})
+		hits = append(hits, OutletHit{Outlet: *s.outlets[id], WalkM: d})
 	}
 	sort.Slice(hits, func(i, j int) bool {
 		if hits[i].WalkM != hits[j].WalkM {

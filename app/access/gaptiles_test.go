@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -159,6 +160,148 @@ func TestGapResForZoom(t *testing.T) {
 	for z, want := range map[int]int{0: 7, 9: 7, 10: 8, 11: 8, 12: 9, 13: 9, 14: 10, 22: 10} {
 		if got := GapResForZoom(z); got != want {
 			t.Errorf("zoom %d: res %d, want %d", z, got, want)
+		}
+	}
+}
+
+// referenceGapGrid is the gap grid by its definition, cell by cell: the
+// walk measured at the centre of every populated res-10 cell and of every
+// cell over the networks' bounds, the populated ones and those within the
+// walk kept, and the coarser cells summed from them in cell order. It
+// returns the cells per resolution and the bound of them all.
+func referenceGapGrid(t *testing.T, s *snapshot, sf *catSurface) (map[int][]GapCell, orb.Bound) {
+	t.Helper()
+	pop, err := s.cellPopulation()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[h3.Cell]bool{}
+	var cand []h3.Cell
+	for c := range pop {
+		seen[c] = true
+		cand = append(cand, c)
+	}
+	for _, a := range s.areas {
+		cells, err := boundCells(a.bound, geo.DefaultRes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cells {
+			if !seen[c] {
+				seen[c] = true
+				cand = append(cand, c)
+			}
+		}
+	}
+	slices.Sort(cand)
+	mPerMin := geo.DefaultWalk.MetresPerMinute()
+	out := map[int][]GapCell{}
+	for _, c := range cand {
+		gc := GapCell{Cell: c, Population: pop[c], Minutes: math.NaN()}
+		if d, ok := sf.cellDistance(c); ok {
+			gc.Minutes = d / mPerMin
+		} else if gc.Population == 0 {
+			continue
+		} else {
+			gc.Unreached = gc.Population
+		}
+		out[geo.DefaultRes] = append(out[geo.DefaultRes], gc)
+	}
+	for _, res := range GapResolutions[:3] {
+		type acc struct {
+			pop, unreached, reached int
+			wMin, wPop, sumMin      float64
+		}
+		by := map[h3.Cell]*acc{}
+		var order []h3.Cell
+		for _, c := range out[geo.DefaultRes] {
+			p, err := c.Cell.Parent(res)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := by[p]
+			if a == nil {
+				a = &acc{}
+				by[p] = a
+				order = append(order, p)
+			}
+			a.pop += c.Population
+			a.unreached += c.Unreached
+			if c.Reached() {
+				rp := float64(c.Population - c.Unreached)
+				a.wMin += c.Minutes * rp
+				a.wPop += rp
+				a.sumMin += c.Minutes
+				a.reached++
+			}
+		}
+		slices.Sort(order)
+		for _, p := range order {
+			a := by[p]
+			gc := GapCell{Cell: p, Population: a.pop, Unreached: a.unreached, Minutes: math.NaN()}
+			switch {
+			case a.wPop > 0:
+				gc.Minutes = a.wMin / a.wPop
+			case a.reached > 0:
+				gc.Minutes = a.sumMin / float64(a.reached)
+			}
+			out[res] = append(out[res], gc)
+		}
+	}
+	var bound orb.Bound
+	for _, res := range GapResolutions {
+		cells := out[res]
+		if len(cells) == 0 {
+			continue
+		}
+		var pad float64
+		var b orb.Bound
+		for i, c := range cells {
+			ll, _ := h3.CellToLatLng(c.Cell)
+			p := orb.Point{ll.Lng, ll.Lat}
+			if i == 0 {
+				b = orb.Bound{Min: p, Max: p}
+			}
+			b = b.Extend(p)
+			vs, _ := h3.CellToBoundary(c.Cell)
+			for _, v := range vs {
+				pad = math.Max(pad, math.Max(math.Abs(v.Lng-p.Lon()), math.Abs(v.Lat-p.Lat())))
+			}
+		}
+		b = b.Pad(pad)
+		if bound.IsZero() {
+			bound = b
+		} else {
+			bound = bound.Union(b)
+		}
+	}
+	return out, bound
+}
+
+func TestGapGrid_EqualsItsDefinition(t *testing.T) {
+	e, _ := demoEngine(t)
+	s := e.snap.Load()
+	for _, cat := range []string{"housekeeping", s.catOrder[0], s.catOrder[len(s.catOrder)-1]} {
+		g, err := e.GapGrid(cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, bound := referenceGapGrid(t, s, mustSurface(t, s, cat))
+		if g.Bound != bound {
+			t.Errorf("%s: bound %v, by definition %v", cat, g.Bound, bound)
+		}
+		for _, res := range GapResolutions {
+			got := g.Cells(res, everywhere)
+			if len(got) != len(want[res]) {
+				t.Fatalf("%s, res %d: %d cells, by definition %d", cat, res, len(got), len(want[res]))
+			}
+			for i, c := range got {
+				w := want[res][i]
+				if c.Cell != w.Cell || c.Population != w.Population || c.Unreached != w.Unreached ||
+					(c.Minutes != w.Minutes && !(math.IsNaN(c.Minutes) && math.IsNaN(w.Minutes))) {
+					t.Fatalf("%s, res %d: %+v, by definition %+v", cat, res, c, w)
+				}
+			}
 		}
 	}
 }

@@ -302,7 +302,7 @@ func (e *Index) Simulate(ctx context.Context, sc Scenario, budgetM float64) (*Sc
 		if err != nil {
 			return nil, fmt.Errorf("scenario: %w", err)
 		}
-		after := s.buildSurface(cat, budgetM, added[cat], removed[cat])
+		after := s.simulatedSurface(before, cat, added[cat], removed[cat])
 		for _, c := range comms {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -341,4 +341,37 @@ func withinReach(comms []quarterhour.Community, pts []orb.Point, budgetM float64
 		}
 	}
 	return out
+}
+
+// simulatedSurface is before, the surface of category, with the points of
+// added opened and the outlets in removed closed.
+func (s *snapshot) simulatedSurface(before *catSurface, category string, added []orb.Point, removed map[int64]bool) *catSurface {
+	change := catChange{}
+	extra := map[*areaNet][]orb.Point{}
+	for _, p := range added {
+		if a, sn, ok := s.snapLocal(p); ok {
+			c := change.of(a)
+			c.added = append(c.added, p)
+			c.edges = append(c.edges, sn.Edge)
+			extra[a] = append(extra[a], p)
+		}
+	}
+	for _, a := range s.areas {
+		for _, so := range s.placed[a].outlets {
+			if removed[so.outlet.ID] && so.outlet.Category == category {
+				c := change.of(a)
+				c.removed = append(c.removed, so.outlet.Point)
+				c.edges = append(c.edges, so.snap.Edge)
+			}
+		}
+	}
+	return before.derive(change, func(a *areaNet) []orb.Point {
+		var out []orb.Point
+		for _, so := range s.placed[a].outlets {
+			if so.outlet.Category == category && !removed[so.outlet.ID] {
+				out = append(out, so.outlet.Point)
+			}
+		}
+		return append(out, extra[a]...)
+	})
 }

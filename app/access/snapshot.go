@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -26,7 +27,7 @@ type snapshot struct {
 	netGen      uint64 // identifies the loaded networks; derived snapshots keep it
 	areas       []*areaNet
 	placed      map[*areaNet]*areaOutlets
-	outlets     map[int64]quarterhour.Outlet // open outlets
+	outlets     map[int64]*quarterhour.Outlet // open outlets, never changed once placed
 	byCategory  map[string][]int64           // open outlet IDs per category, sorted
 	categories  map[string]quarterhour.Category
 	catOrder    []string // category codes in taxonomy order
@@ -34,6 +35,7 @@ type snapshot struct {
 	commOrder   []int64 // community IDs, sorted
 	stats       Stats
 	comm        *commCache
+	gap         *gapBaseCache // shared like comm
 
 	mu       sync.Mutex
 	surfaces map[surfaceKey]*surfaceEntry
@@ -60,8 +62,8 @@ type areaNet struct {
 	bound orb.Bound // of the nodes, padded by the snap distance
 }
 
-// areaOutlets are the open outlets placed on one network, with an index of
-// them by the edge they snap to.
+// areaOutlets are the open outlets placed on one network, in no particular
+// order, with an index of them by the edge they snap to.
 type areaOutlets struct {
 	outlets []snappedOut
 	byEdge  map[int32][]int32
@@ -72,8 +74,53 @@ func (ao *areaOutlets) add(so snappedOut) {
 	ao.outlets = append(ao.outlets, so)
 }
 
+// with returns the placements of ao with the outlets at the indexes of
+// drop taken out and those of add put in, leaving ao as it is. Only the
+// index entries of the edges involved are copied, so a change costs little
+// more than copying the list.
+func (ao *areaOutlets) with(drop []int, add []snappedOut) *areaOutlets {
+	n := &areaOutlets{outlets: make([]snappedOut, len(ao.outlets), len(ao.outlets)+len(add)), byEdge: maps.Clone(ao.byEdge)}
+	copy(n.outlets, ao.outlets)
+	copied := map[int32]bool{}
+	edit := func(e int32) []int32 {
+		if !copied[e] {
+			copied[e] = true
+			n.byEdge[e] = slices.Clone(n.byEdge[e])
+		}
+		return n.byEdge[e]
+	}
+	// Take out the highest index first and move the last outlet into its
+	// place: the last is never one still to be taken out.
+	drop = slices.Clone(drop)
+	slices.Sort(drop)
+	for k := len(drop) - 1; k >= 0; k-- {
+		i, last := int32(drop[k]), int32(len(n.outlets)-1)
+		e := n.outlets[i].snap.Edge
+		ids := slices.DeleteFunc(edit(e), func(x int32) bool { return x == i })
+		if len(ids) == 0 {
+			delete(n.byEdge, e)
+			delete(copied, e)
+		} else {
+			n.byEdge[e] = ids
+		}
+		if i != last {
+			moved := n.outlets[last]
+			ids := edit(moved.snap.Edge)
+			ids[slices.Index(ids, last)] = i
+			n.outlets[i] = moved
+		}
+		n.outlets = n.outlets[:last]
+	}
+	for _, so := range add {
+		e := so.snap.Edge
+		n.byEdge[e] = append(edit(e), int32(len(n.outlets)))
+		n.outlets = append(n.outlets, so)
+	}
+	return n
+}
+
 type snappedOut struct {
-	outlet quarterhour.Outlet
+	outlet *quarterhour.Outlet
 	snap   geo.Snap
 }
 
@@ -99,7 +146,8 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 		netGen:      netGens.Add(1),
 		placed:      map[*areaNet]*areaOutlets{},
 		comm:        &commCache{cells: map[int64][]geo.CellShare{}},
-		outlets:     make(map[int64]quarterhour.Outlet, len(outs)),
+		gap:         &gapBaseCache{},
+		outlets:     make(map[int64]*quarterhour.Outlet, len(outs)),
 		byCategory:  map[string][]int64{},
 		categories:  make(map[string]quarterhour.Category, len(cats)),
 		communities: make(map[int64]quarterhour.Community, len(comms)),
@@ -121,7 +169,8 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 			Components: a.g.ComponentCount(), LargestShare: a.g.LargestComponentShare(),
 			RoutingBytes: a.g.RoutingBytes(), GeometryBytes: a.g.GeometryBytes()})
 	}
-	for _, o := range outs {
+	for i := range outs {
+		o := &outs[i]
 		if o.Status != quarterhour.OutletOpen {
 			continue
 		}
@@ -141,6 +190,12 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 	slices.Sort(s.commOrder)
 	s.stats.Outlets, s.stats.Communities, s.stats.Categories = len(s.outlets), len(s.communities), len(s.categories)
 	s.warmSurfaces(geo.DefaultWalk.Metres())
+	if len(s.areas) > 0 {
+		// What every category's gap grid reads, so that the first grid
+		// after a load costs a lookup per cell; an error is the first
+		// grid's to report.
+		_, _ = s.gapBase()
+	}
 	return s, nil
 }
 
@@ -228,9 +283,15 @@ func clampToBound(p orb.Point, b orb.Bound) orb.Point {
 // snapLocal is snap for points that must lie on a network, such as outlets
 // at load: areas whose bound does not hold p are not searched at all.
 func (s *snapshot) snapLocal(p orb.Point) (*areaNet, geo.Snap, bool) {
+	return snapLocal(s.areas, p)
+}
+
+// snapLocal places p on the nearest of areas whose padded bound holds it,
+// within geo.DefaultMaxSnapM.
+func snapLocal(areas []*areaNet, p orb.Point) (*areaNet, geo.Snap, bool) {
 	var bestA *areaNet
 	var best geo.Snap
-	for _, a := range s.areas {
+	for _, a := range areas {
 		if !a.bound.Contains(p) {
 			continue
 		}
@@ -243,7 +304,7 @@ func (s *snapshot) snapLocal(p orb.Point) (*areaNet, geo.Snap, bool) {
 
 // reachOutlets calls fn for each outlet placed on a within budgetM of the
 // snapped origin, with the walk in metres (origin leg, network, outlet leg).
-func (s *snapshot) reachOutlets(a *areaNet, origin geo.Snap, budgetM float64, fn func(o quarterhour.Outlet, walkM float64)) {
+func (s *snapshot) reachOutlets(a *areaNet, origin geo.Snap, budgetM float64, fn func(o *quarterhour.Outlet, walkM float64)) {
 	placed := s.placed[a]
 	r := a.g.Reach(origin, budgetM)
 	dist := make(map[int32]float64, len(r.Nodes))

@@ -23,12 +23,12 @@ func TestWarmSurfacesEqualLazyOnes(t *testing.T) {
 	withOutlets := 0
 	for _, c := range s.catOrder {
 		ent, ok := s.surfaces[surfaceKey{c, geo.DefaultWalk.Metres()}]
-		if !ok || ent.s == nil {
+		if !ok || ent.s.Load() == nil {
 			t.Fatalf("category %s: no surface after load", c)
 		}
-		lazy := s.buildSurface(c, geo.DefaultWalk.Metres(), nil, nil)
+		lazy := s.buildSurface(c, geo.DefaultWalk.Metres())
 		for _, a := range s.areas {
-			warm, want := ent.s.byArea[a], lazy.byArea[a]
+			warm, want := ent.s.Load().byArea[a], lazy.byArea[a]
 			for v := range int32(a.g.NodeCount()) {
 				if got, exp := warm.NodeDistance(v), want.NodeDistance(v); got != exp {
 					t.Fatalf("category %s, area %s, node %d: warm %v, lazy %v", c, a.name, v, got, exp)
