@@ -28,7 +28,7 @@ type snapshot struct {
 	areas       []*areaNet
 	placed      map[*areaNet]*areaOutlets
 	outlets     map[int64]*quarterhour.Outlet // open outlets, never changed once placed
-	byCategory  map[string][]int64           // open outlet IDs per category, sorted
+	byCategory  map[string][]int64            // open outlet IDs per category, sorted
 	categories  map[string]quarterhour.Category
 	catOrder    []string // category codes in taxonomy order
 	communities map[int64]quarterhour.Community
