@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"unsafe"
 
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
@@ -17,14 +18,19 @@ import (
 // budget. It answers distances for any point and can be updated when
 // sources open or close without a full recompute. A Surface is not safe for
 // concurrent Update; concurrent reads are safe.
+//
+// The searches run in float64; each node keeps its distance rounded to
+// float32 (within 0.1 mm at any walk under 3 km), 4 bytes a node. As
+// rounding keeps order, the rounded nearest distance is the nearest of the
+// rounded ones, so an updated surface holds exactly what a build from
+// scratch holds.
 type Surface struct {
 	g        *Graph
 	budgetM  float64
 	maxSnapM float64
-	sources  []surfaceSource // indexed by label
-	byEdge   map[int32][]int32
-	dist     []float64 // per node, +Inf beyond budget
-	label    []int32   // per node, nearest source, -1 if none
+	sources  []surfaceSource
+	byEdge   map[int32][]int32 // open sources by the edge they snap to
+	dist     []float32         // per node, +Inf beyond budget
 	off      []OffNetworkPoint
 }
 
@@ -48,15 +54,22 @@ func (g *Graph) Surface(sources []orb.Point, budgetM, maxSnapM float64) *Surface
 		maxSnapM = DefaultMaxSnapM
 	}
 	s := &Surface{g: g, budgetM: budgetM, maxSnapM: maxSnapM, byEdge: map[int32][]int32{},
-		dist: make([]float64, g.NodeCount()), label: make([]int32, g.NodeCount())}
+		dist: make([]float32, g.NodeCount())}
+	inf := float32(math.Inf(1))
 	for i := range s.dist {
-		s.dist[i], s.label[i] = math.Inf(1), -1
+		s.dist[i] = inf
 	}
-	st := s.state()
+	st := g.getState()
+	defer g.putState(st)
 	for _, p := range sources {
-		s.addSource(st, p)
+		if id, ok := s.addSource(p); ok {
+			g.seedSnap(st, s.sources[id].snap, budgetM, 0)
+		}
 	}
 	g.run(st, budgetM)
+	for _, v := range st.settled {
+		s.dist[v] = float32(st.dist[v])
+	}
 	return s
 }
 
@@ -82,22 +95,19 @@ func (g *Graph) Surfaces(sets [][]orb.Point, budgetM, maxSnapM float64) []*Surfa
 	return out
 }
 
-func (s *Surface) state() *searchState {
-	return &searchState{dist: s.dist, label: s.label}
-}
-
-// addSource snaps p and seeds it; off-network points are recorded.
-func (s *Surface) addSource(st *searchState, p orb.Point) {
+// addSource snaps p and lists it as an open source, returning its id; an
+// off-network point is recorded as such.
+func (s *Surface) addSource(p orb.Point) (int32, bool) {
 	sn, err := s.g.Snap(p, s.maxSnapM)
 	var off *OffNetworkError
 	if errors.As(err, &off) {
 		s.off = append(s.off, OffNetworkPoint{Point: p, DistanceM: off.DistanceM})
-		return
+		return -1, false
 	}
 	id := int32(len(s.sources))
 	s.sources = append(s.sources, surfaceSource{point: p, snap: sn, live: true})
 	s.byEdge[sn.Edge] = append(s.byEdge[sn.Edge], id)
-	s.g.seedSnap(st, sn, s.budgetM, id)
+	return id, true
 }
 
 // BudgetM returns the budget the surface was built with, in metres.
@@ -115,12 +125,21 @@ func (s *Surface) SourceCount() int {
 	return n
 }
 
+// Bytes returns the memory the surface holds beside its graph.
+func (s *Surface) Bytes() int {
+	n := 4*len(s.dist) + int(unsafe.Sizeof(surfaceSource{}))*cap(s.sources) + 16*len(s.off)
+	for _, ids := range s.byEdge {
+		n += 4*cap(ids) + 40 // the entry and the slice header, roughly
+	}
+	return n
+}
+
 // OffNetwork lists the sources that could not be snapped.
 func (s *Surface) OffNetwork() []OffNetworkPoint { return s.off }
 
 // NodeDistance returns the walking distance from dense node v to the nearest
 // source in metres, or +Inf beyond the budget.
-func (s *Surface) NodeDistance(v int32) float64 { return s.dist[v] }
+func (s *Surface) NodeDistance(v int32) float64 { return float64(s.dist[v]) }
 
 // DistanceAt returns the walking distance from p to the nearest source: the
 // leg from p to the network plus the better of the two ends of p's edge, or
@@ -151,7 +170,7 @@ func (s *Surface) DistanceAtSnap(sn Snap) (distM float64, ok bool) {
 func (s *Surface) distanceAtSnap(sn Snap) float64 {
 	g := s.g
 	l := g.length(sn.Edge)
-	best := math.Min(s.dist[g.edgeSrc[sn.Edge]]+sn.Frac*l, s.dist[g.target(sn.Edge)]+(1-sn.Frac)*l)
+	best := math.Min(float64(s.dist[g.edgeSrc[sn.Edge]])+sn.Frac*l, float64(s.dist[g.target(sn.Edge)])+(1-sn.Frac)*l)
 	for _, id := range s.byEdge[sn.Edge] {
 		if src := s.sources[id]; src.live {
 			best = math.Min(best, src.snap.DistanceM+math.Abs(sn.Frac-src.snap.Frac)*l)
@@ -188,22 +207,14 @@ func (s *Surface) CellMinutes(cells []h3.Cell, speedMPerMin float64) ([]float64,
 func (s *Surface) Clone() *Surface {
 	c := &Surface{g: s.g, budgetM: s.budgetM, maxSnapM: s.maxSnapM,
 		dist: slices.Clone(s.dist), off: slices.Clone(s.off), byEdge: make(map[int32][]int32, len(s.byEdge))}
-	live := 0
-	for _, src := range s.sources {
-		if src.live {
-			live++
-		}
-	}
+	live := s.SourceCount()
 	if dead := len(s.sources) - live; dead <= live || dead < 64 {
 		c.sources = slices.Clone(s.sources)
-		c.label = slices.Clone(s.label)
 		for e, ids := range s.byEdge {
 			c.byEdge[e] = slices.Clone(ids)
 		}
 		return c
 	}
-	// Renumber the open sources densely. Every labelled node is labelled
-	// with an open source: closing a source clears the nodes it labelled.
 	renum := make([]int32, len(s.sources))
 	c.sources = make([]surfaceSource, 0, live)
 	for id, src := range s.sources {
@@ -212,13 +223,6 @@ func (s *Surface) Clone() *Surface {
 			renum[id] = int32(len(c.sources))
 			c.sources = append(c.sources, src)
 		}
-	}
-	c.label = make([]int32, len(s.label))
-	for v, l := range s.label {
-		if l >= 0 {
-			l = renum[l]
-		}
-		c.label[v] = l
 	}
 	for e, ids := range s.byEdge {
 		out := make([]int32, 0, len(ids))
@@ -238,13 +242,21 @@ func (s *Surface) Clone() *Surface {
 // exact position, one source per removed point), recomputing only the nodes
 // within budget of the changed sources. If a removed point is not a current
 // source nothing is changed and an error is returned.
+//
+// Closing: the nodes whose distance is that of a closed source (rounded)
+// may have had it as their nearest; they are measured again from the open
+// sources within twice the budget of the closed ones, which are all the
+// sources that can reach them within the budget. Opening: each node keeps
+// the nearer of what it had and the walk from the new sources.
 func (s *Surface) Update(added, removed []orb.Point) error {
 	var gone []int32
 	taken := map[int32]bool{}
+	var offGone []orb.Point
 	for _, p := range removed {
 		id := s.findLive(p, taken)
 		if id < 0 {
-			if s.removeOff(p) {
+			if s.hasOff(p, offGone) {
+				offGone = append(offGone, p)
 				continue
 			}
 			return fmt.Errorf("update surface: %v is not a source", p)
@@ -252,31 +264,94 @@ func (s *Surface) Update(added, removed []orb.Point) error {
 		taken[id] = true
 		gone = append(gone, id)
 	}
+	for _, p := range offGone {
+		s.removeOff(p)
+	}
 	g := s.g
-	st := s.state()
+	st := g.getState()
+	defer g.putState(st)
 	if len(gone) > 0 {
-		invalid := s.invalidate(gone, taken)
-		// Re-seed the freed nodes from their still-valid neighbours and from
-		// live sources on their edges.
-		for _, u := range invalid {
-			for i := g.offsets[u]; i < g.offsets[u+1]; i++ {
-				v, e := g.adj[i].node, g.adjEdge[i]
-				if !math.IsInf(s.dist[v], 1) {
-					st.offer(u, s.dist[v]+g.length(e), s.budgetM, s.label[v])
-				}
-				for _, id := range s.byEdge[e] {
-					if s.sources[id].live {
-						g.seedSnap(st, s.sources[id].snap, s.budgetM, id)
-					}
-				}
+		s.close(st, gone, taken)
+	}
+	var opened []int32
+	for _, p := range added {
+		if id, ok := s.addSource(p); ok {
+			opened = append(opened, id)
+		}
+	}
+	if len(opened) > 0 {
+		for _, id := range opened {
+			g.seedSnap(st, s.sources[id].snap, s.budgetM, 0)
+		}
+		g.run(st, s.budgetM)
+		for _, v := range st.settled {
+			s.dist[v] = min(s.dist[v], float32(st.dist[v]))
+		}
+		g.resetState(st)
+	}
+	return nil
+}
+
+// close closes the sources in gone (whose ids are the keys of closed) and
+// measures again the nodes that may have had one of them as their nearest,
+// using the search state st, which it leaves reset.
+func (s *Surface) close(st *searchState, gone []int32, closed map[int32]bool) {
+	g := s.g
+	for _, id := range gone {
+		s.sources[id].live = false
+	}
+	for e, ids := range s.byEdge {
+		if !slices.ContainsFunc(ids, func(id int32) bool { return closed[id] }) {
+			continue
+		}
+		live := slices.DeleteFunc(ids, func(id int32) bool { return closed[id] })
+		if len(live) == 0 {
+			delete(s.byEdge, e)
+		} else {
+			s.byEdge[e] = live
+		}
+	}
+	// The nodes the closed sources reach within the budget at the distance
+	// they hold.
+	for _, id := range gone {
+		g.seedSnap(st, s.sources[id].snap, s.budgetM, 0)
+	}
+	g.run(st, s.budgetM)
+	var stale []int32
+	for _, v := range st.settled {
+		if float32(st.dist[v]) == s.dist[v] {
+			stale = append(stale, v)
+		}
+	}
+	g.resetState(st)
+	if len(stale) == 0 {
+		return
+	}
+	// A source that reaches a stale node within the budget lies within
+	// twice the budget of a closed one (plus a metre against rounding):
+	// list the open sources on the edges of the nodes that near.
+	reach := 2*s.budgetM + 1
+	for _, id := range gone {
+		g.seedSnap(st, s.sources[id].snap, reach, 0)
+	}
+	g.run(st, reach)
+	near := map[int32]bool{}
+	for _, v := range st.settled {
+		for _, e := range g.adjEdge[g.offsets[v]:g.offsets[v+1]] {
+			for _, id := range s.byEdge[e] {
+				near[id] = true
 			}
 		}
 	}
-	for _, p := range added {
-		s.addSource(st, p)
+	g.resetState(st)
+	for id := range near {
+		g.seedSnap(st, s.sources[id].snap, s.budgetM, 0)
 	}
 	g.run(st, s.budgetM)
-	return nil
+	for _, v := range stale {
+		s.dist[v] = float32(st.dist[v])
+	}
+	g.resetState(st)
 }
 
 func (s *Surface) findLive(p orb.Point, taken map[int32]bool) int32 {
@@ -288,6 +363,25 @@ func (s *Surface) findLive(p orb.Point, taken map[int32]bool) int32 {
 	return -1
 }
 
+// hasOff reports whether p is an off-network source besides those of taken.
+func (s *Surface) hasOff(p orb.Point, taken []orb.Point) bool {
+	n := 0
+	for _, q := range taken {
+		if q == p {
+			n++
+		}
+	}
+	for _, o := range s.off {
+		if o.Point == p {
+			if n == 0 {
+				return true
+			}
+			n--
+		}
+	}
+	return false
+}
+
 func (s *Surface) removeOff(p orb.Point) bool {
 	for i, o := range s.off {
 		if o.Point == p {
@@ -296,41 +390,4 @@ func (s *Surface) removeOff(p orb.Point) bool {
 		}
 	}
 	return false
-}
-
-// invalidate closes the sources in gone and clears every node whose nearest
-// source was one of them; such nodes lie within budget of a closed source,
-// so a bounded search from each closed source finds them all.
-func (s *Surface) invalidate(gone []int32, closed map[int32]bool) []int32 {
-	g := s.g
-	var invalid []int32
-	st := g.getState()
-	defer g.putState(st)
-	for _, id := range gone {
-		src := &s.sources[id]
-		src.live = false
-		g.seedSnap(st, src.snap, s.budgetM, 0)
-		g.run(st, s.budgetM)
-		for _, v := range st.settled {
-			if l := s.label[v]; l >= 0 && closed[l] {
-				s.label[v], s.dist[v] = -1, math.Inf(1)
-				invalid = append(invalid, v)
-			}
-		}
-		g.resetState(st)
-	}
-	for e, ids := range s.byEdge {
-		live := ids[:0]
-		for _, id := range ids {
-			if !closed[id] {
-				live = append(live, id)
-			}
-		}
-		if len(live) == 0 {
-			delete(s.byEdge, e)
-		} else {
-			s.byEdge[e] = live
-		}
-	}
-	return invalid
 }

@@ -234,7 +234,7 @@ func TestSurface_CloneDropsClosedSourcesAndStaysExact(t *testing.T) {
 	}
 	pts := randomPoints(rng, 200, 3000)
 	sameSurface(t, "compacted clone", g, c, g.Surface(sources, 500, 300), pts)
-	// Closing through the renumbered labels still clears what they reached.
+	// Closing sources of the renumbered copy still clears what they reached.
 	added := randomPoints(rng, 5, 3000)
 	if err := c.Update(added, sources[:25]); err != nil {
 		t.Fatal(err)
@@ -257,5 +257,59 @@ func TestSurface_DistanceAtSnapEqualsDistanceAt(t *testing.T) {
 		if ok1 != ok2 || (ok1 && d1 != d2) {
 			t.Fatalf("at %v: DistanceAt %v (%v), DistanceAtSnap %v (%v)", q, d1, ok1, d2, ok2)
 		}
+	}
+}
+
+// TestSurface_UpdateWithTiesAndDuplicatesEqualsFullRecompute updates a
+// surface on a regular grid, where many nodes lie at the same distance from
+// two sources, with sources on nodes, on the same edge and on the same
+// point, down to none and back.
+func TestSurface_UpdateWithTiesAndDuplicatesEqualsFullRecompute(t *testing.T) {
+	n := &network{}
+	gridNetwork(n, jining, 25, 25, 60, 1)
+	g := n.build(t)
+	rng := rand.New(rand.NewPCG(14, 14))
+	spot := func() orb.Point {
+		p := offset(jining, float64(rng.IntN(25))*60, float64(rng.IntN(25))*60)
+		if rng.IntN(3) == 0 { // on an edge, a third or half of the way
+			p = offset(p, 60/float64(2+rng.IntN(2)), 0)
+		}
+		return p
+	}
+	var sources []orb.Point
+	for range 12 {
+		sources = append(sources, spot())
+	}
+	sources = append(sources, sources[0], sources[1]) // two outlets at one point
+	s := g.Surface(sources, 400, 300)
+	pts := randomPoints(rng, 100, 1440)
+	for round := range 40 {
+		var added, removed []orb.Point
+		switch {
+		case round == 20: // close them all
+			removed, sources = sources, nil
+		case round == 21:
+			added = []orb.Point{spot(), spot()}
+		default:
+			for range rng.IntN(4) {
+				if len(sources) > 0 && rng.IntN(2) == 0 {
+					i := rng.IntN(len(sources))
+					removed = append(removed, sources[i])
+					sources = slices.Delete(sources, i, i+1)
+				}
+			}
+			for range rng.IntN(3) {
+				p := spot()
+				if len(sources) > 0 && rng.IntN(4) == 0 {
+					p = sources[rng.IntN(len(sources))]
+				}
+				added = append(added, p)
+			}
+		}
+		if err := s.Update(added, removed); err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, added...)
+		sameSurface(t, fmt.Sprintf("round %d", round), g, s, g.Surface(sources, 400, 300), pts)
 	}
 }

@@ -324,6 +324,14 @@ func BenchmarkCityLoaded(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	heap := func() float64 {
+		runtime.GC()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return float64(ms.HeapAlloc) / (1 << 20)
+	}
+	loaded := heap()
 	start := time.Now()
 	for _, c := range f.cats {
 		if _, err := f.e.GapGrid(c); err != nil {
@@ -331,11 +339,23 @@ func BenchmarkCityLoaded(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(time.Since(start).Milliseconds()), "all-gap-grids-ms")
-	runtime.GC()
-	runtime.GC()
+	all := heap()
+	s := f.e.snap.Load()
+	var graph, surfaces int
+	for _, a := range s.areas {
+		graph += a.g.RoutingBytes() + a.g.GeometryBytes() + a.g.IsochroneCellBytes()
+	}
+	for _, ent := range s.surfaces {
+		for _, sf := range ent.s.Load().byArea {
+			surfaces += sf.Bytes()
+		}
+	}
+	b.ReportMetric(float64(graph)/(1<<20), "graph-MB")
+	b.ReportMetric(float64(surfaces)/(1<<20), "surfaces-MB")
+	b.ReportMetric(all-loaded, "gap-grids-MB")
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MB")
+	b.ReportMetric(all, "heap-MB")
 	b.ReportMetric(float64(ms.Sys)/(1<<20), "sys-MB")
 	if rss := residentMB(); rss > 0 {
 		b.ReportMetric(rss, "rss-MB")

@@ -446,11 +446,16 @@ func (s *snapshot) cellPopulation() (map[h3.Cell]int, error) {
 	if pop != nil {
 		return pop, nil
 	}
+	// Spread the communities over GOMAXPROCS goroutines, then add up.
+	spread := make([][]geo.CellShare, len(s.commOrder))
+	errs := make([]error, len(s.commOrder))
+	parallel(len(s.commOrder), func(i int) {
+		spread[i], errs[i] = s.communityCells(s.communities[s.commOrder[i]])
+	})
 	pop = map[h3.Cell]int{}
-	for _, id := range s.commOrder {
-		cells, err := s.communityCells(s.communities[id])
-		if err != nil {
-			return nil, err
+	for i, cells := range spread {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		for _, c := range cells {
 			pop[c.Cell] += c.People
