@@ -158,11 +158,14 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 		s.categories[c.Code] = c
 		s.catOrder = append(s.catOrder, c.Code)
 	}
-	for _, n := range nets {
+	for i, n := range nets {
 		a, err := newAreaNet(n)
 		if err != nil {
 			return nil, err
 		}
+		// The stored network is in the graph now; let it go before the
+		// next one, the surfaces and the gap cells are built.
+		nets[i] = quarterhour.Network{}
 		s.areas = append(s.areas, a)
 		s.placed[a] = &areaOutlets{byEdge: map[int32][]int32{}}
 		s.stats.Areas = append(s.stats.Areas, AreaStats{Area: n.Area, Nodes: a.g.NodeCount(), Edges: a.g.EdgeCount(),
