@@ -1,11 +1,14 @@
 package geo
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
@@ -105,83 +108,166 @@ func (g *Graph) buildIsoCells(res int) (*isoCells, error) {
 	t.edgeSample[len(g.edgeIDs)] = int32(len(pts))
 
 	owns := make([]h3.Cell, len(pts))
-	rings := map[h3.Cell][]h3.Cell{}
-	all := map[h3.Cell]struct{}{}
-	for k, p := range pts {
-		c, err := CellOf(p, res)
-		if err != nil {
-			return nil, fmt.Errorf("cell of %v: %w", p, err)
+	if err := parallelChunks(len(pts), func(lo, hi int) error {
+		for k := lo; k < hi; k++ {
+			c, err := CellOf(pts[k], res)
+			if err != nil {
+				return fmt.Errorf("cell of %v: %w", pts[k], err)
+			}
+			owns[k] = c
 		}
-		owns[k] = c
-		if _, ok := rings[c]; ok {
-			continue
-		}
-		ring, err := h3.GridDisk(c, 1)
-		if err != nil {
-			return nil, fmt.Errorf("neighbours of %v: %w", c, err)
-		}
-		ring = slices.DeleteFunc(ring, func(n h3.Cell) bool { return n == 0 || n == c })
-		rings[c] = ring
-		all[c] = struct{}{}
-		for _, n := range ring {
-			all[n] = struct{}{}
-		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	for c := range all {
-		t.cells = append(t.cells, c)
+	// The distinct sample cells, then each one's ring of neighbours.
+	distinct := slices.Clone(owns)
+	slices.Sort(distinct)
+	distinct = slices.Compact(distinct)
+	rings := make([][]h3.Cell, len(distinct))
+	if err := parallelChunks(len(distinct), func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			ring, err := h3.GridDisk(distinct[i], 1)
+			if err != nil {
+				return fmt.Errorf("neighbours of %v: %w", distinct[i], err)
+			}
+			c := distinct[i]
+			rings[i] = slices.DeleteFunc(ring, func(n h3.Cell) bool { return n == 0 || n == c })
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	t.cells = slices.Clone(distinct)
+	for _, ring := range rings {
+		t.cells = append(t.cells, ring...)
 	}
 	slices.Sort(t.cells)
+	t.cells = slices.Compact(t.cells)
 	t.centre = make([]orb.Point, len(t.cells))
 	t.area = make([]float64, len(t.cells))
+	if err := parallelChunks(len(t.cells), func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			c := t.cells[i]
+			ll, err := h3.CellToLatLng(c)
+			if err != nil {
+				return fmt.Errorf("centre of %v: %w", c, err)
+			}
+			t.centre[i] = orb.Point{ll.Lng, ll.Lat}
+			if t.area[i], err = h3.CellAreaM2(c); err != nil {
+				return fmt.Errorf("area of %v: %w", c, err)
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	t.ringOff = make([]int32, len(t.cells)+1)
-	for i, c := range t.cells {
-		ll, err := h3.CellToLatLng(c)
-		if err != nil {
-			return nil, fmt.Errorf("centre of %v: %w", c, err)
-		}
-		t.centre[i] = orb.Point{ll.Lng, ll.Lat}
-		if t.area[i], err = h3.CellAreaM2(c); err != nil {
-			return nil, fmt.Errorf("area of %v: %w", c, err)
-		}
-		for _, n := range rings[c] {
-			j, _ := t.index(n)
-			t.ring = append(t.ring, j)
+	for i, j := 0, 0; i < len(t.cells); i++ {
+		if j < len(distinct) && distinct[j] == t.cells[i] {
+			for _, n := range rings[j] {
+				k, _ := t.index(n)
+				t.ring = append(t.ring, k)
+			}
+			j++
 		}
 		t.ringOff[i+1] = int32(len(t.ring))
 	}
 
+	// Each sample's own cell and the neighbours within one cell edge, built
+	// in chunks side by side and then laid end to end.
 	t.own = make([]int32, len(pts))
 	t.nearOff = make([]int32, len(pts)+1)
-	for k, p := range pts {
-		i, _ := t.index(owns[k])
-		t.own[k] = i
-		for _, n := range t.ring[t.ringOff[i]:t.ringOff[i+1]] {
-			if d := shortDistanceM(p, t.centre[n]); d <= edgeM {
-				t.near = append(t.near, nearCell{cell: n, distM: d})
+	chunks := chunkBounds(len(pts))
+	nears := make([][]nearCell, len(chunks)-1)
+	if err := parallelFor(len(chunks)-1, func(ci int) error {
+		var near []nearCell
+		for k := chunks[ci]; k < chunks[ci+1]; k++ {
+			i, _ := t.index(owns[k])
+			t.own[k] = i
+			for _, n := range t.ring[t.ringOff[i]:t.ringOff[i+1]] {
+				if d := shortDistanceM(pts[k], t.centre[n]); d <= edgeM {
+					near = append(near, nearCell{cell: n, distM: d})
+				}
 			}
+			t.nearOff[k+1] = int32(len(near)) // relative to the chunk for now
 		}
-		t.nearOff[k+1] = int32(len(t.near))
+		nears[ci] = near
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	total := 0
+	for _, n := range nears {
+		total += len(n)
+	}
+	t.near = make([]nearCell, 0, total)
+	for ci, n := range nears {
+		base := int32(len(t.near))
+		for k := chunks[ci]; k < chunks[ci+1]; k++ {
+			t.nearOff[k+1] += base
+		}
+		t.near = append(t.near, n...)
 	}
 
 	t.interiorOff = make([]int32, len(g.edgeIDs)+1)
-	seen := map[int32]bool{}
+	var seen []int32 // the few cells of one edge, searched linearly
+	add := func(c int32) {
+		if !slices.Contains(seen, c) {
+			seen = append(seen, c)
+		}
+	}
 	for e := range g.edgeIDs {
-		clear(seen)
+		seen = seen[:0]
 		for k := t.edgeSample[e] + 1; k < t.edgeSample[e+1]-1; k++ {
-			if !seen[t.own[k]] {
-				seen[t.own[k]] = true
-				t.interior = append(t.interior, t.own[k])
-			}
+			add(t.own[k])
 			for _, n := range t.near[t.nearOff[k]:t.nearOff[k+1]] {
-				if !seen[n.cell] {
-					seen[n.cell] = true
-					t.interior = append(t.interior, n.cell)
-				}
+				add(n.cell)
 			}
 		}
+		t.interior = append(t.interior, seen...)
 		t.interiorOff[e+1] = int32(len(t.interior))
 	}
 	return t, nil
+}
+
+// chunkBounds splits n items into about 4 chunks per CPU: chunk i is
+// [b[i], b[i+1]).
+func chunkBounds(n int) []int {
+	parts := max(1, min(n/4096, 4*runtime.GOMAXPROCS(0)))
+	b := make([]int, parts+1)
+	for i := range b {
+		b[i] = n * i / parts
+	}
+	return b
+}
+
+// parallelChunks calls fn on the chunks of [0, n) over GOMAXPROCS
+// goroutines and returns the first error.
+func parallelChunks(n int, fn func(lo, hi int) error) error {
+	b := chunkBounds(n)
+	return parallelFor(len(b)-1, func(i int) error { return fn(b[i], b[i+1]) })
+}
+
+// parallelFor calls fn(0..n-1) over GOMAXPROCS goroutines and returns the
+// first error.
+func parallelFor(n int, fn func(i int) error) error {
+	var next atomic.Int64
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				errs[i] = fn(i)
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // index returns the position of c in the table.
