@@ -47,6 +47,8 @@ type isoCells struct {
 	interior    []int32
 	interiorOff []int32
 
+	cellVertexes // per cell, for tracing outlines
+
 	pool sync.Pool // *cellMarks
 }
 
@@ -63,6 +65,7 @@ type cellMarks struct {
 	gen   uint32
 	list  []int32
 	extra map[h3.Cell]struct{} // cells outside the table, from pieces cut by the budget
+	outlineScratch
 }
 
 // isoCellTable returns the cell table of resolution res (9-11), building it
@@ -79,7 +82,7 @@ func (g *Graph) IsochroneCellBytes() int {
 	sum := 0
 	for i := range g.cellTables {
 		if t := g.cellTables[i].t; t != nil {
-			sum += 8*len(t.cells) + 16*len(t.centre) + 8*len(t.area) + 4*(len(t.ringOff)+len(t.ring)) +
+			sum += 8*len(t.cells) + 16*len(t.centre) + 8*len(t.vert) + 16*len(t.vertPt) + 8*len(t.area) + 4*(len(t.ringOff)+len(t.ring)) +
 				4*(len(t.own)+len(t.nearOff)+len(t.edgeSample)+len(t.interior)+len(t.interiorOff)) + 16*len(t.near)
 		}
 	}
@@ -146,9 +149,14 @@ func (g *Graph) buildIsoCells(res int) (*isoCells, error) {
 	t.cells = slices.Compact(t.cells)
 	t.centre = make([]orb.Point, len(t.cells))
 	t.area = make([]float64, len(t.cells))
+	t.vert = make([]h3.Vertex, 6*len(t.cells))
+	t.vertPt = make([]orb.Point, 6*len(t.cells))
 	if err := parallelChunks(len(t.cells), func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
 			c := t.cells[i]
+			if err := t.setVertexes(i, c); err != nil {
+				return fmt.Errorf("vertices of %v: %w", c, err)
+			}
 			ll, err := h3.CellToLatLng(c)
 			if err != nil {
 				return fmt.Errorf("centre of %v: %w", c, err)
@@ -368,10 +376,27 @@ func (m *cellMarks) addPoint(t *isoCells, pt orb.Point, remainM float64) error {
 }
 
 // isochroneCells returns the sorted cells of an isochrone after a finished
-// search, and their total area; see Graph.Isochrone for the rule.
-func (g *Graph) isochroneCells(t *isoCells, st *searchState, s *Snap, origin orb.Point, budget float64) ([]h3.Cell, float64, error) {
+// search, their total area and their outline; see Graph.Isochrone for the
+// rule.
+func (g *Graph) isochroneCells(t *isoCells, st *searchState, s *Snap, origin orb.Point, budget float64) ([]h3.Cell, float64, orb.MultiPolygon, error) {
 	m := t.getMarks()
 	defer t.pool.Put(m)
+	cells, area, err := g.markIsochrone(t, m, st, s, origin, budget)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if len(m.extra) == 0 {
+		if mp, ok := t.outline(m.list, &m.outlineScratch); ok {
+			return cells, area, mp, nil
+		}
+	}
+	mp, err := CellsPolygon(cells)
+	return cells, area, mp, err
+}
+
+// markIsochrone marks the cells of an isochrone in m and returns them
+// sorted, with their total area.
+func (g *Graph) markIsochrone(t *isoCells, m *cellMarks, st *searchState, s *Snap, origin orb.Point, budget float64) ([]h3.Cell, float64, error) {
 	if err := m.addPoint(t, origin, 0); err != nil {
 		return nil, 0, fmt.Errorf("origin: %w", err)
 	}
@@ -434,7 +459,7 @@ func (g *Graph) isochroneCells(t *isoCells, st *searchState, s *Snap, origin orb
 }
 
 // pieceCells adds the cells of one reached piece of an edge priced by c:
-// from the table for a whole edge, by sampling a piece cut by the budget.
+// from the table, apart from the ends of a piece cut by the budget.
 // A piece's end at a reached node is left to the node's own sample.
 func (g *Graph) pieceCells(t *isoCells, m *cellMarks, p EdgePiece, c *edgeCosts, budget float64) error {
 	skipFrom := p.From == 0 && c.source <= budget
@@ -451,10 +476,24 @@ func (g *Graph) pieceCells(t *isoCells, m *cellMarks, p EdgePiece, c *edgeCosts,
 		}
 		return nil
 	}
-	return g.samplePiece(p, func(pt orb.Point, x float64) error {
-		if (x == p.From && skipFrom) || (x == p.To && skipTo) {
-			return nil
+	// A piece cut by the budget: the edge's own samples inside it from the
+	// table, its ends sampled afresh.
+	first, last := t.edgeSample[p.Edge], t.edgeSample[p.Edge+1]-1
+	n := float64(last - first)
+	for k := first + 1; k < last; k++ {
+		if x := float64(k-first) / n; x > p.From && x < p.To {
+			m.addSample(t, k, math.Min(math.Max(0, budget-c.at(x)), t.edgeM))
 		}
-		return m.addPoint(t, pt, math.Max(0, budget-c.at(x)))
-	})
+	}
+	if !skipFrom {
+		if err := m.addPoint(t, g.pointAlong(p.Edge, p.From), math.Max(0, budget-c.at(p.From))); err != nil {
+			return err
+		}
+	}
+	if !skipTo && p.To != p.From {
+		if err := m.addPoint(t, g.pointAlong(p.Edge, p.To), math.Max(0, budget-c.at(p.To))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
