@@ -29,6 +29,7 @@ type Graph struct {
 
 	geomOff  []int32   // edge e has points [geomOff[e], geomOff[e+1]) of geomSlab
 	geomSlab []float64 // lon, lat per point
+	geomLen  []float64 // per edge, the length of its polyline, metres
 
 	comp        []int32 // connected component label per node
 	compSize    []int32
@@ -119,6 +120,12 @@ func NewGraph(nodes []NetNode, edges []NetEdge) (*Graph, error) {
 		}
 	}
 	g.geomOff[len(edges)] = int32(len(g.geomSlab) / 2)
+	g.geomLen = make([]float64, len(edges))
+	for e := range edges {
+		for k := g.geomOff[e]; k+1 < g.geomOff[e+1]; k++ {
+			g.geomLen[e] += g.segLen(k)
+		}
+	}
 
 	g.offsets = make([]int32, len(nodes)+1)
 	for v := range nodes {
@@ -322,5 +329,5 @@ func (g *Graph) RoutingBytes() int {
 
 // GeometryBytes returns the memory held by edge geometry and the snapping index.
 func (g *Graph) GeometryBytes() int {
-	return 4*len(g.geomOff) + 8*len(g.geomSlab) + 4*(len(g.grid.start)+len(g.grid.items))
+	return 4*len(g.geomOff) + 8*len(g.geomSlab) + 8*len(g.geomLen) + 4*(len(g.grid.start)+len(g.grid.items))
 }

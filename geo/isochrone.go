@@ -83,10 +83,7 @@ func (g *Graph) Isochrone(origin orb.Point, opt IsochroneOptions) (*Isochrone, e
 // whole edge.
 func (g *Graph) samplePiece(p EdgePiece, fn func(pt orb.Point, x float64) error) error {
 	a, b := g.geomOff[p.Edge], g.geomOff[p.Edge+1]
-	var total float64
-	for k := a; k+1 < b; k++ {
-		total += g.segLen(k)
-	}
+	total := g.geomLen[p.Edge]
 	n := max(1, int(math.Ceil((p.To-p.From)*total/sampleStepM)))
 	k, walked := a, 0.0 // walked: length of the segments before k
 	l := g.segLen(k)
@@ -144,11 +141,7 @@ func (g *Graph) pieceSamples(p EdgePiece, fn func(pt orb.Point, x float64) error
 // geometry, with samplePiece's arithmetic.
 func (g *Graph) pointAlong(e int32, x float64) orb.Point {
 	a, b := g.geomOff[e], g.geomOff[e+1]
-	var total float64
-	for k := a; k+1 < b; k++ {
-		total += g.segLen(k)
-	}
-	want := x * total
+	want := x * g.geomLen[e]
 	k, walked := a, 0.0
 	l := g.segLen(k)
 	for k+2 < b && walked+l < want {

@@ -278,6 +278,27 @@ func parallelFor(n int, fn func(i int) error) error {
 	return errors.Join(errs...)
 }
 
+// clearlyInside reports whether pt lies inside table cell i by more than a
+// millimetre or so from every side, taking the sides as straight in lon/lat;
+// they bow by far less than that at resolutions 9-11, so H3 would put pt in
+// cell i too. Points nearer a side, and cells without vertices, say false.
+func (t *isoCells) clearlyInside(i int32, pt orb.Point) bool {
+	const margin = 1e-8 // degrees, about a millimetre
+	v := t.vertPt[6*i : 6*i+6]
+	if t.vert[6*i] == 0 {
+		return false
+	}
+	for k := range 6 {
+		a, b := v[k], v[(k+1)%6]
+		dx, dy := b[0]-a[0], b[1]-a[1]
+		// Counter-clockwise ring: inside is to the left of every side.
+		if dx*(pt[1]-a[1])-dy*(pt[0]-a[0]) <= margin*math.Hypot(dx, dy) {
+			return false
+		}
+	}
+	return true
+}
+
 // index returns the position of c in the table.
 func (t *isoCells) index(c h3.Cell) (int32, bool) {
 	i := sort.Search(len(t.cells), func(i int) bool { return t.cells[i] >= c })
@@ -334,12 +355,30 @@ func (m *cellMarks) addCell(t *isoCells, c h3.Cell) {
 // the neighbouring cells whose centre lies within min(remainM, cell edge)
 // of pt.
 func (m *cellMarks) addPoint(t *isoCells, pt orb.Point, remainM float64) error {
-	c, err := CellOf(pt, t.res)
-	if err != nil {
-		return fmt.Errorf("cell of %v: %w", pt, err)
+	return m.addPointNear(t, pt, remainM, -1, -1)
+}
+
+// addPointNear is addPoint for a point that probably lies in table cell a
+// or b (-1: none): when it lies clearly inside one of them no H3 call is
+// made.
+func (m *cellMarks) addPointNear(t *isoCells, pt orb.Point, remainM float64, a, b int32) error {
+	i, ok := int32(-1), false
+	for _, h := range [2]int32{a, b} {
+		if h >= 0 && t.clearlyInside(h, pt) {
+			i, ok = h, true
+			break
+		}
 	}
-	i, ok := t.index(c)
+	var c h3.Cell
+	if !ok {
+		var err error
+		if c, err = CellOf(pt, t.res); err != nil {
+			return fmt.Errorf("cell of %v: %w", pt, err)
+		}
+		i, ok = t.index(c)
+	}
 	if ok {
+		c = t.cells[i]
 		m.add(i)
 	} else {
 		m.addCell(t, c)
@@ -485,13 +524,21 @@ func (g *Graph) pieceCells(t *isoCells, m *cellMarks, p EdgePiece, c *edgeCosts,
 			m.addSample(t, k, math.Min(math.Max(0, budget-c.at(x)), t.edgeM))
 		}
 	}
+	// The cells of the samples on either side of an end are the likely
+	// cells of the end.
+	near := func(x float64) (int32, int32) {
+		k := first + min(int32(x*n), last-first-1)
+		return t.own[k], t.own[k+1]
+	}
 	if !skipFrom {
-		if err := m.addPoint(t, g.pointAlong(p.Edge, p.From), math.Max(0, budget-c.at(p.From))); err != nil {
+		a, b := near(p.From)
+		if err := m.addPointNear(t, g.pointAlong(p.Edge, p.From), math.Max(0, budget-c.at(p.From)), a, b); err != nil {
 			return err
 		}
 	}
 	if !skipTo && p.To != p.From {
-		if err := m.addPoint(t, g.pointAlong(p.Edge, p.To), math.Max(0, budget-c.at(p.To))); err != nil {
+		a, b := near(p.To)
+		if err := m.addPointNear(t, g.pointAlong(p.Edge, p.To), math.Max(0, budget-c.at(p.To)), a, b); err != nil {
 			return err
 		}
 	}
