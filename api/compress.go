@@ -55,10 +55,19 @@ func acceptsGzip(r *http.Request) bool {
 	return false
 }
 
-var compressors = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression)
+// compressors gzip dynamic responses at the fastest level: a 15-minute
+// isochrone with its nodes is about 100 kB of JSON, which the default level
+// takes several times longer to compress than the engine takes to compute.
+// assetCompressors squeeze the web app's assets harder, once each.
+var (
+	compressors      = sync.Pool{New: func() any { return newGzip(gzip.BestSpeed) }}
+	assetCompressors = sync.Pool{New: func() any { return newGzip(gzip.BestCompression) }}
+)
+
+func newGzip(level int) *gzip.Writer {
+	w, _ := gzip.NewWriterLevel(io.Discard, level)
 	return w
-}}
+}
 
 // compress gzips responses for clients that accept it: static assets, JSON
 // and GeoJSON. Responses that set their own Content-Encoding (the vector
@@ -185,11 +194,13 @@ func (cw *compressWriter) decide(first int) {
 	if etag := h.Get("ETag"); strings.HasPrefix(etag, `"`) {
 		h.Set("ETag", "W/"+etag)
 	}
-	zw := compressors.Get().(*gzip.Writer)
+	var zw *gzip.Writer
 	if cw.keep != nil && cw.status == http.StatusOK {
+		zw = assetCompressors.Get().(*gzip.Writer)
 		zw.Reset(io.MultiWriter(cw.ResponseWriter, cw.keep))
 		cw.kept = true
 	} else {
+		zw = compressors.Get().(*gzip.Writer)
 		zw.Reset(cw.ResponseWriter)
 	}
 	cw.zw = zw
@@ -247,6 +258,10 @@ func (cw *compressWriter) close() {
 	}
 	_ = cw.zw.Close()
 	cw.zw.Reset(io.Discard)
-	compressors.Put(cw.zw)
+	if cw.kept {
+		assetCompressors.Put(cw.zw)
+	} else {
+		compressors.Put(cw.zw)
+	}
 	cw.zw = nil
 }

@@ -80,12 +80,12 @@ func (s *Server) handleMapStyle(w http.ResponseWriter, r *http.Request) {
 		st.Sources["basemap"] = map[string]any{"type": "raster", "tiles": []string{b.URL}, "tileSize": 256,
 			"attribution": orDefault(b.Attribution, "底图 Base map: "+hostOf(b.URL))}
 	case BasemapPMTiles:
-		a := s.maps.archive
-		src := map[string]any{"type": "raster", "tiles": []string{base + "/tiles/basemap/{z}/{x}/{y}." + a.ext()}, "tileSize": 256,
-			"minzoom": a.h.minZoom, "maxzoom": a.h.maxZoom,
-			"attribution": orDefault(b.Attribution, orDefault(a.attribution, "底图 Base map: 本地 PMTiles local archive"))}
-		if a.h.maxLon > a.h.minLon && a.h.maxLat > a.h.minLat {
-			src["bounds"] = []float64{a.h.minLon, a.h.minLat, a.h.maxLon, a.h.maxLat}
+		a, h := s.maps.archive, s.maps.archive.Header()
+		src := map[string]any{"type": "raster", "tiles": []string{base + "/tiles/basemap/{z}/{x}/{y}." + h.TileType.Ext()}, "tileSize": 256,
+			"minzoom": h.MinZoom, "maxzoom": h.MaxZoom,
+			"attribution": orDefault(b.Attribution, orDefault(a.Attribution(), "底图 Base map: 本地 PMTiles local archive"))}
+		if h.MaxLon > h.MinLon && h.MaxLat > h.MinLat {
+			src["bounds"] = []float64{h.MinLon, h.MinLat, h.MaxLon, h.MaxLat}
 		}
 		st.Sources["basemap"] = src
 	default:

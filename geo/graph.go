@@ -1,9 +1,11 @@
 package geo
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -27,6 +29,7 @@ type Graph struct {
 
 	geomOff  []int32   // edge e has points [geomOff[e], geomOff[e+1]) of geomSlab
 	geomSlab []float64 // lon, lat per point
+	geomLen  []float64 // per edge, the length of its polyline, metres
 
 	comp        []int32 // connected component label per node
 	compSize    []int32
@@ -51,7 +54,10 @@ type adjSlot struct {
 	len  float32 // metres
 }
 
-// NewGraph builds a Graph from undirected edges. Every edge endpoint must be a
+// NewGraph builds a Graph from undirected edges. Nodes are numbered along a
+// Hilbert curve over their positions, so that nodes near each other on the
+// map lie near each other in memory and a bounded search touches few cache
+// lines; the order of nodes given does not matter. Every edge endpoint must be a
 // listed node; node IDs must be unique; lengths must be finite and not
 // negative. The isochrone cells of DefaultRes are precomputed here, those of
 // other resolutions on first use. An edge without usable geometry is drawn as a straight line
@@ -63,6 +69,7 @@ func NewGraph(nodes []NetNode, edges []NetEdge) (*Graph, error) {
 	if len(nodes) >= math.MaxInt32 || 2*len(edges) >= math.MaxInt32 {
 		return nil, fmt.Errorf("new graph: %d nodes, %d edges exceed int32 indexing", len(nodes), len(edges))
 	}
+	nodes = hilbertOrder(nodes)
 	g := &Graph{
 		nodeIDs:   make([]int64, len(nodes)),
 		nodeIndex: make(map[int64]int32, len(nodes)),
@@ -113,6 +120,12 @@ func NewGraph(nodes []NetNode, edges []NetEdge) (*Graph, error) {
 		}
 	}
 	g.geomOff[len(edges)] = int32(len(g.geomSlab) / 2)
+	g.geomLen = make([]float64, len(edges))
+	for e := range edges {
+		for k := g.geomOff[e]; k+1 < g.geomOff[e+1]; k++ {
+			g.geomLen[e] += g.segLen(k)
+		}
+	}
 
 	g.offsets = make([]int32, len(nodes)+1)
 	for v := range nodes {
@@ -137,6 +150,62 @@ func NewGraph(nodes []NetNode, edges []NetEdge) (*Graph, error) {
 		return nil, fmt.Errorf("new graph: isochrone cells: %w", err)
 	}
 	return g, nil
+}
+
+// hilbertOrder returns the nodes sorted along a Hilbert curve over their
+// bounding box (a 2^16 by 2^16 grid), ties by ID; nodes is not changed.
+func hilbertOrder(nodes []NetNode) []NetNode {
+	b := orb.Bound{Min: nodes[0].Point, Max: nodes[0].Point}
+	for _, n := range nodes {
+		b = b.Extend(n.Point)
+	}
+	const side = 1 << 16
+	sx := (side - 1) / math.Max(b.Max.Lon()-b.Min.Lon(), 1e-12)
+	sy := (side - 1) / math.Max(b.Max.Lat()-b.Min.Lat(), 1e-12)
+	type keyed struct {
+		key uint64
+		n   NetNode
+	}
+	ks := make([]keyed, len(nodes))
+	for i, n := range nodes {
+		x := uint32((n.Point.Lon() - b.Min.Lon()) * sx)
+		y := uint32((n.Point.Lat() - b.Min.Lat()) * sy)
+		ks[i] = keyed{hilbertKey(side, x, y), n}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.n.ID, b.n.ID)
+	})
+	out := make([]NetNode, len(nodes))
+	for i, k := range ks {
+		out[i] = k.n
+	}
+	return out
+}
+
+// hilbertKey is the distance of cell (x, y) along the Hilbert curve that
+// fills a side by side grid, side a power of two.
+func hilbertKey(side, x, y uint32) uint64 {
+	var d uint64
+	for s := side / 2; s > 0; s /= 2 {
+		var rx, ry uint32
+		if x&s != 0 {
+			rx = 1
+		}
+		if y&s != 0 {
+			ry = 1
+		}
+		d += uint64(s) * uint64(s) * uint64((3*rx)^ry)
+		if ry == 0 { // rotate the quadrant
+			if rx == 1 {
+				x, y = s-1-x&(s-1), s-1-y&(s-1)
+			}
+			x, y = y, x
+		}
+	}
+	return d
 }
 
 // appendGeometry appends an edge's polyline to the slab so that it runs from
@@ -260,5 +329,5 @@ func (g *Graph) RoutingBytes() int {
 
 // GeometryBytes returns the memory held by edge geometry and the snapping index.
 func (g *Graph) GeometryBytes() int {
-	return 4*len(g.geomOff) + 8*len(g.geomSlab) + 4*(len(g.grid.start)+len(g.grid.items))
+	return 4*len(g.geomOff) + 8*len(g.geomSlab) + 8*len(g.geomLen) + 4*(len(g.grid.start)+len(g.grid.items))
 }

@@ -1,6 +1,8 @@
 package geo
 
 import (
+	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -63,5 +65,62 @@ func TestNewGraph_ReversesGeometryDrawnBackwards(t *testing.T) {
 	g := n.build(t)
 	if got := g.EdgeGeometry(0)[0]; got != jining {
 		t.Fatalf("geometry starts at %v, want the source node %v", got, jining)
+	}
+}
+
+func TestHilbertKey_VisitsEveryCellOnceMovingOneStepAtATime(t *testing.T) {
+	const side = 16
+	at := make(map[uint64][2]int, side*side)
+	for x := range side {
+		for y := range side {
+			k := hilbertKey(side, uint32(x), uint32(y))
+			if _, dup := at[k]; dup || k >= side*side {
+				t.Fatalf("key %d of (%d,%d) repeated or out of range", k, x, y)
+			}
+			at[k] = [2]int{x, y}
+		}
+	}
+	for k := uint64(1); k < side*side; k++ {
+		a, b := at[k-1], at[k]
+		if d := abs(a[0]-b[0]) + abs(a[1]-b[1]); d != 1 {
+			t.Fatalf("keys %d and %d are cells %v and %v, %d steps apart", k-1, k, a, b, d)
+		}
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func TestNewGraph_NodeOrderGivenDoesNotChangeAnswers(t *testing.T) {
+	n := &network{}
+	gridNetwork(n, jining, 12, 9, 80, 1)
+	g1 := n.build(t)
+	rev := &network{nodes: slices.Clone(n.nodes), edges: n.edges}
+	slices.Reverse(rev.nodes)
+	g2 := rev.build(t)
+	s1, err := g1.Snap(offset(jining, 333, 222), 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := g2.Snap(offset(jining, 333, 222), 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := g1.ReachNodes(s1, 500), g2.ReachNodes(s2, 500)
+	if len(a) != len(b) || len(a) == 0 {
+		t.Fatalf("reached %d and %d nodes", len(a), len(b))
+	}
+	got := map[int64]float64{}
+	for _, r := range a {
+		got[r.ID] = r.DistM
+	}
+	for _, r := range b {
+		if d, ok := got[r.ID]; !ok || math.Abs(d-r.DistM) > 1e-9 {
+			t.Fatalf("node %d at %v m after reversing the input, %v m before", r.ID, r.DistM, d)
+		}
 	}
 }

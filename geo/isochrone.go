@@ -71,11 +71,7 @@ func (g *Graph) Isochrone(origin orb.Point, opt IsochroneOptions) (*Isochrone, e
 	if opt.Pieces {
 		iso.Pieces = g.pieces(st, &s, opt.BudgetM)
 	}
-	iso.Cells, iso.AreaM2, err = g.isochroneCells(t, st, &s, origin, opt.BudgetM)
-	if err != nil {
-		return nil, fmt.Errorf("isochrone: %w", err)
-	}
-	iso.Polygon, err = CellsPolygon(iso.Cells)
+	iso.Cells, iso.AreaM2, iso.Polygon, err = g.isochroneCells(t, st, &s, origin, opt.BudgetM)
 	if err != nil {
 		return nil, fmt.Errorf("isochrone: %w", err)
 	}
@@ -87,10 +83,7 @@ func (g *Graph) Isochrone(origin orb.Point, opt IsochroneOptions) (*Isochrone, e
 // whole edge.
 func (g *Graph) samplePiece(p EdgePiece, fn func(pt orb.Point, x float64) error) error {
 	a, b := g.geomOff[p.Edge], g.geomOff[p.Edge+1]
-	var total float64
-	for k := a; k+1 < b; k++ {
-		total += g.segLen(k)
-	}
+	total := g.geomLen[p.Edge]
 	n := max(1, int(math.Ceil((p.To-p.From)*total/sampleStepM)))
 	k, walked := a, 0.0 // walked: length of the segments before k
 	l := g.segLen(k)
@@ -113,6 +106,55 @@ func (g *Graph) samplePiece(p EdgePiece, fn func(pt orb.Point, x float64) error)
 		}
 	}
 	return nil
+}
+
+// pieceSamples calls fn at both ends of the piece and at every sample of
+// the whole edge (as samplePiece places them on [0, 1], no more than
+// sampleStepM apart) that lies strictly inside the piece, with x the
+// fraction along the edge. Samples of a piece cut by the budget are thus
+// the edge's fixed samples plus the cut, which lets the cells of all but
+// the cut come from the precomputed table.
+func (g *Graph) pieceSamples(p EdgePiece, fn func(pt orb.Point, x float64) error) error {
+	if err := fn(g.pointAlong(p.Edge, p.From), p.From); err != nil {
+		return err
+	}
+	var inner error
+	err := g.samplePiece(EdgePiece{Edge: p.Edge, To: 1}, func(pt orb.Point, x float64) error {
+		if x > p.From && x < p.To && inner == nil {
+			inner = fn(pt, x)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if inner != nil {
+		return inner
+	}
+	if p.To != p.From {
+		return fn(g.pointAlong(p.Edge, p.To), p.To)
+	}
+	return nil
+}
+
+// pointAlong returns the point at fraction x of edge e's length along its
+// geometry, with samplePiece's arithmetic.
+func (g *Graph) pointAlong(e int32, x float64) orb.Point {
+	a, b := g.geomOff[e], g.geomOff[e+1]
+	want := x * g.geomLen[e]
+	k, walked := a, 0.0
+	l := g.segLen(k)
+	for k+2 < b && walked+l < want {
+		walked += l
+		k++
+		l = g.segLen(k)
+	}
+	t := 0.0
+	if l > 0 {
+		t = math.Max(0, math.Min(1, (want-walked)/l))
+	}
+	return orb.Point{g.geomSlab[2*k] + t*(g.geomSlab[2*k+2]-g.geomSlab[2*k]),
+		g.geomSlab[2*k+1] + t*(g.geomSlab[2*k+3]-g.geomSlab[2*k+1])}
 }
 
 // CellsPolygon merges cells of one resolution, without duplicates, into a

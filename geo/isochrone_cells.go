@@ -1,11 +1,14 @@
 package geo
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
@@ -44,6 +47,8 @@ type isoCells struct {
 	interior    []int32
 	interiorOff []int32
 
+	cellVertexes // per cell, for tracing outlines
+
 	pool sync.Pool // *cellMarks
 }
 
@@ -60,6 +65,7 @@ type cellMarks struct {
 	gen   uint32
 	list  []int32
 	extra map[h3.Cell]struct{} // cells outside the table, from pieces cut by the budget
+	outlineScratch
 }
 
 // isoCellTable returns the cell table of resolution res (9-11), building it
@@ -76,7 +82,7 @@ func (g *Graph) IsochroneCellBytes() int {
 	sum := 0
 	for i := range g.cellTables {
 		if t := g.cellTables[i].t; t != nil {
-			sum += 8*len(t.cells) + 16*len(t.centre) + 8*len(t.area) + 4*(len(t.ringOff)+len(t.ring)) +
+			sum += 8*len(t.cells) + 16*len(t.centre) + 8*len(t.vert) + 16*len(t.vertPt) + 8*len(t.area) + 4*(len(t.ringOff)+len(t.ring)) +
 				4*(len(t.own)+len(t.nearOff)+len(t.edgeSample)+len(t.interior)+len(t.interiorOff)) + 16*len(t.near)
 		}
 	}
@@ -105,83 +111,192 @@ func (g *Graph) buildIsoCells(res int) (*isoCells, error) {
 	t.edgeSample[len(g.edgeIDs)] = int32(len(pts))
 
 	owns := make([]h3.Cell, len(pts))
-	rings := map[h3.Cell][]h3.Cell{}
-	all := map[h3.Cell]struct{}{}
-	for k, p := range pts {
-		c, err := CellOf(p, res)
-		if err != nil {
-			return nil, fmt.Errorf("cell of %v: %w", p, err)
+	if err := parallelChunks(len(pts), func(lo, hi int) error {
+		for k := lo; k < hi; k++ {
+			c, err := CellOf(pts[k], res)
+			if err != nil {
+				return fmt.Errorf("cell of %v: %w", pts[k], err)
+			}
+			owns[k] = c
 		}
-		owns[k] = c
-		if _, ok := rings[c]; ok {
-			continue
-		}
-		ring, err := h3.GridDisk(c, 1)
-		if err != nil {
-			return nil, fmt.Errorf("neighbours of %v: %w", c, err)
-		}
-		ring = slices.DeleteFunc(ring, func(n h3.Cell) bool { return n == 0 || n == c })
-		rings[c] = ring
-		all[c] = struct{}{}
-		for _, n := range ring {
-			all[n] = struct{}{}
-		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	for c := range all {
-		t.cells = append(t.cells, c)
+	// The distinct sample cells, then each one's ring of neighbours.
+	distinct := slices.Clone(owns)
+	slices.Sort(distinct)
+	distinct = slices.Compact(distinct)
+	rings := make([][]h3.Cell, len(distinct))
+	if err := parallelChunks(len(distinct), func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			ring, err := h3.GridDisk(distinct[i], 1)
+			if err != nil {
+				return fmt.Errorf("neighbours of %v: %w", distinct[i], err)
+			}
+			c := distinct[i]
+			rings[i] = slices.DeleteFunc(ring, func(n h3.Cell) bool { return n == 0 || n == c })
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	t.cells = slices.Clone(distinct)
+	for _, ring := range rings {
+		t.cells = append(t.cells, ring...)
 	}
 	slices.Sort(t.cells)
+	t.cells = slices.Compact(t.cells)
 	t.centre = make([]orb.Point, len(t.cells))
 	t.area = make([]float64, len(t.cells))
+	t.vert = make([]h3.Vertex, 6*len(t.cells))
+	t.vertPt = make([]orb.Point, 6*len(t.cells))
+	if err := parallelChunks(len(t.cells), func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			c := t.cells[i]
+			if err := t.setVertexes(i, c); err != nil {
+				return fmt.Errorf("vertices of %v: %w", c, err)
+			}
+			ll, err := h3.CellToLatLng(c)
+			if err != nil {
+				return fmt.Errorf("centre of %v: %w", c, err)
+			}
+			t.centre[i] = orb.Point{ll.Lng, ll.Lat}
+			if t.area[i], err = h3.CellAreaM2(c); err != nil {
+				return fmt.Errorf("area of %v: %w", c, err)
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	t.ringOff = make([]int32, len(t.cells)+1)
-	for i, c := range t.cells {
-		ll, err := h3.CellToLatLng(c)
-		if err != nil {
-			return nil, fmt.Errorf("centre of %v: %w", c, err)
-		}
-		t.centre[i] = orb.Point{ll.Lng, ll.Lat}
-		if t.area[i], err = h3.CellAreaM2(c); err != nil {
-			return nil, fmt.Errorf("area of %v: %w", c, err)
-		}
-		for _, n := range rings[c] {
-			j, _ := t.index(n)
-			t.ring = append(t.ring, j)
+	for i, j := 0, 0; i < len(t.cells); i++ {
+		if j < len(distinct) && distinct[j] == t.cells[i] {
+			for _, n := range rings[j] {
+				k, _ := t.index(n)
+				t.ring = append(t.ring, k)
+			}
+			j++
 		}
 		t.ringOff[i+1] = int32(len(t.ring))
 	}
 
+	// Each sample's own cell and the neighbours within one cell edge, built
+	// in chunks side by side and then laid end to end.
 	t.own = make([]int32, len(pts))
 	t.nearOff = make([]int32, len(pts)+1)
-	for k, p := range pts {
-		i, _ := t.index(owns[k])
-		t.own[k] = i
-		for _, n := range t.ring[t.ringOff[i]:t.ringOff[i+1]] {
-			if d := shortDistanceM(p, t.centre[n]); d <= edgeM {
-				t.near = append(t.near, nearCell{cell: n, distM: d})
+	chunks := chunkBounds(len(pts))
+	nears := make([][]nearCell, len(chunks)-1)
+	if err := parallelFor(len(chunks)-1, func(ci int) error {
+		var near []nearCell
+		for k := chunks[ci]; k < chunks[ci+1]; k++ {
+			i, _ := t.index(owns[k])
+			t.own[k] = i
+			for _, n := range t.ring[t.ringOff[i]:t.ringOff[i+1]] {
+				if d := shortDistanceM(pts[k], t.centre[n]); d <= edgeM {
+					near = append(near, nearCell{cell: n, distM: d})
+				}
 			}
+			t.nearOff[k+1] = int32(len(near)) // relative to the chunk for now
 		}
-		t.nearOff[k+1] = int32(len(t.near))
+		nears[ci] = near
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	total := 0
+	for _, n := range nears {
+		total += len(n)
+	}
+	t.near = make([]nearCell, 0, total)
+	for ci, n := range nears {
+		base := int32(len(t.near))
+		for k := chunks[ci]; k < chunks[ci+1]; k++ {
+			t.nearOff[k+1] += base
+		}
+		t.near = append(t.near, n...)
 	}
 
 	t.interiorOff = make([]int32, len(g.edgeIDs)+1)
-	seen := map[int32]bool{}
+	var seen []int32 // the few cells of one edge, searched linearly
+	add := func(c int32) {
+		if !slices.Contains(seen, c) {
+			seen = append(seen, c)
+		}
+	}
 	for e := range g.edgeIDs {
-		clear(seen)
+		seen = seen[:0]
 		for k := t.edgeSample[e] + 1; k < t.edgeSample[e+1]-1; k++ {
-			if !seen[t.own[k]] {
-				seen[t.own[k]] = true
-				t.interior = append(t.interior, t.own[k])
-			}
+			add(t.own[k])
 			for _, n := range t.near[t.nearOff[k]:t.nearOff[k+1]] {
-				if !seen[n.cell] {
-					seen[n.cell] = true
-					t.interior = append(t.interior, n.cell)
-				}
+				add(n.cell)
 			}
 		}
+		t.interior = append(t.interior, seen...)
 		t.interiorOff[e+1] = int32(len(t.interior))
 	}
 	return t, nil
+}
+
+// chunkBounds splits n items into about 4 chunks per CPU: chunk i is
+// [b[i], b[i+1]).
+func chunkBounds(n int) []int {
+	parts := max(1, min(n/4096, 4*runtime.GOMAXPROCS(0)))
+	b := make([]int, parts+1)
+	for i := range b {
+		b[i] = n * i / parts
+	}
+	return b
+}
+
+// parallelChunks calls fn on the chunks of [0, n) over GOMAXPROCS
+// goroutines and returns the first error.
+func parallelChunks(n int, fn func(lo, hi int) error) error {
+	b := chunkBounds(n)
+	return parallelFor(len(b)-1, func(i int) error { return fn(b[i], b[i+1]) })
+}
+
+// parallelFor calls fn(0..n-1) over GOMAXPROCS goroutines and returns the
+// first error.
+func parallelFor(n int, fn func(i int) error) error {
+	var next atomic.Int64
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				errs[i] = fn(i)
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// clearlyInside reports whether pt lies inside table cell i by more than a
+// millimetre or so from every side, taking the sides as straight in lon/lat;
+// they bow by far less than that at resolutions 9-11, so H3 would put pt in
+// cell i too. Points nearer a side, and cells without vertices, say false.
+func (t *isoCells) clearlyInside(i int32, pt orb.Point) bool {
+	const margin = 1e-8 // degrees, about a millimetre
+	v := t.vertPt[6*i : 6*i+6]
+	if t.vert[6*i] == 0 {
+		return false
+	}
+	for k := range 6 {
+		a, b := v[k], v[(k+1)%6]
+		dx, dy := b[0]-a[0], b[1]-a[1]
+		// Counter-clockwise ring: inside is to the left of every side.
+		if dx*(pt[1]-a[1])-dy*(pt[0]-a[0]) <= margin*math.Hypot(dx, dy) {
+			return false
+		}
+	}
+	return true
 }
 
 // index returns the position of c in the table.
@@ -240,12 +355,30 @@ func (m *cellMarks) addCell(t *isoCells, c h3.Cell) {
 // the neighbouring cells whose centre lies within min(remainM, cell edge)
 // of pt.
 func (m *cellMarks) addPoint(t *isoCells, pt orb.Point, remainM float64) error {
-	c, err := CellOf(pt, t.res)
-	if err != nil {
-		return fmt.Errorf("cell of %v: %w", pt, err)
+	return m.addPointNear(t, pt, remainM, -1, -1)
+}
+
+// addPointNear is addPoint for a point that probably lies in table cell a
+// or b (-1: none): when it lies clearly inside one of them no H3 call is
+// made.
+func (m *cellMarks) addPointNear(t *isoCells, pt orb.Point, remainM float64, a, b int32) error {
+	i, ok := int32(-1), false
+	for _, h := range [2]int32{a, b} {
+		if h >= 0 && t.clearlyInside(h, pt) {
+			i, ok = h, true
+			break
+		}
 	}
-	i, ok := t.index(c)
+	var c h3.Cell
+	if !ok {
+		var err error
+		if c, err = CellOf(pt, t.res); err != nil {
+			return fmt.Errorf("cell of %v: %w", pt, err)
+		}
+		i, ok = t.index(c)
+	}
 	if ok {
+		c = t.cells[i]
 		m.add(i)
 	} else {
 		m.addCell(t, c)
@@ -282,10 +415,27 @@ func (m *cellMarks) addPoint(t *isoCells, pt orb.Point, remainM float64) error {
 }
 
 // isochroneCells returns the sorted cells of an isochrone after a finished
-// search, and their total area; see Graph.Isochrone for the rule.
-func (g *Graph) isochroneCells(t *isoCells, st *searchState, s *Snap, origin orb.Point, budget float64) ([]h3.Cell, float64, error) {
+// search, their total area and their outline; see Graph.Isochrone for the
+// rule.
+func (g *Graph) isochroneCells(t *isoCells, st *searchState, s *Snap, origin orb.Point, budget float64) ([]h3.Cell, float64, orb.MultiPolygon, error) {
 	m := t.getMarks()
 	defer t.pool.Put(m)
+	cells, area, err := g.markIsochrone(t, m, st, s, origin, budget)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if len(m.extra) == 0 {
+		if mp, ok := t.outline(m.list, &m.outlineScratch); ok {
+			return cells, area, mp, nil
+		}
+	}
+	mp, err := CellsPolygon(cells)
+	return cells, area, mp, err
+}
+
+// markIsochrone marks the cells of an isochrone in m and returns them
+// sorted, with their total area.
+func (g *Graph) markIsochrone(t *isoCells, m *cellMarks, st *searchState, s *Snap, origin orb.Point, budget float64) ([]h3.Cell, float64, error) {
 	if err := m.addPoint(t, origin, 0); err != nil {
 		return nil, 0, fmt.Errorf("origin: %w", err)
 	}
@@ -348,7 +498,7 @@ func (g *Graph) isochroneCells(t *isoCells, st *searchState, s *Snap, origin orb
 }
 
 // pieceCells adds the cells of one reached piece of an edge priced by c:
-// from the table for a whole edge, by sampling a piece cut by the budget.
+// from the table, apart from the ends of a piece cut by the budget.
 // A piece's end at a reached node is left to the node's own sample.
 func (g *Graph) pieceCells(t *isoCells, m *cellMarks, p EdgePiece, c *edgeCosts, budget float64) error {
 	skipFrom := p.From == 0 && c.source <= budget
@@ -365,10 +515,32 @@ func (g *Graph) pieceCells(t *isoCells, m *cellMarks, p EdgePiece, c *edgeCosts,
 		}
 		return nil
 	}
-	return g.samplePiece(p, func(pt orb.Point, x float64) error {
-		if (x == p.From && skipFrom) || (x == p.To && skipTo) {
-			return nil
+	// A piece cut by the budget: the edge's own samples inside it from the
+	// table, its ends sampled afresh.
+	first, last := t.edgeSample[p.Edge], t.edgeSample[p.Edge+1]-1
+	n := float64(last - first)
+	for k := first + 1; k < last; k++ {
+		if x := float64(k-first) / n; x > p.From && x < p.To {
+			m.addSample(t, k, math.Min(math.Max(0, budget-c.at(x)), t.edgeM))
 		}
-		return m.addPoint(t, pt, math.Max(0, budget-c.at(x)))
-	})
+	}
+	// The cells of the samples on either side of an end are the likely
+	// cells of the end.
+	near := func(x float64) (int32, int32) {
+		k := first + min(int32(x*n), last-first-1)
+		return t.own[k], t.own[k+1]
+	}
+	if !skipFrom {
+		a, b := near(p.From)
+		if err := m.addPointNear(t, g.pointAlong(p.Edge, p.From), math.Max(0, budget-c.at(p.From)), a, b); err != nil {
+			return err
+		}
+	}
+	if !skipTo && p.To != p.From {
+		a, b := near(p.To)
+		if err := m.addPointNear(t, g.pointAlong(p.Edge, p.To), math.Max(0, budget-c.at(p.To)), a, b); err != nil {
+			return err
+		}
+	}
+	return nil
 }

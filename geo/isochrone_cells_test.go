@@ -67,7 +67,7 @@ func directIsochroneCells(g *Graph, origin orb.Point, budget float64, res int) (
 		c := g.costsOf(st, p.Edge, &s)
 		skipFrom := p.From == 0 && c.source <= budget
 		skipTo := p.To == 1 && c.target <= budget
-		err := g.samplePiece(p, func(pt orb.Point, x float64) error {
+		err := g.pieceSamples(p, func(pt orb.Point, x float64) error {
 			if (x == p.From && skipFrom) || (x == p.To && skipTo) {
 				return nil
 			}

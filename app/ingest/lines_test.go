@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -188,9 +189,17 @@ func commonOrigins(ga, gb *geo.Graph, n int) []orb.Point {
 	for v := range ga.NodeCount() {
 		in[keyOf(ga.NodePoint(int32(v)))] = true
 	}
-	var common []orb.Point
+	// In order of gb's node IDs, so that the sample does not depend on how
+	// the graph numbers its nodes inside.
+	ids := make([]int64, 0, gb.NodeCount())
 	for v := range gb.NodeCount() {
-		if p := gb.NodePoint(int32(v)); in[keyOf(p)] {
+		ids = append(ids, gb.NodeID(int32(v)))
+	}
+	slices.Sort(ids)
+	var common []orb.Point
+	for _, id := range ids {
+		v, _ := gb.NodeIndex(id)
+		if p := gb.NodePoint(v); in[keyOf(p)] {
 			common = append(common, p)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -31,6 +32,9 @@ func (s *Store) ReplaceNetwork(ctx context.Context, n *quarterhour.Network, imp 
 func replaceNetwork(ctx context.Context, tx pgx.Tx, n *quarterhour.Network) error {
 	if n.Area == "" {
 		return fmt.Errorf("network without an area")
+	}
+	if err := checkEdgeEnds(n); err != nil {
+		return err
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM walk_edges WHERE area = $1`, n.Area); err != nil {
 		return fmt.Errorf("delete edges: %w", err)
@@ -69,9 +73,6 @@ func replaceNetwork(ctx context.Context, tx pgx.Tx, n *quarterhour.Network) erro
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"walk_edge_stage"}, edgeCols, edges); err != nil {
 		return fmt.Errorf("copy edges: %w", err)
 	}
-	if err := checkEdgeEnds(ctx, tx); err != nil {
-		return err
-	}
 	_, err = tx.Exec(ctx, `INSERT INTO walk_nodes (area, id, geom)
 		SELECT $1, id, ST_SetSRID(ST_MakePoint(x, y), 4326) FROM walk_node_stage`, n.Area)
 	if err != nil {
@@ -87,21 +88,29 @@ func replaceNetwork(ctx context.Context, tx pgx.Tx, n *quarterhour.Network) erro
 	return nil
 }
 
-// checkEdgeEnds fails when a staged edge starts or ends at a node that is
-// not staged; the error is ErrNotFound naming the first such edge.
-func checkEdgeEnds(ctx context.Context, tx pgx.Tx) error {
-	var id, source, target int64
-	err := tx.QueryRow(ctx, `SELECT e.id, e.source, e.target FROM walk_edge_stage e
-		WHERE NOT EXISTS (SELECT 1 FROM walk_node_stage n WHERE n.id = e.source)
-		   OR NOT EXISTS (SELECT 1 FROM walk_node_stage n WHERE n.id = e.target)
-		ORDER BY e.id LIMIT 1`).Scan(&id, &source, &target)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil
+// checkEdgeEnds fails when an edge starts or ends at a node the network
+// does not list; the error is ErrNotFound naming the edge with the lowest
+// ID. It runs before anything is copied, in memory, so a million-edge
+// network costs a hash lookup per end instead of an anti-join on unindexed
+// staging tables.
+func checkEdgeEnds(n *quarterhour.Network) error {
+	ids := make(map[int64]struct{}, len(n.Nodes))
+	for _, nd := range n.Nodes {
+		ids[nd.ID] = struct{}{}
 	}
-	if err != nil {
-		return fmt.Errorf("check edge ends: %w", err)
+	var bad *quarterhour.WalkEdge
+	for i := range n.Edges {
+		e := &n.Edges[i]
+		_, s := ids[e.Source]
+		_, t := ids[e.Target]
+		if (!s || !t) && (bad == nil || e.ID < bad.ID) {
+			bad = e
+		}
 	}
-	return fmt.Errorf("edge %d (%d -> %d) names a node the network lacks: %w", id, source, target, quarterhour.ErrNotFound)
+	if bad != nil {
+		return fmt.Errorf("edge %d (%d -> %d) names a node the network lacks: %w", bad.ID, bad.Source, bad.Target, quarterhour.ErrNotFound)
+	}
+	return nil
 }
 
 // LoadNetworks returns every stored network ordered by area, nodes and edges
@@ -128,25 +137,95 @@ func (s *Store) LoadNetworks(ctx context.Context) ([]quarterhour.Network, error)
 }
 
 func (s *Store) loadNetwork(ctx context.Context, n *quarterhour.Network) error {
-	rows, err := s.pool.Query(ctx, `SELECT id, ST_X(geom), ST_Y(geom) FROM walk_nodes WHERE area = $1 ORDER BY id`, n.Area)
+	return s.inSnapshot(ctx, 3, func(txs []pgx.Tx) error {
+		var lo, hi int64
+		err := txs[0].QueryRow(ctx, `SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM walk_edges WHERE area = $1`,
+			n.Area).Scan(&lo, &hi)
+		if err != nil {
+			return fmt.Errorf("edge ids: %w", err)
+		}
+		mid := lo + (hi-lo)/2
+		var first, second []quarterhour.WalkEdge
+		errs := make([]error, 3)
+		var wg sync.WaitGroup
+		wg.Go(func() { n.Nodes, errs[0] = loadNodes(ctx, txs[0], n.Area) })
+		wg.Go(func() { first, errs[1] = loadEdges(ctx, txs[1], n.Area, lo, mid) })
+		wg.Go(func() { second, errs[2] = loadEdges(ctx, txs[2], n.Area, mid+1, hi) })
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		n.Edges = append(first, second...)
+		return nil
+	})
+}
+
+// inSnapshot runs fn with k read-only transactions on k connections that all
+// see one snapshot of the database, so queries split over connections read
+// one consistent state.
+func (s *Store) inSnapshot(ctx context.Context, k int, fn func(txs []pgx.Tx) error) error {
+	txs := make([]pgx.Tx, 0, k)
+	defer func() {
+		for _, tx := range txs {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	var snap string
+	for i := range k {
+		tx, err := s.pool.BeginTx(ctx, opts)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		txs = append(txs, tx)
+		if i == 0 {
+			err = tx.QueryRow(ctx, `SELECT pg_export_snapshot()`).Scan(&snap)
+		} else {
+			_, err = tx.Exec(ctx, `SET TRANSACTION SNAPSHOT '`+snap+`'`)
+		}
+		if err != nil {
+			return fmt.Errorf("share snapshot: %w", err)
+		}
+	}
+	return fn(txs)
+}
+
+func loadNodes(ctx context.Context, tx pgx.Tx, area string) ([]quarterhour.WalkNode, error) {
+	var count int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM walk_nodes WHERE area = $1`, area).Scan(&count); err != nil {
+		return nil, fmt.Errorf("nodes: %w", err)
+	}
+	nodes := make([]quarterhour.WalkNode, 0, count)
+	rows, err := tx.Query(ctx, `SELECT id, ST_X(geom), ST_Y(geom) FROM walk_nodes WHERE area = $1 ORDER BY id`, area)
 	if err != nil {
-		return fmt.Errorf("nodes: %w", err)
+		return nil, fmt.Errorf("nodes: %w", err)
 	}
 	var nd quarterhour.WalkNode
 	var x, y float64
 	_, err = pgx.ForEachRow(rows, []any{&nd.ID, &x, &y}, func() error {
 		nd.Point = orb.Point{x, y}
-		n.Nodes = append(n.Nodes, nd)
+		nodes = append(nodes, nd)
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("nodes: %w", err)
+		return nil, fmt.Errorf("nodes: %w", err)
 	}
-	rows, err = s.pool.Query(ctx, `SELECT id, source, target, cost, reverse_cost, length_m,
+	return nodes, nil
+}
+
+// loadEdges reads the edges of area with IDs in [lo, hi], by ID.
+func loadEdges(ctx context.Context, tx pgx.Tx, area string, lo, hi int64) ([]quarterhour.WalkEdge, error) {
+	var count int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM walk_edges WHERE area = $1 AND id BETWEEN $2 AND $3`,
+		area, lo, hi).Scan(&count); err != nil {
+		return nil, fmt.Errorf("edges: %w", err)
+	}
+	edges := make([]quarterhour.WalkEdge, 0, count)
+	rows, err := tx.Query(ctx, `SELECT id, source, target, cost, reverse_cost, length_m,
 			ST_AsBinary(geom, 'NDR'), osm_way_id, highway
-		FROM walk_edges WHERE area = $1 ORDER BY id`, n.Area)
+		FROM walk_edges WHERE area = $1 AND id BETWEEN $2 AND $3 ORDER BY id`, area, lo, hi)
 	if err != nil {
-		return fmt.Errorf("edges: %w", err)
+		return nil, fmt.Errorf("edges: %w", err)
 	}
 	var e quarterhour.WalkEdge
 	var geom []byte
@@ -157,11 +236,11 @@ func (s *Store) loadNetwork(ctx context.Context, n *quarterhour.Network) error {
 			return fmt.Errorf("edge %d: %w", e.ID, err)
 		}
 		e.Geom = ls
-		n.Edges = append(n.Edges, e)
+		edges = append(edges, e)
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("edges: %w", err)
+		return nil, fmt.Errorf("edges: %w", err)
 	}
-	return nil
+	return edges, nil
 }
