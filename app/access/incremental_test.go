@@ -9,9 +9,11 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/uber/h3-go/v4"
 
 	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/geo"
@@ -366,4 +368,64 @@ func TestAreaOutlets_WithKeepsTheIndexAndTheOriginal(t *testing.T) {
 		}
 		ao = n
 	}
+}
+
+// TestOutletChanges_ConcurrentReaders reads gap grids, cell walks and
+// coverage while outlets are written and refreshed, for the race detector.
+func TestOutletChanges_ConcurrentReaders(t *testing.T) {
+	ctx := context.Background()
+	st := demoStore(t)
+	e := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := e.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := e.snap.Load()
+	cat := s.catOrder[0]
+	g, err := e.GapGrid(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := g.Cells(geo.DefaultRes, everywhere)
+	ids := make([]h3.Cell, 0, 64)
+	for i := 0; i < len(cells) && len(ids) < 64; i += 1 + len(cells)/64 {
+		ids = append(ids, cells[i].Cell)
+	}
+	centre := *s.outlets[s.byCategory[cat][0]]
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if g, err := e.GapGrid(cat); err != nil || g.Len(geo.DefaultRes) == 0 {
+					t.Errorf("gap grid: %v", err)
+					return
+				}
+				if _, err := e.Access(ctx, cat, ids, 500); err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := e.NeedsCoverage(ctx, nil, []string{cat}, geo.DefaultWalk.Metres()); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	for i := range 6 {
+		o := quarterhour.Outlet{Name: fmt.Sprintf("racing %d", i), Category: cat, Status: quarterhour.OutletOpen, Source: "manual",
+			Point: orb.Point{centre.Point.Lon() + float64(i)*0.001, centre.Point.Lat()}}
+		if err := st.CreateOutlet(ctx, &o); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.RefreshOutlets(ctx, o.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	wg.Wait()
 }
