@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,8 +34,17 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	ceiling := fs.Int64("award-ceiling-yuan", seeds.AwardCeilingYuan, "the city's policy ceiling on one circle's award; schemes promising more are refused")
 	basemap := fs.String("basemap", e.getenv("QUARTERHOUR_BASEMAP"), "base map: none | tianditu:TOKEN | xyz:URL-TEMPLATE | pmtiles:/path/file.pmtiles (env QUARTERHOUR_BASEMAP; none works offline)")
 	basemapCredit := fs.String("basemap-attribution", e.getenv("QUARTERHOUR_BASEMAP_ATTRIBUTION"), "credit shown for the base map, in place of the default (env QUARTERHOUR_BASEMAP_ATTRIBUTION)")
+	memLimit := fs.String("memory-limit", defaultMemoryLimit(e), "soft limit on the Go heap, e.g. 1200MiB or 2GiB, 0 for none; a reload holds two snapshots of the city for a moment, and the limit makes the collector return the old one's memory (env GOMEMLIMIT overrides the default)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	limit, err := parseBytes(*memLimit)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "quarterhour serve: --memory-limit: %v\n", err)
+		return errUsage
+	}
+	if limit > 0 {
+		debug.SetMemoryLimit(limit)
 	}
 	bm, err := api.ParseBasemap(*basemap)
 	if err != nil {
@@ -123,6 +135,38 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// defaultMemoryLimit is 1200MiB, which holds a million-edge city with
+// every surface and gap grid and leaves room for a reload, unless the
+// environment sets GOMEMLIMIT, which the runtime has applied already.
+func defaultMemoryLimit(e *env) string {
+	if e.getenv("GOMEMLIMIT") != "" {
+		return "0"
+	}
+	return "1200MiB"
+}
+
+// parseBytes reads a size: a number with an optional unit B, KiB, MiB, GiB
+// (or KB, MB, GB as powers of 1000); 0 means none.
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mul    float64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	mul := 1.0
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mul = strings.TrimSpace(num), u.mul
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 || math.IsInf(v, 0) || v*mul > math.MaxInt64 {
+		return 0, fmt.Errorf("%q is not a size such as 1200MiB or 2GiB", s)
+	}
+	return int64(v * mul), nil
 }
 
 // secureCookie decides the session cookie's Secure flag: always, never, or
