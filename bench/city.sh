@@ -13,7 +13,8 @@
 # Usage: bench/city.sh [citybench flags, e.g. -n 100]
 # Environment: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres),
 #              CITY_DB (qh_city; dropped and created), CITY_TILES (10x9),
-#              CITY_PBF (testdata/osm/porto.osm.pbf).
+#              CITY_PBF (testdata/osm/porto.osm.pbf), CITY_RESIDENTS (2000000),
+#              CITY_OUTLETS (30000).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -24,6 +25,8 @@ PGUSER=${PGUSER:-postgres}
 CITY_DB=${CITY_DB:-qh_city}
 CITY_TILES=${CITY_TILES:-10x9}
 CITY_PBF=${CITY_PBF:-testdata/osm/porto.osm.pbf}
+CITY_RESIDENTS=${CITY_RESIDENTS:-2000000}
+CITY_OUTLETS=${CITY_OUTLETS:-30000}
 export PGHOST PGPORT PGUSER
 db_url="postgres://$PGUSER@$PGHOST:$PGPORT/$CITY_DB"
 
@@ -43,6 +46,7 @@ done_step() { log "$1 took $(since "$step_start") s"; }
 have_extension() {
 	[ "$(psql -d postgres -XtAc "SELECT count(*) FROM pg_available_extensions WHERE name = '$1'")" = 1 ]
 }
+log "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 begin "checking PostGIS and pgRouting"
 if ! have_extension pgrouting || ! have_extension postgis; then
 	major=$(psql -d postgres -XtAc "SHOW server_version_num" | cut -c1-2)
@@ -83,7 +87,7 @@ begin "seeding reference data"
 "$tmp/quarterhour" seed --db "$db_url"
 done_step "seed"
 begin "generating the city: $CITY_PBF tiled $CITY_TILES, communities, outlets"
-"$tmp/citygen" -db "$db_url" -pbf "$CITY_PBF" -tiles "$CITY_TILES" >"$tmp/citygen.out"
+"$tmp/citygen" -db "$db_url" -pbf "$CITY_PBF" -tiles "$CITY_TILES" -residents "$CITY_RESIDENTS" -outlets "$CITY_OUTLETS" >"$tmp/citygen.out"
 log "citygen: $(cat "$tmp/citygen.out")"
 done_step "generate and import"
 
@@ -138,5 +142,5 @@ if grep -q 'level=ERROR' "$tmp/serve.log"; then
 	grep 'level=ERROR' "$tmp/serve.log" | head -20 >&2
 fi
 stop_server
-log "total $(since "$started") s"
+log "total $(since "$started") s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 tail -n 1 "$tmp/line"

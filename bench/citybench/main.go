@@ -130,7 +130,7 @@ func run(ctx context.Context, c config, log *logger) (string, error) {
 	if err := conn.QueryRow(ctx, `SELECT pgr_version()`).Scan(&pgrVersion); err != nil {
 		return "", fmt.Errorf("pgRouting: %w", err)
 	}
-	log.printf("pgRouting %s; GOMAXPROCS %d", pgrVersion, runtime.GOMAXPROCS(0))
+	log.printf("pgRouting %s; GOMAXPROCS %d; %s", pgrVersion, runtime.GOMAXPROCS(0), loadAvg())
 
 	// 1. Cold load in this process.
 	ld, err := measureLoad(ctx, st, c.area, log)
@@ -192,6 +192,7 @@ func run(ctx context.Context, c config, log *logger) (string, error) {
 	}
 	serverMem("at the end")
 
+	log.printf("done; %s", loadAvg())
 	targets(log, ld, surfacesMS, sr, gp, median(upd), ir, c.serverPID)
 	if mismatch != nil {
 		return "", mismatch

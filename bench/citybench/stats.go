@@ -71,3 +71,14 @@ func readProcMem(pid string) (procMem, error) {
 	}
 	return m, nil
 }
+
+// loadAvg describes the machine's load averages: the other work sharing
+// its cores while we measure.
+func loadAvg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(data))
+	if err != nil || len(f) < 3 {
+		return "load average unknown"
+	}
+	return fmt.Sprintf("load average %s %s %s (1, 5, 15 min)", f[0], f[1], f[2])
+}

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -107,7 +108,15 @@ func run(ctx context.Context, c config, log io.Writer) error {
 	step := func(what string, start time.Time) {
 		fmt.Fprintf(log, "citygen: %-44s %6.1f s\n", what, time.Since(start).Seconds())
 	}
-	st, err := open.Open(ctx, c.db)
+	// ReplaceNetwork checks the edge ends against the nodes in one query
+	// whose NOT EXISTS subplans PostgreSQL hashes only within work_mem; at
+	// the default 4 MB a city's 650,000 nodes do not fit and the check
+	// rescans the nodes for every edge, for hours. Our sessions get more.
+	db, err := withParam(c.db, "work_mem", "128MB")
+	if err != nil {
+		return err
+	}
+	st, err := open.Open(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -238,6 +247,21 @@ func extent(ctx context.Context, spec string, pbf []byte) (orb.Bound, error) {
 		return orb.Bound{}, errors.New("-clip header: the extract's header has no bounding box; give one")
 	}
 	return orb.Bound{Min: orb.Point{h.Bounds.MinLon, h.Bounds.MinLat}, Max: orb.Point{h.Bounds.MaxLon, h.Bounds.MaxLat}}, nil
+}
+
+// withParam adds a run-time parameter to a postgres:// URL unless it sets
+// one already.
+func withParam(dsn, key, value string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dsn, nil // not a URL: left as it is
+	}
+	q := u.Query()
+	if q.Get(key) == "" {
+		q.Set(key, value)
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 func baseName(p string) string {

@@ -34,7 +34,8 @@ var outletWeights = map[string]float64{
 	"community_service_centre": 1, "wet_market": 0.8,
 }
 
-// minPerCategory is the fewest outlets any category gets.
+// minPerCategory is the fewest outlets any category gets, unless there are
+// too few outlets for it: then a share of half the average.
 const minPerCategory = 50
 
 // apportion splits total over weights by largest remainder, each share at
@@ -188,7 +189,7 @@ func outlets(ctx context.Context, a *app.App, c *city, cats []quarterhour.Catego
 		}
 		set[ct.Code] = ct
 	}
-	counts, err := apportion(weights, n, minPerCategory)
+	counts, err := apportion(weights, n, min(minPerCategory, n/(2*len(cats))))
 	if err != nil {
 		return nil, fmt.Errorf("outlets: %w", err)
 	}
