@@ -205,6 +205,8 @@ type surfaceResult struct {
 	maxDiffM  float64
 	mismatch  int
 	outletsMS float64 // the surface from the outlets' own points (g.Surface)
+	oursCPU   float64 // ms of thread CPU
+	pgrCPU    float64 // ms of the backend's CPU; -1 when unknown
 }
 
 // measureSurfaceRatio builds category's exact surface both ways from the
@@ -243,17 +245,20 @@ func measureSurfaceRatio(ctx context.Context, conn *pgx.Conn, cg *cityGraph, are
 	}
 	r := &surfaceResult{category: category, sources: len(snaps)}
 
-	// Ours, best of three after one warm-up.
+	// Ours: one warm-up, then the median of five, wall and thread CPU.
 	_ = g.NearestDistances(snaps, budget)
-	var oursT []float64
+	var oursT, oursCPU []float64
 	var ours []float32
-	for range 3 {
+	for range 5 {
 		runtime.GC()
-		start := time.Now()
+		runtime.LockOSThread()
+		c0, start := threadCPU(), time.Now()
 		ours = g.NearestDistances(snaps, budget)
 		oursT = append(oursT, ms(time.Since(start)))
+		oursCPU = append(oursCPU, ms(threadCPU()-c0))
+		runtime.UnlockOSThread()
 	}
-	r.oursMS = median(oursT)
+	r.oursMS, r.oursCPU = median(oursT), median(oursCPU)
 	var outT []float64
 	for range 3 {
 		start := time.Now()
@@ -263,11 +268,13 @@ func measureSurfaceRatio(ctx context.Context, conn *pgx.Conn, cg *cityGraph, are
 	}
 	r.outletsMS = median(outT)
 
-	// pgRouting, the table's pages read once beforehand.
+	// pgRouting, the table's pages read once beforehand; the CPU time of
+	// its backend process as well.
 	var rows int64
 	if err := conn.QueryRow(ctx, `SELECT count(*) FROM walk_edges WHERE area = $1`, area).Scan(&rows); err != nil {
 		return nil, fmt.Errorf("warm walk_edges: %w", err)
 	}
+	backend := startCPUSpan(int(conn.PgConn().PID()))
 	start := time.Now()
 	pgr := make(map[int64]float64, g.NodeCount())
 	res, _ := conn.Query(ctx, `SELECT node, min(agg_cost) FROM pgr_drivingDistance($1::text, $2::bigint[], $3::float8,
@@ -282,6 +289,7 @@ func measureSurfaceRatio(ctx context.Context, conn *pgx.Conn, cg *cityGraph, are
 		return nil, fmt.Errorf("pgr_drivingDistance from %d sources: %w", len(vids), err)
 	}
 	r.pgrMS = ms(time.Since(start))
+	r.pgrCPU = backend.ms()
 	r.ratio = r.pgrMS / r.oursMS
 
 	shown := 0
@@ -313,8 +321,12 @@ func measureSurfaceRatio(ctx context.Context, conn *pgx.Conn, cg *cityGraph, are
 			log.printf("  surface mismatch at node %d: ours %.3f m, pgRouting %s", g.NodeID(v), a, bs)
 		}
 	}
-	log.printf("surface of %s from %d source nodes (the node nearest each of %d outlets along its edge): ours %.1f ms (median of 3 %v), pgr_drivingDistance equicost off + min per node %.0f ms: ratio %.0fx",
+	log.printf("surface of %s from %d source nodes (the node nearest each of %d outlets along its edge): ours %.1f ms (median of 5 %v), pgr_drivingDistance equicost off + min per node %.0f ms: ratio %.0fx",
 		category, r.sources, len(cg.outlets[category]), r.oursMS, roundTo(oursT, 1), r.pgrMS, r.ratio)
+	if r.pgrCPU >= 0 {
+		log.printf("  CPU time: ours %.1f ms (thread, median of 5 %v), pgRouting's backend %.0f ms: ratio %.0fx",
+			r.oursCPU, roundTo(oursCPU, 1), r.pgrCPU, r.pgrCPU/r.oursCPU)
+	}
 	log.printf("  same surface from the outlets' own points (geo.Graph.Surface, snap legs included): %.1f ms", r.outletsMS)
 	log.printf("  compared all %d nodes: %d reached by both, max difference %.6f m, %d mismatches", r.compared, r.reached, r.maxDiffM, r.mismatch)
 	return r, nil

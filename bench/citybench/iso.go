@@ -171,7 +171,7 @@ type isoResult struct {
 // pgr_drivingDistance on the edges within the budget's box around each
 // origin, after one warm-up call each; the first full of the origins also
 // run pgRouting on the whole table.
-func measureIsochrones(ctx context.Context, c *client, conn *pgx.Conn, area string, origins []origin, full int, tolM float64, log *logger) (*isoResult, error) {
+func measureIsochrones(ctx context.Context, c *client, conn *pgx.Conn, area string, origins []origin, full int, tolM float64, serverPID int, log *logger) (*isoResult, error) {
 	w := geo.DefaultWalk
 	budget := w.Metres()
 	if _, err := httpIsochrone(ctx, c, origins[0], w); err != nil {
@@ -181,6 +181,7 @@ func measureIsochrones(ctx context.Context, c *client, conn *pgx.Conn, area stri
 		return nil, fmt.Errorf("warm-up: %w", err)
 	}
 	r := &isoResult{}
+	server, backend := startCPUSpan(serverPID), startCPUSpan(int(conn.PgConn().PID()))
 	for i, o := range origins {
 		a, err := httpIsochrone(ctx, c, o, w)
 		if err != nil {
@@ -207,6 +208,7 @@ func measureIsochrones(ctx context.Context, c *client, conn *pgx.Conn, area stri
 				i+1, o.id, o.p.Lon(), o.p.Lat(), len(a.dist), len(b.dist), onlyOurs, onlyPgr, far, maxDiff)
 		}
 	}
+	serverCPU, backendCPU := server.ms(), backend.ms()
 	if full > 0 {
 		whole := edgesSQL(area, "")
 		if _, err := pgrIsochrone(ctx, conn, whole, origins[0], budget); err != nil {
@@ -229,6 +231,11 @@ func measureIsochrones(ctx context.Context, c *client, conn *pgx.Conn, area stri
 		median(r.oursMS), quantile(r.oursMS, 0.9), median(r.computeMS))
 	log.printf("  pgr_drivingDistance, edges cut to the budget's box (GiST): median %.2f ms (p90 %.2f): ratio %.1fx",
 		median(r.bboxMS), quantile(r.bboxMS, 0.9), r.ratio)
+	if serverCPU >= 0 && backendCPU >= 0 {
+		n := float64(len(origins))
+		log.printf("  CPU time per origin: server %.2f ms, pgRouting's backend %.2f ms: ratio %.1fx",
+			serverCPU/n, backendCPU/n, backendCPU/serverCPU)
+	}
 	if len(r.fullMS) > 0 {
 		log.printf("  pgr_drivingDistance, whole table (no box), %d origins: median %.0f ms (p90 %.0f): ratio %.0fx",
 			len(r.fullMS), median(r.fullMS), quantile(r.fullMS, 0.9), median(r.fullMS)/median(r.oursMS))

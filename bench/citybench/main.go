@@ -183,7 +183,7 @@ func run(ctx context.Context, c config, log *logger) (string, error) {
 
 	// 5. Isochrones.
 	origins := cg.origins(c.origins, c.seed)
-	ir, err := measureIsochrones(ctx, newClient(c.api, 1), conn, c.area, origins, c.full, c.tolM, log)
+	ir, err := measureIsochrones(ctx, newClient(c.api, 1), conn, c.area, origins, c.full, c.tolM, c.serverPID, log)
 	if err != nil {
 		return "", err
 	}
