@@ -76,15 +76,17 @@ type cityGraph struct {
 	largest  int32 // component label of the largest component
 	bound    orb.Bound
 	commBox  orb.Bound // of the communities
-	buildSec float64
+	readSec  float64 // LoadNetworks
+	buildSec float64 // geo.NewGraph
 }
 
 func loadCityGraph(ctx context.Context, st store.Store, area string) (*cityGraph, error) {
+	start := time.Now()
 	nets, err := st.LoadNetworks(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cg := &cityGraph{outlets: map[string][]orb.Point{}}
+	cg := &cityGraph{outlets: map[string][]orb.Point{}, readSec: time.Since(start).Seconds()}
 	for _, n := range nets {
 		if n.Area != area {
 			continue

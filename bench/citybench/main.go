@@ -144,7 +144,7 @@ func run(ctx context.Context, c config, log *logger) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	log.printf("routing graph rebuilt for the surface runs in %.1f s", cg.buildSec)
+	log.printf("the parts of a load: store.LoadNetworks %.1f s, geo.NewGraph %.1f s (read and built again for the surface runs)", cg.readSec, cg.buildSec)
 	surfacesMS := measureSurfaces(cg, c.runs, log)
 	if c.category == "" {
 		c.category = cg.busiest()
