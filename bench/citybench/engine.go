@@ -76,8 +76,8 @@ type cityGraph struct {
 	largest  int32 // component label of the largest component
 	bound    orb.Bound
 	commBox  orb.Bound // of the communities
-	readSec  float64 // LoadNetworks
-	buildSec float64 // geo.NewGraph
+	readSec  float64   // LoadNetworks
+	buildSec float64   // geo.NewGraph
 }
 
 func loadCityGraph(ctx context.Context, st store.Store, area string) (*cityGraph, error) {
