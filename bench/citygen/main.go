@@ -30,11 +30,8 @@ import (
 	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
-	"github.com/quarterhour/quarterhour/store"
 	"github.com/quarterhour/quarterhour/store/open"
 )
-
-var regionFilterCommunities = store.RegionFilter{Level: quarterhour.LevelCommunity}
 
 type config struct {
 	db        string
@@ -99,7 +96,7 @@ func parseTiles(s string) (cols, rows int, err error) {
 		}
 	}
 	if !ok || err != nil || cols < 1 || rows < 1 {
-		return 0, 0, fmt.Errorf("-tiles %q: want COLSxROWS such as 9x9", s)
+		return 0, 0, fmt.Errorf("-tiles %q: want COLSxROWS such as 10x9", s)
 	}
 	return cols, rows, nil
 }
@@ -111,12 +108,9 @@ func run(ctx context.Context, c config, log io.Writer) error {
 	// ReplaceNetwork checks the edge ends against the nodes in one query
 	// whose NOT EXISTS subplans PostgreSQL hashes only within work_mem; at
 	// the default 4 MB a city's 650,000 nodes do not fit and the check
-	// rescans the nodes for every edge, for hours. Our sessions get more.
-	db, err := withParam(c.db, "work_mem", "128MB")
-	if err != nil {
-		return err
-	}
-	st, err := open.Open(ctx, db)
+	// rescans the nodes for every edge (not done after 5 minutes, against
+	// 3 s hashed). Our sessions get more.
+	st, err := open.Open(ctx, withParam(c.db, "work_mem", "128MB"))
 	if err != nil {
 		return err
 	}
@@ -250,18 +244,19 @@ func extent(ctx context.Context, spec string, pbf []byte) (orb.Bound, error) {
 }
 
 // withParam adds a run-time parameter to a postgres:// URL unless it sets
-// one already.
-func withParam(dsn, key, value string) (string, error) {
+// one already; pgx sends unknown URL parameters to the server as session
+// settings. Anything but such a URL is returned as it is.
+func withParam(dsn, key, value string) string {
 	u, err := url.Parse(dsn)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return dsn, nil // not a URL: left as it is
+		return dsn
 	}
 	q := u.Query()
 	if q.Get(key) == "" {
 		q.Set(key, value)
 	}
 	u.RawQuery = q.Encode()
-	return u.String(), nil
+	return u.String()
 }
 
 func baseName(p string) string {

@@ -13,6 +13,7 @@ import (
 	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/geo"
+	"github.com/quarterhour/quarterhour/store"
 )
 
 // source marks every generated community and outlet; their references
@@ -79,7 +80,7 @@ func apportion(weights []float64, total, floor int) ([]int, error) {
 // are left empty. Each community gets a community-level region of its
 // county, in turn.
 func communities(ctx context.Context, a *app.App, c *city, per, residents int, rng *rand.Rand) ([]quarterhour.Community, error) {
-	regions, err := a.Store().ListRegions(ctx, regionFilterCommunities)
+	regions, err := a.Store().ListRegions(ctx, store.RegionFilter{Level: quarterhour.LevelCommunity})
 	if err != nil {
 		return nil, fmt.Errorf("communities: regions: %w", err)
 	}
