@@ -66,8 +66,7 @@ func measureLoad(ctx context.Context, st store.Store, area string, log *logger) 
 }
 
 // cityGraph is the city's network as a routing graph built as the engine
-// builds it (edges in store order, so dense edge i is net.Edges[i]), and
-// the open outlets by category in taxonomy order.
+// builds it, and the open outlets by category in taxonomy order.
 type cityGraph struct {
 	g        *geo.Graph
 	cats     []string               // taxonomy order

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -105,12 +104,7 @@ func run(ctx context.Context, c config, log io.Writer) error {
 	step := func(what string, start time.Time) {
 		fmt.Fprintf(log, "citygen: %-44s %6.1f s\n", what, time.Since(start).Seconds())
 	}
-	// ReplaceNetwork checks the edge ends against the nodes in one query
-	// whose NOT EXISTS subplans PostgreSQL hashes only within work_mem; at
-	// the default 4 MB a city's 650,000 nodes do not fit and the check
-	// rescans the nodes for every edge (not done after 5 minutes, against
-	// 3 s hashed). Our sessions get more.
-	st, err := open.Open(ctx, withParam(c.db, "work_mem", "128MB"))
+	st, err := open.Open(ctx, c.db)
 	if err != nil {
 		return err
 	}
@@ -241,22 +235,6 @@ func extent(ctx context.Context, spec string, pbf []byte) (orb.Bound, error) {
 		return orb.Bound{}, errors.New("-clip header: the extract's header has no bounding box; give one")
 	}
 	return orb.Bound{Min: orb.Point{h.Bounds.MinLon, h.Bounds.MinLat}, Max: orb.Point{h.Bounds.MaxLon, h.Bounds.MaxLat}}, nil
-}
-
-// withParam adds a run-time parameter to a postgres:// URL unless it sets
-// one already; pgx sends unknown URL parameters to the server as session
-// settings. Anything but such a URL is returned as it is.
-func withParam(dsn, key, value string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return dsn
-	}
-	q := u.Query()
-	if q.Get(key) == "" {
-		q.Set(key, value)
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func baseName(p string) string {

@@ -212,16 +212,3 @@ func TestApportion_AddsUpWithFloor(t *testing.T) {
 		t.Errorf("shares %v", got)
 	}
 }
-
-func TestWithParam_AddsOnlyToPostgresURLs(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{"postgres://u@h:5432/db", "postgres://u@h:5432/db?work_mem=128MB"},
-		{"postgres://u@h/db?sslmode=disable", "postgres://u@h/db?sslmode=disable&work_mem=128MB"},
-		{"postgres://u@h/db?work_mem=1GB", "postgres://u@h/db?work_mem=1GB"},
-		{"sqlite:./x.db", "sqlite:./x.db"},
-	} {
-		if got := withParam(c.in, "work_mem", "128MB"); got != c.want {
-			t.Errorf("withParam(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}
