@@ -324,7 +324,9 @@ func measureSurfaceRatio(ctx context.Context, conn *pgx.Conn, cg *cityGraph, are
 	}
 	log.printf("surface of %s from %d source nodes (the node nearest each of %d outlets along its edge): ours %.1f ms (median of 5 %v), pgr_drivingDistance equicost off + min per node %.0f ms: ratio %.0fx",
 		category, r.sources, len(cg.outlets[category]), r.oursMS, roundTo(oursT, 1), r.pgrMS, r.ratio)
-	if r.pgrCPU >= 0 {
+	// The kernel counts a thread's CPU time in ticks of a few
+	// milliseconds; shorter searches are not worth a CPU figure.
+	if total := sum(oursCPU); r.pgrCPU >= 0 && total >= 50 {
 		log.printf("  CPU time: ours %.1f ms (thread, median of 5 %v), pgRouting's backend %.0f ms: ratio %.0fx",
 			r.oursCPU, roundTo(oursCPU, 1), r.pgrCPU, r.pgrCPU/r.oursCPU)
 	}

@@ -231,7 +231,7 @@ func measureIsochrones(ctx context.Context, c *client, conn *pgx.Conn, area stri
 		median(r.oursMS), quantile(r.oursMS, 0.9), median(r.computeMS))
 	log.printf("  pgr_drivingDistance, edges cut to the budget's box (GiST): median %.2f ms (p90 %.2f): ratio %.1fx",
 		median(r.bboxMS), quantile(r.bboxMS, 0.9), r.ratio)
-	if serverCPU >= 0 && backendCPU >= 0 {
+	if serverCPU > 0 && backendCPU > 0 {
 		n := float64(len(origins))
 		log.printf("  CPU time per origin: server %.2f ms, pgRouting's backend %.2f ms: ratio %.1fx",
 			serverCPU/n, backendCPU/n, backendCPU/serverCPU)

@@ -15,6 +15,14 @@ func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 
 func median(xs []float64) float64 { return quantile(xs, 0.5) }
 
+func sum(xs []float64) float64 {
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
 // quantile returns the q-quantile of xs with linear interpolation; NaN for
 // none.
 func quantile(xs []float64, q float64) float64 {
