@@ -1,6 +1,14 @@
 package geo
 
-import "math"
+import (
+	"cmp"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/paulmach/orb"
+)
 
 // Reached is a network node within the walking budget.
 type Reached struct {
@@ -296,18 +304,94 @@ func appendPieces(out []EdgePiece, e int32, id int64, c *edgeCosts, budget float
 	return out
 }
 
-// NearestDistances runs one multi-source bounded Dijkstra and returns, for
-// every dense node, the walking distance in metres to the nearest source
-// (snap legs included), or +Inf beyond budgetM.
+// NearestDistances returns, for every dense node, the walking distance in
+// metres to the nearest source (snap legs included), or +Inf beyond
+// budgetM, computed as Surface computes its distances.
 func (g *Graph) NearestDistances(sources []Snap, budgetM float64) []float32 {
-	st := g.newState(false)
-	for _, s := range sources {
-		g.seedSnap(st, s, budgetM, 0)
+	out := make([]float32, len(g.nodeIDs))
+	inf := float32(math.Inf(1))
+	for i := range out {
+		out[i] = inf
 	}
-	g.run(st, budgetM)
-	out := make([]float32, len(st.dist))
-	for i, d := range st.dist {
-		out[i] = float32(d)
-	}
+	g.nearestInto(out, sources, budgetM, runtime.GOMAXPROCS(0))
 	return out
+}
+
+// nearestInto lowers out[v] to the walking distance from node v to the
+// nearest source when that is within budget. It runs one bounded search per
+// source, each improving on those before it, in an order that keeps
+// neighbouring sources together: each search stays within a small part of
+// the graph, which the caches hold, where one search from all the sources
+// at once would roam the whole graph at every step. The sources are split
+// into up to parts runs of neighbours searched side by side, whose answers
+// are merged by minimum; the distances are the same either way. Each
+// node's distance is rounded to float32 once, after the searches; as
+// rounding keeps order, the rounded minimum is the minimum of the rounded.
+func (g *Graph) nearestInto(out []float32, sources []Snap, budget float64, parts int) {
+	if len(sources) == 0 {
+		return
+	}
+	pts := make([]orb.Point, len(sources))
+	for i, s := range sources {
+		pts[i] = s.Point
+	}
+	order := zOrder(pts)
+	parts = max(1, min(parts, len(order)/64))
+	states := make([]*searchState, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		run := order[k*len(order)/parts : (k+1)*len(order)/parts]
+		wg.Go(func() {
+			st := g.getState()
+			for _, i := range run {
+				g.seedSnap(st, sources[i], budget, 0)
+				g.run(st, budget)
+				st.settled = st.settled[:0]
+			}
+			states[k] = st
+		})
+	}
+	wg.Wait()
+	for _, st := range states {
+		for _, v := range st.touched {
+			if d := float32(st.dist[v]); d < out[v] {
+				out[v] = d
+			}
+		}
+		g.putState(st)
+	}
+}
+
+// zOrder lists the indexes of pts along a Z-order curve over their bounding
+// box, so that points near each other on the map come near each other in
+// the list.
+func zOrder(pts []orb.Point) []int32 {
+	ids := make([]int32, len(pts))
+	if len(ids) == 0 {
+		return ids
+	}
+	b := orb.Bound{Min: pts[0], Max: pts[0]}
+	for i, p := range pts {
+		ids[i] = int32(i)
+		b = b.Extend(p)
+	}
+	key := make([]uint64, len(ids))
+	w, h := math.Max(b.Max.Lon()-b.Min.Lon(), 1e-12), math.Max(b.Max.Lat()-b.Min.Lat(), 1e-12)
+	for i, p := range pts {
+		x := uint32((p.Lon() - b.Min.Lon()) / w * 65535)
+		y := uint32((p.Lat() - b.Min.Lat()) / h * 65535)
+		key[i] = interleave(x)<<1 | interleave(y)
+	}
+	slices.SortStableFunc(ids, func(a, b int32) int { return cmp.Compare(key[a], key[b]) })
+	return ids
+}
+
+// interleave spreads the low 16 bits of x to the even bits of the result.
+func interleave(x uint32) uint64 {
+	v := uint64(x & 0xffff)
+	v = (v | v<<8) & 0x00ff00ff
+	v = (v | v<<4) & 0x0f0f0f0f
+	v = (v | v<<2) & 0x33333333
+	v = (v | v<<1) & 0x55555555
+	return v
 }

@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -52,6 +51,11 @@ type OffNetworkPoint struct {
 // Sources farther than maxSnapM (0: DefaultMaxSnapM) from the network do not
 // take part and are listed by OffNetwork.
 func (g *Graph) Surface(sources []orb.Point, budgetM, maxSnapM float64) *Surface {
+	return g.surface(sources, budgetM, maxSnapM, runtime.GOMAXPROCS(0))
+}
+
+// surface is Surface with its searches split over up to parts goroutines.
+func (g *Graph) surface(sources []orb.Point, budgetM, maxSnapM float64, parts int) *Surface {
 	if maxSnapM <= 0 {
 		maxSnapM = DefaultMaxSnapM
 	}
@@ -61,58 +65,15 @@ func (g *Graph) Surface(sources []orb.Point, budgetM, maxSnapM float64) *Surface
 	for i := range s.dist {
 		s.dist[i] = inf
 	}
-	st := g.getState()
-	defer g.putState(st)
 	for _, p := range sources {
 		s.addSource(p)
 	}
-	// One bounded search per source, each improving on those before it,
-	// in an order that keeps neighbouring sources together: each search
-	// stays within a small part of the graph, which the caches hold, where
-	// one search from all the sources at once would roam the whole graph
-	// at every step. The distances are the same.
-	for _, id := range s.localOrder() {
-		g.seedSnap(st, s.sources[id].snap, budgetM, 0)
-		g.run(st, budgetM)
-		st.settled = st.settled[:0]
+	snaps := make([]Snap, len(s.sources))
+	for i, src := range s.sources {
+		snaps[i] = src.snap
 	}
-	for _, v := range st.touched {
-		s.dist[v] = float32(st.dist[v])
-	}
+	g.nearestInto(s.dist, snaps, budgetM, parts)
 	return s
-}
-
-// localOrder lists the ids of the sources along a Z-order curve over their
-// positions.
-func (s *Surface) localOrder() []int32 {
-	ids := make([]int32, len(s.sources))
-	if len(ids) == 0 {
-		return ids
-	}
-	b := orb.Bound{Min: s.sources[0].snap.Point, Max: s.sources[0].snap.Point}
-	for i, src := range s.sources {
-		ids[i] = int32(i)
-		b = b.Extend(src.snap.Point)
-	}
-	key := make([]uint64, len(ids))
-	w, h := math.Max(b.Max.Lon()-b.Min.Lon(), 1e-12), math.Max(b.Max.Lat()-b.Min.Lat(), 1e-12)
-	for i, src := range s.sources {
-		x := uint32((src.snap.Point.Lon() - b.Min.Lon()) / w * 65535)
-		y := uint32((src.snap.Point.Lat() - b.Min.Lat()) / h * 65535)
-		key[i] = interleave(x)<<1 | interleave(y)
-	}
-	slices.SortStableFunc(ids, func(a, b int32) int { return cmp.Compare(key[a], key[b]) })
-	return ids
-}
-
-// interleave spreads the low 16 bits of x to the even bits of the result.
-func interleave(x uint32) uint64 {
-	v := uint64(x & 0xffff)
-	v = (v | v<<8) & 0x00ff00ff
-	v = (v | v<<4) & 0x0f0f0f0f
-	v = (v | v<<2) & 0x33333333
-	v = (v | v<<1) & 0x55555555
-	return v
 }
 
 // Surfaces builds the surfaces of independent source sets (one per
@@ -129,7 +90,7 @@ func (g *Graph) Surfaces(sets [][]orb.Point, budgetM, maxSnapM float64) []*Surfa
 	for range min(runtime.GOMAXPROCS(0), len(sets)) {
 		wg.Go(func() {
 			for i := range next {
-				out[i] = g.Surface(sets[i], budgetM, maxSnapM)
+				out[i] = g.surface(sets[i], budgetM, maxSnapM, 1)
 			}
 		})
 	}
