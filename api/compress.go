@@ -2,13 +2,14 @@ package api
 
 import (
 	"bytes"
-	"compress/gzip"
 	"io"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // compressMinBytes: a response declaring fewer bytes than this is sent as
