@@ -47,6 +47,14 @@ type isoCells struct {
 	interior    []int32
 	interiorOff []int32
 
+	// A node reached with at least one cell edge plus its longest edge of
+	// budget to spare is deep: all its edges are deep, and it takes its own
+	// sample's cells and the interiors of all its edges, listed once here as
+	// nodeCells[nodeCellsOff[v]:nodeCellsOff[v+1]] and marked in one pass.
+	nodeCells    []int32
+	nodeCellsOff []int32
+	nodeMaxLen   []float32 // longest edge at each node, metres
+
 	cellVertexes // per cell, for tracing outlines
 
 	pool sync.Pool // *cellMarks
@@ -83,7 +91,8 @@ func (g *Graph) IsochroneCellBytes() int {
 	for i := range g.cellTables {
 		if t := g.cellTables[i].t; t != nil {
 			sum += 8*len(t.cells) + 16*len(t.centre) + 8*len(t.vert) + 16*len(t.vertPt) + 8*len(t.area) + 4*(len(t.ringOff)+len(t.ring)) +
-				4*(len(t.own)+len(t.nearOff)+len(t.edgeSample)+len(t.interior)+len(t.interiorOff)) + 16*len(t.near)
+				4*(len(t.own)+len(t.nearOff)+len(t.edgeSample)+len(t.interior)+len(t.interiorOff)) +
+				4*(len(t.nodeCells)+len(t.nodeCellsOff)+len(t.nodeMaxLen)) + 16*len(t.near)
 		}
 	}
 	return sum
@@ -235,6 +244,25 @@ func (g *Graph) buildIsoCells(res int) (*isoCells, error) {
 		}
 		t.interior = append(t.interior, seen...)
 		t.interiorOff[e+1] = int32(len(t.interior))
+	}
+
+	t.nodeCellsOff = make([]int32, len(g.nodeIDs)+1)
+	t.nodeMaxLen = make([]float32, len(g.nodeIDs))
+	for v := range int32(len(g.nodeIDs)) {
+		seen = seen[:0]
+		add(t.own[v])
+		for _, n := range t.near[t.nearOff[v]:t.nearOff[v+1]] {
+			add(n.cell)
+		}
+		for i := g.offsets[v]; i < g.offsets[v+1]; i++ {
+			e := g.adjEdge[i]
+			t.nodeMaxLen[v] = max(t.nodeMaxLen[v], g.adj[i].len)
+			for _, c := range t.interior[t.interiorOff[e]:t.interiorOff[e+1]] {
+				add(c)
+			}
+		}
+		t.nodeCells = append(t.nodeCells, seen...)
+		t.nodeCellsOff[v+1] = int32(len(t.nodeCells))
 	}
 	return t, nil
 }
@@ -439,10 +467,6 @@ func (g *Graph) markIsochrone(t *isoCells, m *cellMarks, st *searchState, s *Sna
 	if err := m.addPoint(t, origin, 0); err != nil {
 		return nil, 0, fmt.Errorf("origin: %w", err)
 	}
-	// Reached nodes are sampled once here, not once per incident piece.
-	for _, v := range st.settled {
-		m.addSample(t, v, math.Min(budget-st.dist[v], t.edgeM))
-	}
 	// Beyond this distance a sample keeps less than one cell edge of budget.
 	deep := budget - t.edgeM - 1e-6
 	var buf [3]EdgePiece
@@ -469,6 +493,20 @@ func (g *Graph) markIsochrone(t *isoCells, m *cellMarks, st *searchState, s *Sna
 		return nil, 0, err
 	}
 	for _, v := range st.settled {
+		d := st.dist[v]
+		// A deep node's edges are all deep, (d + other end + length) / 2 <=
+		// d + length <= deep, whatever the origin adds; its list holds its
+		// sample's cells at a full cell edge of allowance and their
+		// interiors. Its edges may be priced again from a shallower end,
+		// which adds nothing new.
+		if d+float64(t.nodeMaxLen[v]) <= deep {
+			for _, i := range t.nodeCells[t.nodeCellsOff[v]:t.nodeCellsOff[v+1]] {
+				m.add(i)
+			}
+			continue
+		}
+		// Reached nodes are sampled once here, not once per incident piece.
+		m.addSample(t, v, math.Min(budget-d, t.edgeM))
 		for _, e := range g.adjEdge[g.offsets[v]:g.offsets[v+1]] {
 			if st.markEdge(e) {
 				if err := edge(e); err != nil {
