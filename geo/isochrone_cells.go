@@ -90,7 +90,7 @@ func (g *Graph) IsochroneCellBytes() int {
 	sum := 0
 	for i := range g.cellTables {
 		if t := g.cellTables[i].t; t != nil {
-			sum += 8*len(t.cells) + 16*len(t.centre) + 8*len(t.vert) + 16*len(t.vertPt) + 8*len(t.area) + 4*(len(t.ringOff)+len(t.ring)) +
+			sum += 8*len(t.cells) + 16*len(t.centre) + 8*len(t.vert) + 16*len(t.vertPt) + 4*len(t.across) + 8*len(t.area) + 4*(len(t.ringOff)+len(t.ring)) +
 				4*(len(t.own)+len(t.nearOff)+len(t.edgeSample)+len(t.interior)+len(t.interiorOff)) +
 				4*(len(t.nodeCells)+len(t.nodeCellsOff)+len(t.nodeMaxLen)) + 16*len(t.near)
 		}
@@ -179,6 +179,7 @@ func (g *Graph) buildIsoCells(res int) (*isoCells, error) {
 	}); err != nil {
 		return nil, err
 	}
+	t.linkAcross(len(t.cells))
 	t.ringOff = make([]int32, len(t.cells)+1)
 	for i, j := 0, 0; i < len(t.cells); i++ {
 		if j < len(distinct) && distinct[j] == t.cells[i] {
@@ -453,7 +454,7 @@ func (g *Graph) isochroneCells(t *isoCells, st *searchState, s *Snap, origin orb
 		return nil, 0, nil, err
 	}
 	if len(m.extra) == 0 {
-		if mp, ok := t.outline(m.list, &m.outlineScratch); ok {
+		if mp, ok := t.outline(m.list, func(i int32) bool { return m.mark[i] == m.gen }, &m.outlineScratch); ok {
 			return cells, area, mp, nil
 		}
 	}

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -15,7 +16,8 @@ import (
 // outline vertex has exactly one outline edge leaving it: following them
 // traces each ring without ambiguity. Cells list their vertices as H3 vertex
 // indexes, which neighbouring cells share exactly, so no coordinates are
-// compared. Rings keep the cells' counter-clockwise turn; holes come out
+// compared; the cell across each side is found once, when the table is
+// built. Rings keep the cells' counter-clockwise turn; holes come out
 // clockwise, as GeoJSON wants them.
 
 // cellVertexes are the six vertices of every table cell in boundary order:
@@ -26,6 +28,7 @@ import (
 type cellVertexes struct {
 	vert   []h3.Vertex
 	vertPt []orb.Point
+	across []int32 // see linkAcross
 }
 
 // setVertexes fills the vertices of table cell i, or leaves them zero when
@@ -66,68 +69,120 @@ func (cv *cellVertexes) setVertexes(i int, c h3.Cell) error {
 	return nil
 }
 
-// outlineScratch is the working memory of one outline.
-type outlineScratch struct {
-	edges map[[2]h3.Vertex]struct{}
-	next  map[h3.Vertex]int32 // outline edge leaving a vertex
-	from  []orb.Point         // outline edge j starts at from[j]
-	to    []h3.Vertex         // and ends at vertex to[j]
-	seen  []bool
-}
-
-// outline traces the polygon of table cells idx (distinct); ok is false when
-// one of them is not a plain hexagon.
-func (cv *cellVertexes) outline(idx []int32, sc *outlineScratch) (mp orb.MultiPolygon, ok bool) {
-	if sc.edges == nil {
-		sc.edges, sc.next = map[[2]h3.Vertex]struct{}{}, map[h3.Vertex]int32{}
+// linkAcross fills across: for every side k of every plain hexagon i of the
+// table, across[6i+k] is the table cell on the other side of it, or -1 when
+// that cell is not in the table. Two cells share a side when they list its
+// two vertices in opposite order.
+func (cv *cellVertexes) linkAcross(n int) {
+	cv.across = make([]int32, 6*n)
+	for i := range cv.across {
+		cv.across[i] = -1
 	}
-	clear(sc.edges)
-	clear(sc.next)
-	sc.from, sc.to = sc.from[:0], sc.to[:0]
-	for _, i := range idx {
+	type side struct {
+		lo, hi h3.Vertex
+		at     int32 // 6i+k
+	}
+	sides := make([]side, 0, 6*n)
+	for i := range n {
 		v := cv.vert[6*i : 6*i+6]
 		if v[0] == 0 {
-			return nil, false
-		}
-		for k := range 6 {
-			sc.edges[[2]h3.Vertex{v[k], v[(k+1)%6]}] = struct{}{}
-		}
-	}
-	for _, i := range idx {
-		v := cv.vert[6*i : 6*i+6]
-		for k := range 6 {
-			a, b := v[k], v[(k+1)%6]
-			if _, shared := sc.edges[[2]h3.Vertex{b, a}]; shared {
-				continue
-			}
-			sc.next[a] = int32(len(sc.from))
-			sc.from = append(sc.from, cv.vertPt[6*int(i)+k])
-			sc.to = append(sc.to, b)
-		}
-	}
-	sc.seen = slices.Grow(sc.seen[:0], len(sc.from))[:len(sc.from)]
-	clear(sc.seen)
-	var outers []orb.Polygon
-	var holes []orb.Ring
-	for start := range sc.from {
-		if sc.seen[start] {
 			continue
 		}
-		var ring orb.Ring
-		for j := int32(start); !sc.seen[j]; {
-			sc.seen[j] = true
-			ring = append(ring, sc.from[j])
-			nj, found := sc.next[sc.to[j]]
-			if !found {
-				return nil, false // cannot happen with hexagons; let H3 answer
-			}
-			j = nj
+		for k := range 6 {
+			a, b := v[k], v[(k+1)%6]
+			sides = append(sides, side{min(a, b), max(a, b), int32(6*i + k)})
 		}
-		ring = append(ring, ring[0])
-		if ringSignedArea(ring) > 0 {
-			outers = append(outers, orb.Polygon{ring})
-		} else {
-			holes = append(holes, ring)
+	}
+	slices.SortFunc(sides, func(x, y side) int {
+		if c := cmp.Compare(x.lo, y.lo); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.hi, y.hi)
+	})
+	for j := 0; j+1 < len(sides); j++ {
+		if x, y := sides[j], sides[j+1]; x.lo == y.lo && x.hi == y.hi {
+			cv.across[x.at], cv.across[y.at] = y.at/6, x.at/6
+			j++
+		}
+	}
+}
+
+// outlineScratch is the working memory of one outline.
+type outlineScratch struct {
+	sideSeen []uint32 // side 6i+k was walked this round if sideSeen[6i+k] == gen
+	gen      uint32
+}
+
+// outline traces the polygon of table cells idx (distinct), in is the
+// membership test of the set; ok is false when one of them is not a plain
+// hexagon.
+//
+// A side of a cell in the set is on the outline when the cell across it is
+// not in the set. From the end vertex b of an outline side of cell i, the
+// next outline side leaves b: it is i's next side if that is on the
+// outline, and otherwise the walk crosses into the cell across, finds b
+// among its vertices and tries the side leaving b there; at most three
+// cells meet at b.
+func (cv *cellVertexes) outline(idx []int32, in func(int32) bool, sc *outlineScratch) (mp orb.MultiPolygon, ok bool) {
+	if len(sc.sideSeen) != len(cv.vert) {
+		sc.sideSeen = make([]uint32, len(cv.vert))
+	}
+	sc.gen++
+	if sc.gen == 0 {
+		clear(sc.sideSeen)
+		sc.gen = 1
+	}
+	for _, i := range idx {
+		if cv.vert[6*i] == 0 {
+			return nil, false
+		}
+	}
+	onOutline := func(i, k int32) bool {
+		j := cv.across[6*i+k]
+		return j < 0 || !in(j)
+	}
+	var outers []orb.Polygon
+	var holes []orb.Ring
+	for _, i0 := range idx {
+		for k0 := range int32(6) {
+			if sc.sideSeen[6*i0+k0] == sc.gen || !onOutline(i0, k0) {
+				continue
+			}
+			var ring orb.Ring
+			i, k := i0, k0
+			for sc.sideSeen[6*i+k] != sc.gen {
+				sc.sideSeen[6*i+k] = sc.gen
+				ring = append(ring, cv.vertPt[6*i+k])
+				b := cv.vert[6*i+(k+1)%6]
+				// The side leaving b.
+				k = (k + 1) % 6
+				for turns := 0; !onOutline(i, k); turns++ {
+					if turns == 3 {
+						return nil, false // cannot happen with hexagons
+					}
+					j := cv.across[6*i+k]
+					kb := int32(-1)
+					for q := range int32(6) {
+						if cv.vert[6*j+q] == b {
+							kb = q
+							break
+						}
+					}
+					if kb < 0 || cv.vert[6*j] == 0 {
+						return nil, false
+					}
+					i, k = j, kb
+				}
+			}
+			if i != i0 || k != k0 {
+				return nil, false // the walk closed on another ring's side
+			}
+			ring = append(ring, ring[0])
+			if ringSignedArea(ring) > 0 {
+				outers = append(outers, orb.Polygon{ring})
+			} else {
+				holes = append(holes, ring)
+			}
 		}
 	}
 	for _, h := range holes {

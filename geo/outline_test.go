@@ -35,6 +35,7 @@ func TestOutline_EqualsH3(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		cv.linkAcross(len(disk))
 		var sc outlineScratch
 		for trial := range 40 {
 			share := 0.3 + 0.6*rng.Float64() // sparse sets: islands; dense: holes
@@ -46,7 +47,11 @@ func TestOutline_EqualsH3(t *testing.T) {
 					cells = append(cells, c)
 				}
 			}
-			got, ok := cv.outline(idx, &sc)
+			member := map[int32]bool{}
+			for _, i := range idx {
+				member[i] = true
+			}
+			got, ok := cv.outline(idx, func(i int32) bool { return member[i] }, &sc)
 			if !ok {
 				t.Fatalf("res %d trial %d: no outline", res, trial)
 			}
