@@ -319,10 +319,10 @@ func (g *Graph) NearestDistances(sources []Snap, budgetM float64) []float32 {
 
 // nearestInto lowers out[v] to the walking distance from node v to the
 // nearest source when that is within budget. It runs one bounded search per
-// source, each improving on those before it, in an order that keeps
-// neighbouring sources together: each search stays within a small part of
-// the graph, which the caches hold, where one search from all the sources
-// at once would roam the whole graph at every step. The sources are split
+// batch of nearestBatch neighbouring sources (in Z order), each improving on
+// those before it: each search stays within a small part of the graph,
+// which the caches hold, where one search from all the sources at once
+// would roam the whole graph at every step. The sources are split
 // into up to parts runs of neighbours searched side by side, whose answers
 // are merged by minimum; the distances are the same either way. Each
 // node's distance is rounded to float32 once, after the searches; as
@@ -343,10 +343,14 @@ func (g *Graph) nearestInto(out []float32, sources []Snap, budget float64, parts
 		run := order[k*len(order)/parts : (k+1)*len(order)/parts]
 		wg.Go(func() {
 			st := g.getState()
-			for _, i := range run {
-				g.seedSnap(st, sources[i], budget, 0)
+			for len(run) > 0 {
+				n := min(len(run), nearestBatch)
+				for _, i := range run[:n] {
+					g.seedSnap(st, sources[i], budget, 0)
+				}
 				g.run(st, budget)
 				st.settled = st.settled[:0]
+				run = run[n:]
 			}
 			states[k] = st
 		})
@@ -361,6 +365,15 @@ func (g *Graph) nearestInto(out []float32, sources []Snap, budget float64, parts
 		g.putState(st)
 	}
 }
+
+// nearestBatch is how many neighbouring sources one search starts from.
+// One source a search suits sparse sources; one search from them all, dense
+// ones whose walks overlap many times over. Batches of 32 neighbours came
+// out best or close to it on the three networks measured: the city of
+// bench/city.sh (convenience stores: 112 ms; one at a time 216 ms, all at
+// once 155 ms), Porto's 25 categories (13 ms; 30 and 11 ms) and a 1M-edge
+// grid with 1,100 sources (40 ms; 32 and 66 ms).
+const nearestBatch = 32
 
 // zOrder lists the indexes of pts along a Z-order curve over their bounding
 // box, so that points near each other on the map come near each other in
