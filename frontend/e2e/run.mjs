@@ -853,6 +853,9 @@ async function main() {
     await rp.waitForTimeout(3000);
     await shot('24-review-evidence-viewer', rp);
     await rp.click('dialog.evidence-viewer button.viewer-close');
+    // The dialog leaves the page on its close event, which the browser
+    // dispatches as a task after close() returns.
+    await rp.waitForSelector('dialog.evidence-viewer', { state: 'detached', timeout: 5_000 }).catch(() => {});
     expect(!(await rp.locator('dialog.evidence-viewer').count()), 'the viewer did not close');
     await rp.click('.review-detail button.review-return');
     await rp.waitForSelector('.review-decision .field-error');
