@@ -82,30 +82,46 @@ func (g *Graph) Isochrone(origin orb.Point, opt IsochroneOptions) (*Isochrone, e
 // between them no more than sampleStepM apart, with x the fraction along the
 // whole edge.
 func (g *Graph) samplePiece(p EdgePiece, fn func(pt orb.Point, x float64) error) error {
-	a, b := g.geomOff[p.Edge], g.geomOff[p.Edge+1]
 	total := g.geomLen[p.Edge]
 	n := max(1, int(math.Ceil((p.To-p.From)*total/sampleStepM)))
-	k, walked := a, 0.0 // walked: length of the segments before k
-	l := g.segLen(k)
+	c := g.newAlong(p.Edge)
 	for i := 0; i <= n; i++ {
 		x := p.From + (p.To-p.From)*float64(i)/float64(n)
-		want := x * total
-		for k+2 < b && walked+l < want {
-			walked += l
-			k++
-			l = g.segLen(k)
-		}
-		t := 0.0
-		if l > 0 {
-			t = math.Max(0, math.Min(1, (want-walked)/l))
-		}
-		pt := orb.Point{g.geomSlab[2*k] + t*(g.geomSlab[2*k+2]-g.geomSlab[2*k]),
-			g.geomSlab[2*k+1] + t*(g.geomSlab[2*k+3]-g.geomSlab[2*k+1])}
-		if err := fn(pt, x); err != nil {
+		if err := fn(c.at(x*total), x); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// along walks an edge's polyline forward: at(m) is the point m metres from
+// its start, for m that never decrease from call to call.
+type along struct {
+	g      *Graph
+	k, end int32   // segment k of the edge's points, which end before end
+	walked float64 // length of the segments before k
+	l      float64 // length of segment k
+}
+
+func (g *Graph) newAlong(e int32) along {
+	a := g.geomOff[e]
+	return along{g: g, k: a, end: g.geomOff[e+1], l: g.segLen(a)}
+}
+
+func (c *along) at(m float64) orb.Point {
+	g := c.g
+	for c.k+2 < c.end && c.walked+c.l < m {
+		c.walked += c.l
+		c.k++
+		c.l = g.segLen(c.k)
+	}
+	t := 0.0
+	if c.l > 0 {
+		t = math.Max(0, math.Min(1, (m-c.walked)/c.l))
+	}
+	k := c.k
+	return orb.Point{g.geomSlab[2*k] + t*(g.geomSlab[2*k+2]-g.geomSlab[2*k]),
+		g.geomSlab[2*k+1] + t*(g.geomSlab[2*k+3]-g.geomSlab[2*k+1])}
 }
 
 // pieceSamples calls fn at both ends of the piece and at every sample of
@@ -140,21 +156,8 @@ func (g *Graph) pieceSamples(p EdgePiece, fn func(pt orb.Point, x float64) error
 // pointAlong returns the point at fraction x of edge e's length along its
 // geometry, with samplePiece's arithmetic.
 func (g *Graph) pointAlong(e int32, x float64) orb.Point {
-	a, b := g.geomOff[e], g.geomOff[e+1]
-	want := x * g.geomLen[e]
-	k, walked := a, 0.0
-	l := g.segLen(k)
-	for k+2 < b && walked+l < want {
-		walked += l
-		k++
-		l = g.segLen(k)
-	}
-	t := 0.0
-	if l > 0 {
-		t = math.Max(0, math.Min(1, (want-walked)/l))
-	}
-	return orb.Point{g.geomSlab[2*k] + t*(g.geomSlab[2*k+2]-g.geomSlab[2*k]),
-		g.geomSlab[2*k+1] + t*(g.geomSlab[2*k+3]-g.geomSlab[2*k+1])}
+	c := g.newAlong(e)
+	return c.at(x * g.geomLen[e])
 }
 
 // CellsPolygon merges cells of one resolution, without duplicates, into a
