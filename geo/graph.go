@@ -153,36 +153,58 @@ func NewGraph(nodes []NetNode, edges []NetEdge) (*Graph, error) {
 }
 
 // hilbertOrder returns the nodes sorted along a Hilbert curve over their
-// bounding box (a 2^16 by 2^16 grid), ties by ID; nodes is not changed.
+// bounding box, ties by ID; nodes is not changed.
 func hilbertOrder(nodes []NetNode) []NetNode {
-	b := orb.Bound{Min: nodes[0].Point, Max: nodes[0].Point}
-	for _, n := range nodes {
-		b = b.Extend(n.Point)
+	keys := curveKeys(len(nodes), func(i int) orb.Point { return nodes[i].Point })
+	idx := make([]int32, len(nodes))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		if c := cmp.Compare(keys[a], keys[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(nodes[a].ID, nodes[b].ID)
+	})
+	out := make([]NetNode, len(nodes))
+	for i, j := range idx {
+		out[i] = nodes[j]
+	}
+	return out
+}
+
+// curveOrder lists the indexes of n points along a Hilbert curve over their
+// bounding box, ties in index order, so that points near each other on the
+// map come near each other in the list.
+func curveOrder(n int, at func(i int) orb.Point) []int32 {
+	keys := curveKeys(n, at)
+	idx := make([]int32, n)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(keys[a], keys[b]) })
+	return idx
+}
+
+// curveKeys returns each point's distance along a Hilbert curve filling a
+// 2^16 by 2^16 grid over the points' bounding box.
+func curveKeys(n int, at func(i int) orb.Point) []uint64 {
+	if n == 0 {
+		return nil
+	}
+	b := orb.Bound{Min: at(0), Max: at(0)}
+	for i := range n {
+		b = b.Extend(at(i))
 	}
 	const side = 1 << 16
 	sx := (side - 1) / math.Max(b.Max.Lon()-b.Min.Lon(), 1e-12)
 	sy := (side - 1) / math.Max(b.Max.Lat()-b.Min.Lat(), 1e-12)
-	type keyed struct {
-		key uint64
-		n   NetNode
+	keys := make([]uint64, n)
+	for i := range n {
+		p := at(i)
+		keys[i] = hilbertKey(side, uint32((p.Lon()-b.Min.Lon())*sx), uint32((p.Lat()-b.Min.Lat())*sy))
 	}
-	ks := make([]keyed, len(nodes))
-	for i, n := range nodes {
-		x := uint32((n.Point.Lon() - b.Min.Lon()) * sx)
-		y := uint32((n.Point.Lat() - b.Min.Lat()) * sy)
-		ks[i] = keyed{hilbertKey(side, x, y), n}
-	}
-	slices.SortFunc(ks, func(a, b keyed) int {
-		if c := cmp.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.n.ID, b.n.ID)
-	})
-	out := make([]NetNode, len(nodes))
-	for i, k := range ks {
-		out[i] = k.n
-	}
-	return out
+	return keys
 }
 
 // hilbertKey is the distance of cell (x, y) along the Hilbert curve that

@@ -1,10 +1,8 @@
 package geo
 
 import (
-	"cmp"
 	"math"
 	"runtime"
-	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -319,7 +317,7 @@ func (g *Graph) NearestDistances(sources []Snap, budgetM float64) []float32 {
 
 // nearestInto lowers out[v] to the walking distance from node v to the
 // nearest source when that is within budget. It runs one bounded search per
-// batch of nearestBatch neighbouring sources (in Z order), each improving on
+// batch of nearestBatch neighbouring sources (along a Hilbert curve), each improving on
 // those before it: each search stays within a small part of the graph,
 // which the caches hold, where one search from all the sources at once
 // would roam the whole graph at every step. The sources are split
@@ -331,11 +329,7 @@ func (g *Graph) nearestInto(out []float32, sources []Snap, budget float64, parts
 	if len(sources) == 0 {
 		return
 	}
-	pts := make([]orb.Point, len(sources))
-	for i, s := range sources {
-		pts[i] = s.Point
-	}
-	order := zOrder(pts)
+	order := curveOrder(len(sources), func(i int) orb.Point { return sources[i].Point })
 	parts = max(1, min(parts, len(order)/64))
 	states := make([]*searchState, parts)
 	var wg sync.WaitGroup
@@ -374,37 +368,3 @@ func (g *Graph) nearestInto(out []float32, sources []Snap, budget float64, parts
 // once 155 ms), Porto's 25 categories (13 ms; 30 and 11 ms) and a 1M-edge
 // grid with 1,100 sources (40 ms; 32 and 66 ms).
 const nearestBatch = 32
-
-// zOrder lists the indexes of pts along a Z-order curve over their bounding
-// box, so that points near each other on the map come near each other in
-// the list.
-func zOrder(pts []orb.Point) []int32 {
-	ids := make([]int32, len(pts))
-	if len(ids) == 0 {
-		return ids
-	}
-	b := orb.Bound{Min: pts[0], Max: pts[0]}
-	for i, p := range pts {
-		ids[i] = int32(i)
-		b = b.Extend(p)
-	}
-	key := make([]uint64, len(ids))
-	w, h := math.Max(b.Max.Lon()-b.Min.Lon(), 1e-12), math.Max(b.Max.Lat()-b.Min.Lat(), 1e-12)
-	for i, p := range pts {
-		x := uint32((p.Lon() - b.Min.Lon()) / w * 65535)
-		y := uint32((p.Lat() - b.Min.Lat()) / h * 65535)
-		key[i] = interleave(x)<<1 | interleave(y)
-	}
-	slices.SortStableFunc(ids, func(a, b int32) int { return cmp.Compare(key[a], key[b]) })
-	return ids
-}
-
-// interleave spreads the low 16 bits of x to the even bits of the result.
-func interleave(x uint32) uint64 {
-	v := uint64(x & 0xffff)
-	v = (v | v<<8) & 0x00ff00ff
-	v = (v | v<<4) & 0x0f0f0f0f
-	v = (v | v<<2) & 0x33333333
-	v = (v | v<<1) & 0x55555555
-	return v
-}
