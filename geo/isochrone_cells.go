@@ -1,14 +1,11 @@
 package geo
 
 import (
-	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"sort"
 	"sync"
-	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
@@ -266,45 +263,6 @@ func (g *Graph) buildIsoCells(res int) (*isoCells, error) {
 		t.nodeCellsOff[v+1] = int32(len(t.nodeCells))
 	}
 	return t, nil
-}
-
-// chunkBounds splits n items into about 4 chunks per CPU: chunk i is
-// [b[i], b[i+1]).
-func chunkBounds(n int) []int {
-	parts := max(1, min(n/4096, 4*runtime.GOMAXPROCS(0)))
-	b := make([]int, parts+1)
-	for i := range b {
-		b[i] = n * i / parts
-	}
-	return b
-}
-
-// parallelChunks calls fn on the chunks of [0, n) over GOMAXPROCS
-// goroutines and returns the first error.
-func parallelChunks(n int, fn func(lo, hi int) error) error {
-	b := chunkBounds(n)
-	return parallelFor(len(b)-1, func(i int) error { return fn(b[i], b[i+1]) })
-}
-
-// parallelFor calls fn(0..n-1) over GOMAXPROCS goroutines and returns the
-// first error.
-func parallelFor(n int, fn func(i int) error) error {
-	var next atomic.Int64
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				errs[i] = fn(i)
-			}
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
 }
 
 // clearlyInside reports whether pt lies inside table cell i by more than a

@@ -3,7 +3,6 @@ package geo
 import (
 	"math"
 	"runtime"
-	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -332,24 +331,20 @@ func (g *Graph) nearestInto(out []float32, sources []Snap, budget float64, parts
 	order := curveOrder(len(sources), func(i int) orb.Point { return sources[i].Point })
 	parts = max(1, min(parts, len(order)/64))
 	states := make([]*searchState, parts)
-	var wg sync.WaitGroup
-	for k := range parts {
+	Parallel(parts, func(k int) {
 		run := order[k*len(order)/parts : (k+1)*len(order)/parts]
-		wg.Go(func() {
-			st := g.getState()
-			for len(run) > 0 {
-				n := min(len(run), nearestBatch)
-				for _, i := range run[:n] {
-					g.seedSnap(st, sources[i], budget, 0)
-				}
-				g.run(st, budget)
-				st.settled = st.settled[:0]
-				run = run[n:]
+		st := g.getState()
+		for len(run) > 0 {
+			n := min(len(run), nearestBatch)
+			for _, i := range run[:n] {
+				g.seedSnap(st, sources[i], budget, 0)
 			}
-			states[k] = st
-		})
-	}
-	wg.Wait()
+			g.run(st, budget)
+			st.settled = st.settled[:0]
+			run = run[n:]
+		}
+		states[k] = st
+	})
 	for _, st := range states {
 		for _, v := range st.touched {
 			if d := float32(st.dist[v]); d < out[v] {

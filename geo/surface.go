@@ -6,7 +6,6 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sync"
 	"unsafe"
 
 	"github.com/paulmach/orb"
@@ -81,20 +80,7 @@ func (g *Graph) surface(sources []orb.Point, budgetM, maxSnapM float64, parts in
 // GOMAXPROCS goroutines. The result is in the order of sets.
 func (g *Graph) Surfaces(sets [][]orb.Point, budgetM, maxSnapM float64) []*Surface {
 	out := make([]*Surface, len(sets))
-	next := make(chan int, len(sets))
-	for i := range sets {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(sets)) {
-		wg.Go(func() {
-			for i := range next {
-				out[i] = g.surface(sets[i], budgetM, maxSnapM, 1)
-			}
-		})
-	}
-	wg.Wait()
+	Parallel(len(sets), func(i int) { out[i] = g.surface(sets[i], budgetM, maxSnapM, 1) })
 	return out
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -223,7 +224,7 @@ func (s *snapshot) withOutlets(open []quarterhour.Outlet, gone []int64) *snapsho
 		}
 	}
 	s.mu.Unlock()
-	parallel(len(jobs), func(i int) {
+	geo.Parallel(len(jobs), func(i int) {
 		j := jobs[i]
 		j.new = j.old.derive(changes[j.key.category], func(a *areaNet) []orb.Point { return n.areaSources(a, j.key.category) })
 		n.carryGapGrid(j.key.category, j.old, j.new, changes[j.key.category])

@@ -254,7 +254,7 @@ func (s *snapshot) buildGapGrid(category string, sf *catSurface) (*GapGrid, erro
 	mPerMin := geo.DefaultWalk.MetresPerMinute()
 	fine := make([]float64, len(base.fine.cells))
 	const chunk = 4096
-	parallel((len(fine)+chunk-1)/chunk, func(k int) {
+	geo.Parallel((len(fine)+chunk-1)/chunk, func(k int) {
 		for i := k * chunk; i < min(len(fine), (k+1)*chunk); i++ {
 			fine[i] = base.minutesAt(surfs, int32(i), mPerMin)
 		}
@@ -485,7 +485,7 @@ func (s *snapshot) buildGapBase() (*gapBase, error) {
 		b.fine.pop[i] = int32(pop[c])
 	}
 	const chunk = 2048
-	parallel((len(cand)+chunk-1)/chunk, func(k int) {
+	geo.Parallel((len(cand)+chunk-1)/chunk, func(k int) {
 		for i := k * chunk; i < min(len(cand), (k+1)*chunk); i++ {
 			at := cellSnap{area: -1}
 			if a, sn, ok := snapLocal(s.areas, b.fine.centres[i]); ok {
@@ -544,7 +544,7 @@ func newGapBaseLevel(cells []h3.Cell, res int) (*gapBaseLevel, error) {
 		pop: make([]int32, len(cells)), buckets: map[[2]int32][]int32{}, bucketDeg: edgeM * 16 / 111_320}
 	errs := make([]error, len(cells))
 	const chunk = 2048
-	parallel((len(cells)+chunk-1)/chunk, func(k int) {
+	geo.Parallel((len(cells)+chunk-1)/chunk, func(k int) {
 		for i := k * chunk; i < min(len(cells), (k+1)*chunk); i++ {
 			c := cells[i]
 			ll, err := h3.CellToLatLng(c)

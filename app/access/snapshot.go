@@ -452,7 +452,7 @@ func (s *snapshot) cellPopulation() (map[h3.Cell]int, error) {
 	// Spread the communities over GOMAXPROCS goroutines, then add up.
 	spread := make([][]geo.CellShare, len(s.commOrder))
 	errs := make([]error, len(s.commOrder))
-	parallel(len(s.commOrder), func(i int) {
+	geo.Parallel(len(s.commOrder), func(i int) {
 		spread[i], errs[i] = s.communityCells(s.communities[s.commOrder[i]])
 	})
 	pop = map[h3.Cell]int{}

@@ -3,7 +3,6 @@ package access
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -212,31 +211,6 @@ func (s *snapshot) warmSurfaces(budgetM float64) {
 		}
 		s.surfaces[k] = builtEntry(built[i])
 	}
-}
-
-// parallel calls fn(i) for i in [0, n) over GOMAXPROCS goroutines.
-func parallel(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := range n {
-			fn(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // distance returns the walk from p to the nearest source; ok is false when
