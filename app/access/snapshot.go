@@ -203,11 +203,23 @@ func load(ctx context.Context, st store.Store) (*snapshot, error) {
 }
 
 func newAreaNet(n quarterhour.Network) (*areaNet, error) {
-	nodes := make([]geo.NetNode, len(n.Nodes))
+	g, err := NetworkGraph(n)
+	if err != nil {
+		return nil, err
+	}
 	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	for _, v := range n.Nodes {
+		b = b.Extend(v.Point)
+	}
+	return &areaNet{name: n.Area, g: g, bound: padBound(b, geo.DefaultMaxSnapM)}, nil
+}
+
+// NetworkGraph builds the routing graph of a stored network, as the index
+// does when it loads.
+func NetworkGraph(n quarterhour.Network) (*geo.Graph, error) {
+	nodes := make([]geo.NetNode, len(n.Nodes))
 	for i, v := range n.Nodes {
 		nodes[i] = geo.NetNode{ID: v.ID, Point: v.Point}
-		b = b.Extend(v.Point)
 	}
 	edges := make([]geo.NetEdge, len(n.Edges))
 	for i, e := range n.Edges {
@@ -218,7 +230,7 @@ func newAreaNet(n quarterhour.Network) (*areaNet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("network %s: %w", n.Area, err)
 	}
-	return &areaNet{name: n.Area, g: g, bound: padBound(b, geo.DefaultMaxSnapM)}, nil
+	return g, nil
 }
 
 // padBound grows b by m metres on every side.

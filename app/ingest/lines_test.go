@@ -19,6 +19,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"github.com/quarterhour/quarterhour"
+	"github.com/quarterhour/quarterhour/app/access"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/geo/linenet"
 	"github.com/quarterhour/quarterhour/geo/osmnet"
@@ -60,15 +61,7 @@ func storedGraph(t testing.TB, st store.Store, area string) (*geo.Graph, quarter
 		if n.Area != area {
 			continue
 		}
-		nodes := make([]geo.NetNode, len(n.Nodes))
-		for i, v := range n.Nodes {
-			nodes[i] = geo.NetNode{ID: v.ID, Point: v.Point}
-		}
-		edges := make([]geo.NetEdge, len(n.Edges))
-		for i, e := range n.Edges {
-			edges[i] = geo.NetEdge{ID: e.ID, Source: e.Source, Target: e.Target, LengthM: e.LengthM, Geom: e.Geom}
-		}
-		g, err := geo.NewGraph(nodes, edges)
+		g, err := access.NetworkGraph(n)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -91,23 +91,16 @@ func loadCityGraph(ctx context.Context, st store.Store, area string) (*cityGraph
 			continue
 		}
 		start := time.Now()
-		nodes := make([]geo.NetNode, len(n.Nodes))
+		if cg.g, err = access.NetworkGraph(n); err != nil {
+			return nil, err
+		}
+		cg.buildSec = time.Since(start).Seconds()
 		for i, v := range n.Nodes {
-			nodes[i] = geo.NetNode{ID: v.ID, Point: v.Point}
 			if i == 0 {
 				cg.bound = orb.Bound{Min: v.Point, Max: v.Point}
 			}
 			cg.bound = cg.bound.Extend(v.Point)
 		}
-		edges := make([]geo.NetEdge, len(n.Edges))
-		for i, e := range n.Edges {
-			edges[i] = geo.NetEdge{ID: e.ID, Source: e.Source, Target: e.Target, LengthM: e.LengthM,
-				Geom: e.Geom, OSMWayID: e.OSMWayID, Highway: e.Highway}
-		}
-		if cg.g, err = geo.NewGraph(nodes, edges); err != nil {
-			return nil, fmt.Errorf("network %q: %w", area, err)
-		}
-		cg.buildSec = time.Since(start).Seconds()
 	}
 	if cg.g == nil {
 		return nil, fmt.Errorf("no network %q in the store", area)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/quarterhour/quarterhour/app/access"
 	"github.com/quarterhour/quarterhour/geo"
 	"github.com/quarterhour/quarterhour/store/postgres"
 )
@@ -126,17 +127,9 @@ func newEngineSource(ctx context.Context, db, area string, budgetM float64) (*en
 		if n.Area != area {
 			continue
 		}
-		nodes := make([]geo.NetNode, len(n.Nodes))
-		for i, v := range n.Nodes {
-			nodes[i] = geo.NetNode{ID: v.ID, Point: v.Point}
-		}
-		edges := make([]geo.NetEdge, len(n.Edges))
-		for i, e := range n.Edges {
-			edges[i] = geo.NetEdge{ID: e.ID, Source: e.Source, Target: e.Target, LengthM: e.LengthM, Geom: e.Geom}
-		}
-		g, err := geo.NewGraph(nodes, edges)
+		g, err := access.NetworkGraph(n)
 		if err != nil {
-			return nil, fmt.Errorf("network %q: %w", area, err)
+			return nil, err
 		}
 		return &engineSource{g: g, budgetM: budgetM}, nil
 	}
