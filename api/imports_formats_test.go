@@ -7,12 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"sort"
 	"strings"
 	"testing"
 
@@ -20,6 +18,7 @@ import (
 
 	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/geo"
+	"github.com/quarterhour/quarterhour/geo/shp/shptest"
 )
 
 const communitiesZip = "../geo/shp/testdata/communities.zip"
@@ -121,39 +120,6 @@ func TestImportCommunities_ShapefileOverHTTP(t *testing.T) {
 	}
 }
 
-// zipMembers returns the members of a zip by name, and zips them back.
-func zipMembers(t *testing.T, data []byte) map[string][]byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, _ := f.Open()
-		out[f.Name], _ = io.ReadAll(rc)
-		rc.Close()
-	}
-	return out
-}
-
-func zipBytes(t *testing.T, members map[string][]byte) []byte {
-	t.Helper()
-	var names []string
-	for n := range members {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, n := range names {
-		w, _ := zw.Create(n)
-		w.Write(members[n])
-	}
-	zw.Close()
-	return buf.Bytes()
-}
-
 func TestImports_BadFilesGet400413415AndStoreNothing(t *testing.T) {
 	f := sqliteAPI(t)
 	data, err := os.ReadFile(communitiesZip)
@@ -161,13 +127,13 @@ func TestImports_BadFilesGet400413415AndStoreNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	with := func(edit func(map[string][]byte)) []byte {
-		m := zipMembers(t, data)
+		m := shptest.Unzip(t, data)
 		edit(m)
-		return zipBytes(t, m)
+		return shptest.Zip(t, m)
 	}
 	var huge bytes.Buffer
 	zw := zip.NewWriter(&huge)
-	good := zipMembers(t, data)
+	good := shptest.Unzip(t, data)
 	for _, n := range []string{"communities.dbf", "communities.prj", "communities.shx"} {
 		w, _ := zw.Create(n)
 		w.Write(good[n])

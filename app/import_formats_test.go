@@ -12,7 +12,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,6 +22,7 @@ import (
 	"github.com/quarterhour/quarterhour"
 	"github.com/quarterhour/quarterhour/app"
 	"github.com/quarterhour/quarterhour/geo"
+	"github.com/quarterhour/quarterhour/geo/shp/shptest"
 	"github.com/quarterhour/quarterhour/store"
 )
 
@@ -401,52 +401,6 @@ func TestImportCommunities_ShapefileInEPSG4548WithGBKLandsWithinAMetre(t *testin
 	}
 }
 
-// unzip returns the members of a zip by name.
-func unzip(t *testing.T, data []byte) map[string][]byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[f.Name] = b
-	}
-	return out
-}
-
-// zipOf zips members in name order.
-func zipOf(t *testing.T, members map[string][]byte) []byte {
-	t.Helper()
-	var names []string
-	for n := range members {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, n := range names {
-		w, err := zw.Create(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(members[n])
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 // badRegisterFile is a damaged register and how it must be refused.
 type badRegisterFile struct {
 	Name, File  string
@@ -459,14 +413,14 @@ type badRegisterFile struct {
 // storing anything, each with the code, field and reason of the refusal.
 func badRegisterFiles(t *testing.T) []badRegisterFile {
 	t.Helper()
-	good := unzip(t, readTestFile(t, shpCommunities))
+	good := shptest.Unzip(t, readTestFile(t, shpCommunities))
 	with := func(edit func(m map[string][]byte)) []byte {
 		m := map[string][]byte{}
 		for k, v := range good {
 			m[k] = v
 		}
 		edit(m)
-		return zipOf(t, m)
+		return shptest.Zip(t, m)
 	}
 	noPRJ := with(func(m map[string][]byte) { delete(m, "communities.prj") })
 	wrongCPG := with(func(m map[string][]byte) { m["communities.cpg"] = []byte("UTF-8") })

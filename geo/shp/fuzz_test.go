@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/quarterhour/quarterhour/geo/proj"
+	"github.com/quarterhour/quarterhour/geo/shp/shptest"
 )
 
 // FuzzRead feeds damaged .shp, .shx and .dbf bytes to Read, which must
@@ -34,7 +35,7 @@ func FuzzRead(f *testing.F) {
 // FuzzReadZip feeds arbitrary bytes to ReadZip.
 func FuzzReadZip(f *testing.F) {
 	for _, name := range []string{"communities.zip", "outlets.zip"} {
-		f.Add(zipOf(f, unzipFixture(f, name)))
+		f.Add(shptest.Zip(f, unzipFixture(f, name)))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = readZipBytes(b, Options{CRS: proj.LonLatWGS84, MaxSize: 1 << 20})

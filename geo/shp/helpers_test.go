@@ -1,18 +1,16 @@
 package shp
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/binary"
 	"encoding/csv"
-	"io"
 	"math"
 	"os"
-	"sort"
 	"strconv"
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/quarterhour/quarterhour/geo/shp/shptest"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -23,47 +21,7 @@ func unzipFixture(t testing.TB, name string) map[string][]byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[f.Name] = data
-	}
-	return out
-}
-
-// zipOf packs members into a zip, in name order.
-func zipOf(t testing.TB, members map[string][]byte) []byte {
-	t.Helper()
-	var names []string
-	for n := range members {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, n := range names {
-		w, err := zw.Create(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(members[n])
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return shptest.Unzip(t, b)
 }
 
 func without(m map[string][]byte, names ...string) map[string][]byte {

@@ -14,11 +14,12 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/quarterhour/quarterhour/geo/proj"
+	"github.com/quarterhour/quarterhour/geo/shp/shptest"
 )
 
 func readFixture(t *testing.T, name string, opt Options) *Layer {
 	t.Helper()
-	b := zipOf(t, unzipFixture(t, name))
+	b := shptest.Zip(t, unzipFixture(t, name))
 	l, err := readZipBytes(b, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +131,7 @@ func TestOutletsWithNullShape(t *testing.T) {
 
 func TestMissingPRJ(t *testing.T) {
 	m := without(unzipFixture(t, "communities.zip"), "communities.prj")
-	_, err := readZipBytes(zipOf(t, m), Options{})
+	_, err := readZipBytes(shptest.Zip(t, m), Options{})
 	if !errors.Is(err, proj.ErrNoCRS) {
 		t.Fatalf("got %v, want ErrNoCRS", err)
 	}
@@ -140,29 +141,29 @@ func TestMissingPRJ(t *testing.T) {
 		}
 	}
 	c, _ := proj.Parse("EPSG:4548")
-	l, err := readZipBytes(zipOf(t, m), Options{CRS: c})
+	l, err := readZipBytes(shptest.Zip(t, m), Options{CRS: c})
 	if err != nil || l.CRSSource != FromDeclared || l.CRS.EPSG != 4548 {
 		t.Errorf("declared CRS: %v", err)
 	}
 	// Declaring degrees for metres is refused with the same hint.
 	w, _ := proj.Parse("wgs84")
-	_, err = readZipBytes(zipOf(t, m), Options{CRS: w})
+	_, err = readZipBytes(shptest.Zip(t, m), Options{CRS: w})
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "EPSG:4548") {
 		t.Errorf("wgs84 declared for metres: %v", err)
 	}
 	// A declared CRS that contradicts the .prj is refused.
-	_, err = readZipBytes(zipOf(t, unzipFixture(t, "communities.zip")), Options{CRS: w})
+	_, err = readZipBytes(shptest.Zip(t, unzipFixture(t, "communities.zip")), Options{CRS: w})
 	if err == nil || !strings.Contains(err.Error(), "communities.prj says EPSG:4548") {
 		t.Errorf("conflicting CRS: %v", err)
 	}
 	// The 6-degree code on the same meridian agrees with it.
 	c6, _ := proj.Parse("EPSG:4509")
-	if _, err := readZipBytes(zipOf(t, unzipFixture(t, "communities.zip")), Options{CRS: c6}); err != nil {
+	if _, err := readZipBytes(shptest.Zip(t, unzipFixture(t, "communities.zip")), Options{CRS: c6}); err != nil {
 		t.Errorf("EPSG:4509 against a 4548 .prj: %v", err)
 	}
 	// An empty .prj is no CRS either.
 	m["communities.prj"] = []byte("  \n")
-	if _, err := readZipBytes(zipOf(t, m), Options{}); !errors.Is(err, proj.ErrNoCRS) || !strings.Contains(err.Error(), "empty") {
+	if _, err := readZipBytes(shptest.Zip(t, m), Options{}); !errors.Is(err, proj.ErrNoCRS) || !strings.Contains(err.Error(), "empty") {
 		t.Errorf("empty .prj: %v", err)
 	}
 }
@@ -170,7 +171,7 @@ func TestMissingPRJ(t *testing.T) {
 func TestUnsupportedPRJ(t *testing.T) {
 	m := unzipFixture(t, "communities.zip")
 	m["communities.prj"] = []byte(`PROJCS["Beijing_1954_3_Degree_GK_CM_117E",GEOGCS["GCS_Beijing_1954",DATUM["D_Beijing_1954",SPHEROID["Krasovsky_1940",6378245.0,298.3]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",117.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]`)
-	_, err := readZipBytes(zipOf(t, m), Options{})
+	_, err := readZipBytes(shptest.Zip(t, m), Options{})
 	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "Beijing 1954") {
 		t.Errorf("Beijing 1954: %v", err)
 	}
@@ -178,7 +179,7 @@ func TestUnsupportedPRJ(t *testing.T) {
 
 func TestGBKWithoutCPG(t *testing.T) {
 	m := without(unzipFixture(t, "communities.zip"), "communities.cpg")
-	l, err := readZipBytes(zipOf(t, m), Options{})
+	l, err := readZipBytes(shptest.Zip(t, m), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestGBKWithoutCPG(t *testing.T) {
 	dbfB := append([]byte(nil), m["communities.dbf"]...)
 	dbfB[29] = 0x4D
 	m["communities.dbf"] = dbfB
-	l, err = readZipBytes(zipOf(t, m), Options{})
+	l, err = readZipBytes(shptest.Zip(t, m), Options{})
 	if err != nil || l.EncodingSource != FromLDID || l.Features[0].Props["名称"] != "幸福社区" {
 		t.Errorf("LDID 0x4D: %v %v", l, err)
 	}
@@ -198,17 +199,17 @@ func TestGBKWithoutCPG(t *testing.T) {
 func TestWrongEncoding(t *testing.T) {
 	m := unzipFixture(t, "communities.zip")
 	m["communities.cpg"] = []byte("UTF-8")
-	_, err := readZipBytes(zipOf(t, m), Options{})
+	_, err := readZipBytes(shptest.Zip(t, m), Options{})
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "communities.cpg says UTF-8") || !strings.Contains(err.Error(), "reads as GBK") {
 		t.Errorf("GBK text under a UTF-8 .cpg: %v", err)
 	}
 	// Declaring the right encoding overrides the .cpg.
-	if l, err := readZipBytes(zipOf(t, m), Options{Encoding: "cp936"}); err != nil || l.Features[0].Props["名称"] != "幸福社区" {
+	if l, err := readZipBytes(shptest.Zip(t, m), Options{Encoding: "cp936"}); err != nil || l.Features[0].Props["名称"] != "幸福社区" {
 		t.Errorf("declared cp936: %v", err)
 	}
 	o := unzipFixture(t, "outlets.zip")
 	o["outlets.cpg"] = []byte("GBK")
-	_, err = readZipBytes(zipOf(t, o), Options{})
+	_, err = readZipBytes(shptest.Zip(t, o), Options{})
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "outlets.cpg says GBK") || !strings.Contains(err.Error(), "UTF-8") {
 		t.Errorf("UTF-8 text under a GBK .cpg: %v", err)
 	}
@@ -220,7 +221,7 @@ func TestWrongEncoding(t *testing.T) {
 		t.Errorf("UTF-8 text that passes for GBK: %v", err)
 	}
 	o["outlets.cpg"] = []byte("EBCDIC")
-	if _, err = readZipBytes(zipOf(t, o), Options{}); !errors.Is(err, ErrUnsupported) {
+	if _, err = readZipBytes(shptest.Zip(t, o), Options{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("unknown .cpg: %v", err)
 	}
 	// Neither UTF-8 nor GBK, and no .cpg.
@@ -240,14 +241,14 @@ func TestDBFRecordCountMismatch(t *testing.T) {
 	d = append(d[:hdr+2*rec], 0x1A)
 	d[4] = 2
 	m["communities.dbf"] = d
-	_, err := readZipBytes(zipOf(t, m), Options{})
+	_, err := readZipBytes(shptest.Zip(t, m), Options{})
 	if !errors.Is(err, ErrInvalid) || err.Error() != "communities.dbf has 2 records but communities.shp has 3 shapes" {
 		t.Errorf("got %v", err)
 	}
 	// A header promising more records than the file holds.
 	d[4] = 9
 	m["communities.dbf"] = d
-	if _, err := readZipBytes(zipOf(t, m), Options{}); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "truncated") {
+	if _, err := readZipBytes(shptest.Zip(t, m), Options{}); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "truncated") {
 		t.Errorf("short .dbf: %v", err)
 	}
 }
@@ -258,13 +259,13 @@ func TestSHXMismatch(t *testing.T) {
 	short := append([]byte(nil), x[:len(x)-8]...)
 	short[27] -= 4 // the length in 16-bit words
 	m["communities.shx"] = short
-	_, err := readZipBytes(zipOf(t, m), Options{})
+	_, err := readZipBytes(shptest.Zip(t, m), Options{})
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "communities.shx indexes 2 shapes but communities.shp has 3") {
 		t.Errorf("short index: %v", err)
 	}
 	x[100+8+3] += 2 // record 2's offset
 	m["communities.shx"] = x
-	_, err = readZipBytes(zipOf(t, m), Options{})
+	_, err = readZipBytes(shptest.Zip(t, m), Options{})
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "communities.shx does not match communities.shp") {
 		t.Errorf("moved offset: %v", err)
 	}
@@ -283,7 +284,7 @@ func TestDamagedSHP(t *testing.T) {
 		}(),
 	} {
 		m["communities.shp"] = b
-		_, err := readZipBytes(zipOf(t, m), Options{})
+		_, err := readZipBytes(shptest.Zip(t, m), Options{})
 		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "communities.shp") {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -328,7 +329,7 @@ func TestDeclaredTwoGigabytes(t *testing.T) {
 		t.Errorf("read %d bytes of a refused zip", r.n.Load())
 	}
 	// Small limits apply to the sum of the members too.
-	_, err = readZipBytes(zipOf(t, unzipFixture(t, "communities.zip")), Options{MaxSize: 1000})
+	_, err = readZipBytes(shptest.Zip(t, unzipFixture(t, "communities.zip")), Options{MaxSize: 1000})
 	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "together") {
 		t.Errorf("sum over limit: %v", err)
 	}
@@ -344,22 +345,22 @@ func TestZipLayout(t *testing.T) {
 	for k, v := range o {
 		both[k] = v
 	}
-	_, err := readZipBytes(zipOf(t, both), Options{})
+	_, err := readZipBytes(shptest.Zip(t, both), Options{})
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "2 shapefiles (communities.shp and outlets.shp)") {
 		t.Errorf("two layers: %v", err)
 	}
-	l, err := readZipBytes(zipOf(t, both), Options{Layer: "Communities"})
+	l, err := readZipBytes(shptest.Zip(t, both), Options{Layer: "Communities"})
 	if err != nil || l.Name != "communities" || len(l.Features) != 3 {
 		t.Errorf("picked layer in a folder: %v", err)
 	}
-	if _, err := readZipBytes(zipOf(t, both), Options{Layer: "roads"}); err == nil || !strings.Contains(err.Error(), `no layer "roads"`) {
+	if _, err := readZipBytes(shptest.Zip(t, both), Options{Layer: "roads"}); err == nil || !strings.Contains(err.Error(), `no layer "roads"`) {
 		t.Errorf("absent layer: %v", err)
 	}
-	_, err = readZipBytes(zipOf(t, without(c, "communities.dbf")), Options{})
+	_, err = readZipBytes(shptest.Zip(t, without(c, "communities.dbf")), Options{})
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "the zip has no communities.dbf") {
 		t.Errorf("no .dbf: %v", err)
 	}
-	_, err = readZipBytes(zipOf(t, without(c, "communities.shp")), Options{})
+	_, err = readZipBytes(shptest.Zip(t, without(c, "communities.shp")), Options{})
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "no .shp file (it has communities.cpg, communities.dbf, communities.prj and communities.shx)") {
 		t.Errorf("no .shp: %v", err)
 	}
@@ -372,7 +373,7 @@ func TestZipLayout(t *testing.T) {
 		base := string(gbk(t, "社区")) + strings.ToUpper(k[len("communities"):])
 		up[base] = v
 	}
-	l, err = readZipBytes(zipOf(t, up), Options{})
+	l, err = readZipBytes(shptest.Zip(t, up), Options{})
 	if err != nil || l.Name != "社区" || len(l.Features) != 3 {
 		t.Errorf("GBK names, upper-case extensions: %v %v", l, err)
 	}
