@@ -43,34 +43,15 @@ begin() {
 done_step() { log "$1 took $(since "$step_start") s"; }
 
 # 1. PostGIS and pgRouting, and a fresh database with both.
-have_extension() {
-	[ "$(psql -d postgres -XtAc "SELECT count(*) FROM pg_available_extensions WHERE name = '$1'")" = 1 ]
-}
+. bench/lib.sh
 log "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 begin "checking PostGIS and pgRouting"
-if ! have_extension pgrouting || ! have_extension postgis; then
-	major=$(psql -d postgres -XtAc "SHOW server_version_num" | cut -c1-2)
-	log "installing postgresql-$major-postgis-3 and postgresql-$major-pgrouting"
-	sudo=""
-	[ "$(id -u)" = 0 ] || sudo=sudo
-	$sudo apt-get update -q
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "postgresql-$major-postgis-3" "postgresql-$major-pgrouting"
-fi
-log "creating database $CITY_DB"
-psql -d postgres -Xq -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $CITY_DB WITH (FORCE)" -c "CREATE DATABASE $CITY_DB"
-psql -d "$CITY_DB" -Xq -v ON_ERROR_STOP=1 -c "CREATE EXTENSION postgis" -c "CREATE EXTENSION pgrouting"
+fresh_routing_db "$CITY_DB"
 done_step "database"
 
 # 2. Our binaries.
 tmp=$(mktemp -d)
 server_pid=""
-stop_server() {
-	if [ -n "$server_pid" ]; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-		server_pid=""
-	fi
-}
 cleanup() {
 	stop_server
 	rm -rf "$tmp"
@@ -110,26 +91,7 @@ done_step "analyse"
 password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 printf '%s\n' "$password" | "$tmp/quarterhour" user add --username citybench --role admin --password-stdin --db "$db_url" >/dev/null
 begin "starting quarterhour serve"
-"$tmp/quarterhour" serve --db "$db_url" --addr 127.0.0.1:0 2>"$tmp/serve.log" &
-server_pid=$!
-api=""
-for _ in $(seq 1 3000); do
-	api=$(sed -n 's/.*msg=serving url=\(http:[^ ]*\).*/\1/p' "$tmp/serve.log")
-	if [ -n "$api" ] && curl -fs "$api/healthz" >/dev/null 2>&1; then
-		break
-	fi
-	if ! kill -0 "$server_pid" 2>/dev/null; then
-		cat "$tmp/serve.log" >&2
-		log "server exited"
-		exit 1
-	fi
-	sleep 0.2
-done
-if [ -z "$api" ] || ! curl -fs "$api/healthz" >/dev/null; then
-	cat "$tmp/serve.log" >&2
-	log "server did not become healthy"
-	exit 1
-fi
+start_server "$tmp/quarterhour" "$tmp/serve.log" 600 --db "$db_url"
 grep 'msg="engine loaded"' "$tmp/serve.log" | sed 's/^/   server: /' >&2 || true
 done_step "server up at $api (pid $server_pid)"
 

@@ -13,21 +13,17 @@ LOAD_CONNECTIONS=${LOAD_CONNECTIONS:-"8 32"}
 LOAD_THREADS=${LOAD_THREADS:-2}
 
 log() { printf '== %s\n' "$*" >&2; }
+. bench/lib.sh
 
 if ! command -v wrk >/dev/null; then
 	log "installing wrk"
-	sudo=""
-	[ "$(id -u)" = 0 ] || sudo=sudo
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
+	apt_install wrk
 fi
 
 tmp=$(mktemp -d)
 server_pid=""
 cleanup() {
-	if [ -n "$server_pid" ]; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-	fi
+	stop_server
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -36,26 +32,7 @@ log "building quarterhour"
 go build -o "$tmp/quarterhour" ./cmd/quarterhour
 
 log "starting serve --demo on a temporary SQLite file"
-"$tmp/quarterhour" serve --demo --db "sqlite:$tmp/qh.db" --addr 127.0.0.1:0 2>"$tmp/serve.log" &
-server_pid=$!
-api=""
-for _ in $(seq 1 1200); do
-	api=$(sed -n 's/.*msg=serving url=\(http:[^ ]*\).*/\1/p' "$tmp/serve.log")
-	if [ -n "$api" ] && curl -fs "$api/healthz" >/dev/null 2>&1; then
-		break
-	fi
-	if ! kill -0 "$server_pid" 2>/dev/null; then
-		cat "$tmp/serve.log" >&2
-		log "server exited"
-		exit 1
-	fi
-	sleep 0.1
-done
-if [ -z "$api" ] || ! curl -fs "$api/healthz" >/dev/null; then
-	cat "$tmp/serve.log" >&2
-	log "server did not become healthy"
-	exit 1
-fi
+start_server "$tmp/quarterhour" "$tmp/serve.log" 120 --demo --db "sqlite:$tmp/qh.db"
 log "server up at $api (pid $server_pid)"
 
 rss() { awk '/^VmRSS/ {printf "%.0fMB", $2 / 1024}' "/proc/$server_pid/status"; }
