@@ -118,18 +118,7 @@ func TestServe_PostgresOutage(t *testing.T) {
 	public := newClient(s.base)
 	public.http.Timeout = 5 * time.Second
 
-	var list struct {
-		Features []struct {
-			Geometry struct {
-				Coordinates [2]float64 `json:"coordinates"`
-			} `json:"geometry"`
-		} `json:"features"`
-	}
-	admin.must(t, http.MethodGet, "/api/v1/outlets?limit=1&category=convenience_store", nil, http.StatusOK, &list)
-	if len(list.Features) == 0 {
-		t.Fatal("the demo has no convenience store")
-	}
-	lon, lat := list.Features[0].Geometry.Coordinates[0]+0.0003, list.Features[0].Geometry.Coordinates[1]
+	lon, lat := admin.nearDemoStore(t)
 
 	type result struct {
 		at, took time.Duration

@@ -19,18 +19,7 @@ func TestServe_TwoServersOnOneDatabaseSeeEachOthersWrites(t *testing.T) {
 	ca.login(t, "demo-admin")
 
 	// Next to a demo outlet, so the walking network reaches it.
-	var list struct {
-		Features []struct {
-			Geometry struct {
-				Coordinates [2]float64 `json:"coordinates"`
-			} `json:"geometry"`
-		} `json:"features"`
-	}
-	ca.must(t, http.MethodGet, "/api/v1/outlets?limit=1&category=convenience_store", nil, http.StatusOK, &list)
-	if len(list.Features) == 0 {
-		t.Fatal("the demo has no convenience store")
-	}
-	lon, lat := list.Features[0].Geometry.Coordinates[0]+0.0003, list.Features[0].Geometry.Coordinates[1]
+	lon, lat := ca.nearDemoStore(t)
 	ctx := context.Background()
 	before, _, err := cb.nearbyIDs(ctx, lon, lat)
 	if err != nil {

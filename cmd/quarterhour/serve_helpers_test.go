@@ -244,6 +244,24 @@ func outletFeature(name string, lon, lat float64) map[string]any {
 
 // nearbyIDs returns the ids of the outlets GET /api/v1/nearby finds from
 // lon,lat.
+// nearDemoStore returns a spot about 25 m east of a demo convenience store,
+// so that the walking network reaches it; c must be logged in.
+func (c *client) nearDemoStore(t *testing.T) (lon, lat float64) {
+	t.Helper()
+	var list struct {
+		Features []struct {
+			Geometry struct {
+				Coordinates [2]float64 `json:"coordinates"`
+			} `json:"geometry"`
+		} `json:"features"`
+	}
+	c.must(t, http.MethodGet, "/api/v1/outlets?limit=1&category=convenience_store", nil, http.StatusOK, &list)
+	if len(list.Features) == 0 {
+		t.Fatal("the demo has no convenience store")
+	}
+	return list.Features[0].Geometry.Coordinates[0] + 0.0003, list.Features[0].Geometry.Coordinates[1]
+}
+
 func (c *client) nearbyIDs(ctx context.Context, lon, lat float64) (map[int64]bool, int, error) {
 	var out struct {
 		Outlets []struct {
