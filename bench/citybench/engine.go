@@ -9,6 +9,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/quarterhour/quarterhour/bench/internal/nodecmp"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
@@ -171,12 +173,12 @@ func measureSurfaces(cg *cityGraph, runs int, log *logger) float64 {
 		runtime.GC()
 		start := time.Now()
 		sfs := cg.g.Surfaces(sets, budget, geo.DefaultMaxSnapM)
-		times = append(times, ms(time.Since(start)))
+		times = append(times, nodecmp.MS(time.Since(start)))
 		runtime.KeepAlive(sfs)
 	}
 	log.printf("all surfaces (geo.Graph.Surfaces, %d categories, %d outlets, GOMAXPROCS %d): median %.0f ms of %d runs %v, best %.0f ms",
-		len(sets), cg.count, runtime.GOMAXPROCS(0), median(times), runs, roundAll(times), slices.Min(times))
-	return median(times)
+		len(sets), cg.count, runtime.GOMAXPROCS(0), nodecmp.Median(times), runs, roundAll(times), slices.Min(times))
+	return nodecmp.Median(times)
 }
 
 func roundAll(xs []float64) []float64 {
@@ -248,19 +250,19 @@ func measureSurfaceRatio(ctx context.Context, conn *pgx.Conn, cg *cityGraph, are
 		runtime.LockOSThread()
 		c0, start := threadCPU(), time.Now()
 		ours = g.NearestDistances(snaps, budget)
-		oursT = append(oursT, ms(time.Since(start)))
-		oursCPU = append(oursCPU, ms(threadCPU()-c0))
+		oursT = append(oursT, nodecmp.MS(time.Since(start)))
+		oursCPU = append(oursCPU, nodecmp.MS(threadCPU()-c0))
 		runtime.UnlockOSThread()
 	}
-	r.oursMS, r.oursCPU = median(oursT), median(oursCPU)
+	r.oursMS, r.oursCPU = nodecmp.Median(oursT), nodecmp.Median(oursCPU)
 	var outT []float64
 	for range 3 {
 		start := time.Now()
 		sf := g.Surface(cg.outlets[category], budget, geo.DefaultMaxSnapM)
-		outT = append(outT, ms(time.Since(start)))
+		outT = append(outT, nodecmp.MS(time.Since(start)))
 		runtime.KeepAlive(sf)
 	}
-	r.outletsMS = median(outT)
+	r.outletsMS = nodecmp.Median(outT)
 
 	// pgRouting, the table's pages read once beforehand; the CPU time of
 	// its backend process as well.
@@ -282,7 +284,7 @@ func measureSurfaceRatio(ctx context.Context, conn *pgx.Conn, cg *cityGraph, are
 	if err != nil {
 		return nil, fmt.Errorf("pgr_drivingDistance from %d sources: %w", len(vids), err)
 	}
-	r.pgrMS = ms(time.Since(start))
+	r.pgrMS = nodecmp.MS(time.Since(start))
 	r.pgrCPU = backend.ms()
 	r.ratio = r.pgrMS / r.oursMS
 

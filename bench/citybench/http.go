@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/quarterhour/quarterhour/bench/internal/nodecmp"
+
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 )
@@ -122,7 +124,7 @@ func measureGaps(ctx context.Context, c *client, category string, b orb.Bound, l
 	if err != nil {
 		return nil, err
 	}
-	r.tileJSON = ms(time.Since(start))
+	r.tileJSON = nodecmp.MS(time.Since(start))
 	var tj struct {
 		Tiles []string `json:"tiles"`
 	}
@@ -172,7 +174,7 @@ func measureGaps(ctx context.Context, c *client, category string, b orb.Bound, l
 							err = fmt.Errorf("gap tile %d/%d/%d: %s", t.Z, t.X, t.Y, resp.Status)
 						}
 						r.tiles++
-						r.slowestMS = math.Max(r.slowestMS, ms(time.Since(ts)))
+						r.slowestMS = math.Max(r.slowestMS, nodecmp.MS(time.Since(ts)))
 						mu.Unlock()
 					}
 				}
@@ -187,7 +189,7 @@ func measureGaps(ctx context.Context, c *client, category string, b orb.Bound, l
 		})
 	}
 	wg.Wait()
-	r.wallMS = ms(time.Since(start))
+	r.wallMS = nodecmp.MS(time.Since(start))
 	if firstErr != nil {
 		return nil, firstErr
 	}
@@ -269,7 +271,7 @@ func measureOutletUpdates(ctx context.Context, c *client, category string, spots
 		if err != nil {
 			return nil, err
 		}
-		postMS := ms(time.Since(start))
+		postMS := nodecmp.MS(time.Since(start))
 		var out struct {
 			ID         int64 `json:"id"`
 			Properties struct {
@@ -296,7 +298,7 @@ func measureOutletUpdates(ctx context.Context, c *client, category string, spots
 					out.ID, p.Lon(), p.Lat(), fmtWalk(after), want)
 			}
 		}
-		total := ms(time.Since(start))
+		total := nodecmp.MS(time.Since(start))
 		times = append(times, total)
 		log.printf("  outlet %d at %.6f,%.6f: POST %.0f ms, counted after %.0f ms (%d polls; cell walk to %s before %s, after %.1f m)",
 			out.ID, p.Lon(), p.Lat(), postMS, total, polls, category, fmtWalk(before), after)

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/quarterhour/quarterhour/bench/internal/nodecmp"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
@@ -124,39 +126,6 @@ func pgrIsochrone(ctx context.Context, conn *pgx.Conn, edges string, o origin, b
 	return a, nil
 }
 
-// sameNodes compares two answers for origin o: the same nodes and
-// distances within tolM. The origin may be listed by either side (pgRouting
-// always lists it, we list it when the origin snaps onto the node), and
-// must then be at 0 m.
-func sameNodes(o origin, ours, pgr map[int64]float64, tolM float64) (onlyOurs, onlyPgr, far int, maxDiff float64) {
-	for _, m := range []map[int64]float64{ours, pgr} {
-		if d, ok := m[o.id]; ok && d != 0 {
-			far++
-		}
-	}
-	for id, a := range ours {
-		if id == o.id {
-			continue
-		}
-		b, ok := pgr[id]
-		if !ok {
-			onlyOurs++
-			continue
-		}
-		d := math.Abs(a - b)
-		maxDiff = math.Max(maxDiff, d)
-		if d > tolM {
-			far++
-		}
-	}
-	for id := range pgr {
-		if _, ok := ours[id]; !ok && id != o.id {
-			onlyPgr++
-		}
-	}
-	return onlyOurs, onlyPgr, far, maxDiff
-}
-
 // isoResult is the isochrone comparison.
 type isoResult struct {
 	oursMS, bboxMS, fullMS []float64
@@ -191,21 +160,24 @@ func measureIsochrones(ctx context.Context, c *client, conn *pgx.Conn, area stri
 		if err != nil {
 			return nil, err
 		}
-		r.oursMS = append(r.oursMS, ms(a.elapsed))
-		r.bboxMS = append(r.bboxMS, ms(b.elapsed))
+		r.oursMS = append(r.oursMS, nodecmp.MS(a.elapsed))
+		r.bboxMS = append(r.bboxMS, nodecmp.MS(b.elapsed))
 		if !math.IsNaN(a.compute) {
 			r.computeMS = append(r.computeMS, a.compute)
 		}
 		r.nodes = append(r.nodes, float64(len(b.dist)))
 		r.cells = append(r.cells, float64(a.cells))
-		onlyOurs, onlyPgr, far, maxDiff := sameNodes(o, a.dist, b.dist, tolM)
-		r.maxDiffM = math.Max(r.maxDiffM, maxDiff)
-		if onlyOurs+onlyPgr+far == 0 {
+		d := nodecmp.Compare(o.id, a.dist, b.dist, tolM)
+		r.maxDiffM = math.Max(r.maxDiffM, d.MaxDiffM)
+		if d.OK() {
 			r.identical++
 		} else {
 			r.mismatched++
 			log.printf("  origin %d (node %d at %.7f,%.7f): ours %d nodes, pgRouting %d; only ours %d, only pgRouting %d, distance off %d, max diff %.3f m",
-				i+1, o.id, o.p.Lon(), o.p.Lat(), len(a.dist), len(b.dist), onlyOurs, onlyPgr, far, maxDiff)
+				i+1, o.id, o.p.Lon(), o.p.Lat(), len(a.dist), len(b.dist), len(d.OnlyOurs), len(d.OnlyPgr), len(d.FarApart), d.MaxDiffM)
+			if d.OriginM != 0 {
+				log.printf("    origin listed at %.3f m", d.OriginM)
+			}
 		}
 	}
 	serverCPU, backendCPU := server.ms(), backend.ms()
@@ -219,18 +191,18 @@ func measureIsochrones(ctx context.Context, c *client, conn *pgx.Conn, area stri
 			if err != nil {
 				return nil, err
 			}
-			r.fullMS = append(r.fullMS, ms(b.elapsed))
+			r.fullMS = append(r.fullMS, nodecmp.MS(b.elapsed))
 		}
 	}
-	r.ratio = median(r.bboxMS) / median(r.oursMS)
+	r.ratio = nodecmp.Median(r.bboxMS) / nodecmp.Median(r.oursMS)
 	log.printf("isochrones from %d origins (largest component, 15 min at 4 km/h = %.0f m): identical node sets %d/%d, max distance difference %.6f m",
 		len(origins), budget, r.identical, len(origins), r.maxDiffM)
 	log.printf("  reached nodes per origin: median %.0f (min %.0f, max %.0f); res-10 cells median %.0f",
-		median(r.nodes), quantile(r.nodes, 0), quantile(r.nodes, 1), median(r.cells))
+		nodecmp.Median(r.nodes), nodecmp.Quantile(r.nodes, 0), nodecmp.Quantile(r.nodes, 1), nodecmp.Median(r.cells))
 	log.printf("  ours, HTTP isochrone (polygon + nodes): median %.2f ms (p90 %.2f); server compute_ms median %.2f ms",
-		median(r.oursMS), quantile(r.oursMS, 0.9), median(r.computeMS))
+		nodecmp.Median(r.oursMS), nodecmp.Quantile(r.oursMS, 0.9), nodecmp.Median(r.computeMS))
 	log.printf("  pgr_drivingDistance, edges cut to the budget's box (GiST): median %.2f ms (p90 %.2f): ratio %.1fx",
-		median(r.bboxMS), quantile(r.bboxMS, 0.9), r.ratio)
+		nodecmp.Median(r.bboxMS), nodecmp.Quantile(r.bboxMS, 0.9), r.ratio)
 	if serverCPU > 0 && backendCPU > 0 {
 		n := float64(len(origins))
 		log.printf("  CPU time per origin: server %.2f ms, pgRouting's backend %.2f ms: ratio %.1fx",
@@ -238,7 +210,7 @@ func measureIsochrones(ctx context.Context, c *client, conn *pgx.Conn, area stri
 	}
 	if len(r.fullMS) > 0 {
 		log.printf("  pgr_drivingDistance, whole table (no box), %d origins: median %.0f ms (p90 %.0f): ratio %.0fx",
-			len(r.fullMS), median(r.fullMS), quantile(r.fullMS, 0.9), median(r.fullMS)/median(r.oursMS))
+			len(r.fullMS), nodecmp.Median(r.fullMS), nodecmp.Quantile(r.fullMS, 0.9), nodecmp.Median(r.fullMS)/nodecmp.Median(r.oursMS))
 	}
 	return r, nil
 }

@@ -30,6 +30,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/quarterhour/quarterhour/bench/internal/nodecmp"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
@@ -178,7 +180,7 @@ func run(ctx context.Context, c config, log *logger) (string, error) {
 		return "", err
 	}
 	log.printf("outlet added through the API until the %s surface is current: median %.0f ms of %d %v",
-		c.category, median(upd), len(upd), roundAll(upd))
+		c.category, nodecmp.Median(upd), len(upd), roundAll(upd))
 	serverMem("after the outlet updates")
 
 	// 5. Isochrones.
@@ -193,12 +195,12 @@ func run(ctx context.Context, c config, log *logger) (string, error) {
 	serverMem("at the end")
 
 	log.printf("done; %s", loadAvg())
-	targets(log, ld, surfacesMS, sr, gp, median(upd), ir, c.serverPID)
+	targets(log, ld, surfacesMS, sr, gp, nodecmp.Median(upd), ir, c.serverPID)
 	if mismatch != nil {
 		return "", mismatch
 	}
 	return fmt.Sprintf("city-scale: edges=%d load_s=%.1f bytes_per_edge=%.1f surfaces_ms=%.0f surface_ratio=%.0f gaps_city_ms=%.0f outlet_update_ms=%.0f iso_ratio_bbox=%.1f",
-		ld.stats.Edges, ld.seconds, ld.bytesPerEdge, surfacesMS, sr.ratio, gp.wallMS, median(upd), ir.ratio), nil
+		ld.stats.Edges, ld.seconds, ld.bytesPerEdge, surfacesMS, sr.ratio, gp.wallMS, nodecmp.Median(upd), ir.ratio), nil
 }
 
 // spot is where an outlet is added: the centre of a res-10 cell, so that

@@ -24,24 +24,6 @@ func TestOpeningZoom_FitsTheBoundInTheViewport(t *testing.T) {
 	}
 }
 
-func TestSameNodes_OriginAndTolerance(t *testing.T) {
-	o := origin{id: 1}
-	ours := map[int64]float64{2: 10, 3: 999.9}
-	pgr := map[int64]float64{1: 0, 2: 10.4, 3: 999.9}
-	if a, b, far, _ := sameNodes(o, ours, pgr, 0.5); a+b+far != 0 {
-		t.Errorf("identical answers differ: %d %d %d", a, b, far)
-	}
-	pgr[4] = 500
-	pgr[2] = 11
-	if a, b, far, _ := sameNodes(o, ours, pgr, 0.5); a != 0 || b != 1 || far != 1 {
-		t.Errorf("got only ours %d, only pgRouting %d, far %d; want 0, 1, 1", a, b, far)
-	}
-	ours[1] = 2 // the origin listed off zero
-	if _, _, far, _ := sameNodes(o, ours, pgr, 0.5); far != 2 {
-		t.Errorf("origin at 2 m not counted: far %d", far)
-	}
-}
-
 func TestBudgetBox_CoversTheBudget(t *testing.T) {
 	s := budgetBox(orb.Point{116.59, 35.41}, 1000)
 	if !strings.HasPrefix(s, "geom && ST_Expand(ST_SetSRID(ST_MakePoint(116.59000000, 35.41000000), 4326), 0.011") {

@@ -2,18 +2,14 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/quarterhour/quarterhour/bench/internal/nodecmp"
 )
-
-func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
-
-func median(xs []float64) float64 { return quantile(xs, 0.5) }
 
 func sum(xs []float64) float64 {
 	var s float64
@@ -21,20 +17,6 @@ func sum(xs []float64) float64 {
 		s += x
 	}
 	return s
-}
-
-// quantile returns the q-quantile of xs with linear interpolation; NaN for
-// none.
-func quantile(xs []float64, q float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	pos := q * float64(len(s)-1)
-	lo := int(math.Floor(pos))
-	hi := min(lo+1, len(s)-1)
-	return s[lo] + (pos-float64(lo))*(s[hi]-s[lo])
 }
 
 // procMem is what /proc/PID/status says of a process's memory, in bytes.
@@ -156,5 +138,5 @@ func (s cpuSpan) ms() float64 {
 	if err != nil {
 		return -1
 	}
-	return ms(t - s.start)
+	return nodecmp.MS(t - s.start)
 }

@@ -1,12 +1,12 @@
-package main
+package nodecmp
 
 import (
 	"math"
 	"testing"
 )
 
-func TestDiff_ReportsEachKindOfMismatch(t *testing.T) {
-	o := origin{ID: 1}
+func TestCompare_ReportsEachKindOfMismatch(t *testing.T) {
+	const o = 1
 	cases := []struct {
 		name      string
 		ours, pgr map[int64]float64
@@ -24,10 +24,10 @@ func TestDiff_ReportsEachKindOfMismatch(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			d := diff(o, c.ours, c.pgr, 0.5)
-			if d.ok() != c.ok || len(d.onlyOurs) != c.onlyOurs || len(d.onlyPgr) != c.onlyPgr || len(d.farApart) != c.farApart {
+			d := Compare(o, c.ours, c.pgr, 0.5)
+			if d.OK() != c.ok || len(d.OnlyOurs) != c.onlyOurs || len(d.OnlyPgr) != c.onlyPgr || len(d.FarApart) != c.farApart {
 				t.Errorf("ok %v, only ours %d, only pgRouting %d, far apart %d; want %v, %d, %d, %d",
-					d.ok(), len(d.onlyOurs), len(d.onlyPgr), len(d.farApart), c.ok, c.onlyOurs, c.onlyPgr, c.farApart)
+					d.OK(), len(d.OnlyOurs), len(d.OnlyPgr), len(d.FarApart), c.ok, c.onlyOurs, c.onlyPgr, c.farApart)
 			}
 		})
 	}
@@ -36,8 +36,25 @@ func TestDiff_ReportsEachKindOfMismatch(t *testing.T) {
 func TestQuantile_InterpolatesBetweenRanks(t *testing.T) {
 	xs := []float64{4, 1, 3, 2}
 	for _, c := range []struct{ q, want float64 }{{0, 1}, {0.5, 2.5}, {0.9, 3.7}, {1, 4}} {
-		if got := quantile(xs, c.q); math.Abs(got-c.want) > 1e-12 {
+		if got := Quantile(xs, c.q); math.Abs(got-c.want) > 1e-12 {
 			t.Errorf("quantile(%v) = %v, want %v", c.q, got, c.want)
 		}
+	}
+}
+
+func TestCompare_OriginAndTolerance(t *testing.T) {
+	ours := map[int64]float64{2: 10, 3: 999.9}
+	pgr := map[int64]float64{1: 0, 2: 10.4, 3: 999.9}
+	if d := Compare(1, ours, pgr, 0.5); !d.OK() {
+		t.Errorf("identical answers differ: %+v", d)
+	}
+	pgr[4] = 500
+	pgr[2] = 11
+	if d := Compare(1, ours, pgr, 0.5); len(d.OnlyOurs) != 0 || len(d.OnlyPgr) != 1 || len(d.FarApart) != 1 {
+		t.Errorf("got only ours %d, only pgRouting %d, far %d; want 0, 1, 1", len(d.OnlyOurs), len(d.OnlyPgr), len(d.FarApart))
+	}
+	ours[1] = 2 // the origin listed off zero
+	if d := Compare(1, ours, pgr, 0.5); d.OriginM != 2 || len(d.FarApart) != 1 || d.OK() {
+		t.Errorf("origin at 2 m not counted: origin %v m, far %d", d.OriginM, len(d.FarApart))
 	}
 }
