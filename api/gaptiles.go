@@ -41,21 +41,21 @@ const gapDescription = "步行可达缺口 Walking minutes from each H3 cell to 
 	"(residents-weighted on coarser cells); population: residents; unreached: residents beyond the 15-minute walk; " +
 	"no minutes: nobody in the cell is within the walk"
 
-// gapCategory reads the required category of a gap tile request.
-func (s *Server) gapCategory(r *http.Request) (*access.Index, string, error) {
+// gapGrid reads the required category of a gap tile request and returns
+// its gap grid.
+func (s *Server) gapGrid(r *http.Request) (*access.GapGrid, string, error) {
 	cat := r.URL.Query().Get("category")
 	eng, err := s.app.CategoryAccess(r.Context(), cat)
-	return eng, cat, err
+	if err != nil {
+		return nil, cat, err
+	}
+	g, err := eng.GapGrid(cat)
+	return g, cat, err
 }
 
 // handleGapTileJSON serves GET /tiles/access.json?category=C.
 func (s *Server) handleGapTileJSON(w http.ResponseWriter, r *http.Request) {
-	eng, cat, err := s.gapCategory(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	g, err := eng.GapGrid(cat)
+	g, cat, err := s.gapGrid(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -95,12 +95,7 @@ func (s *Server) handleGapTile(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	eng, cat, err := s.gapCategory(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	g, err := eng.GapGrid(cat)
+	g, cat, err := s.gapGrid(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -120,17 +115,7 @@ func (s *Server) handleGapTile(w http.ResponseWriter, r *http.Request) {
 	} else {
 		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", TileMaxAge))
 	}
-	if data == nil {
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
-	w.Header().Set("Content-Encoding", "gzip")
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(data)
-	}
+	writeVectorTile(w, r, data)
 }
 
 // renderGapTile encodes the grid's cells meeting t at the zoom's

@@ -152,6 +152,11 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", TileMaxAge))
+	writeVectorTile(w, r, data)
+}
+
+// writeVectorTile sends a gzipped vector tile, or 204 No Content for nil.
+func writeVectorTile(w http.ResponseWriter, r *http.Request, data []byte) {
 	if data == nil {
 		w.WriteHeader(http.StatusNoContent)
 		return
