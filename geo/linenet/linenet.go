@@ -47,11 +47,9 @@ type Line struct {
 	Props map[string]any
 }
 
-// Node is a vertex of the network.
-type Node struct {
-	ID    int64
-	Point orb.Point
-}
+// Node is a vertex of the network: the routing core's node, so the
+// network's nodes go to geo.NewGraph as they are.
+type Node = geo.NetNode
 
 // Edge is an undirected edge: Geom runs from Source to Target.
 type Edge struct {
@@ -77,14 +75,8 @@ type Network struct {
 	Edges []Edge
 }
 
-// GeoNodes returns the nodes as geo.NetNode.
-func (n *Network) GeoNodes() []geo.NetNode {
-	out := make([]geo.NetNode, len(n.Nodes))
-	for i, v := range n.Nodes {
-		out[i] = geo.NetNode{ID: v.ID, Point: v.Point}
-	}
-	return out
-}
+// GeoNodes returns the nodes as geo.NetNode: the network's own.
+func (n *Network) GeoNodes() []geo.NetNode { return n.Nodes }
 
 // GeoEdges returns the edges as geo.NetEdge.
 func (n *Network) GeoEdges() []geo.NetEdge {

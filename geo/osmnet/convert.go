@@ -2,14 +2,8 @@ package osmnet
 
 import "github.com/quarterhour/quarterhour/geo"
 
-// GeoNodes returns the vertices as routing-core nodes.
-func (n *Network) GeoNodes() []geo.NetNode {
-	out := make([]geo.NetNode, len(n.Nodes))
-	for i, v := range n.Nodes {
-		out[i] = geo.NetNode{ID: v.ID, Point: v.Point}
-	}
-	return out
-}
+// GeoNodes returns the vertices as routing-core nodes: the network's own.
+func (n *Network) GeoNodes() []geo.NetNode { return n.Nodes }
 
 // GeoEdges returns the edges as routing-core edges. Area edges keep their
 // highway value; their OSMWayID is 0 when the area is a multipolygon.

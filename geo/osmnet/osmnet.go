@@ -25,11 +25,9 @@ import (
 var ErrNoWalkableWays = errors.New("no walkable ways in OSM input")
 
 // Node is a vertex of the walking network: a junction, a way end or a
-// pedestrian-area point, with its OSM node ID.
-type Node struct {
-	ID    int64
-	Point orb.Point
-}
+// pedestrian-area point, with its OSM node ID. It is the routing core's
+// node, so the network's nodes go to geo.NewGraph as they are.
+type Node = geo.NetNode
 
 // Edge is an undirected walkable edge. Geom runs from Source to Target and
 // LengthM is its haversine length. Edges made from OSM ways carry the way ID
