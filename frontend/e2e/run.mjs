@@ -902,6 +902,9 @@ async function main() {
     await rp.waitForFunction((n) => document.querySelector('.review-detail .msg')?.textContent?.includes(`已认定：${n}`), name, { timeout: 15_000 });
     expect(!(await rp.isVisible('dialog.certify-dialog')), 'the dialog is still open');
     expect((await rp.textContent('.review-detail .certified-award')).includes(yuan), `the certified evaluation does not show its award of ${yuan}`);
+    // The item shows its earlier history at once and the fresh one when it
+    // has been fetched again.
+    await rp.waitForFunction(() => [...document.querySelectorAll('.review-detail .review-history li')].pop()?.textContent?.includes('demo-admin'), null, { timeout: 10_000 }).catch(() => {});
     const last = await rp.locator('.review-detail .review-history li').last().textContent();
     expect(last.includes('demo-admin') && last.includes('现场核查属实'), `last event: ${last}`);
     await rp.waitForTimeout(600);
